@@ -1,0 +1,1 @@
+"""The HTTP front door: FastAPI routes that translate requests into use cases and back."""

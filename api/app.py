@@ -1,0 +1,45 @@
+"""The FastAPI application: routes under /api/v1, OpenAPI at /docs, workers in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import errors
+from api.routes import documents, dossiers, health
+from services.context import Context
+from services.processing import WorkerPool
+from services.settings import Settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = Context.open(settings)
+        workers = WorkerPool(ctx, settings.workers)
+        workers.start()
+        app.state.context = ctx
+        app.state.workers = workers
+        try:
+            yield
+        finally:
+            workers.stop()
+            ctx.close()
+
+    app = FastAPI(
+        title="sohoa",
+        summary="Số hóa hồ sơ, giấy tờ: scans in, Vietnamese text out",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(health.router)  # /healthz for load balancers, outside the version
+    for router in (health.router, dossiers.router, documents.router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

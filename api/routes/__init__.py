@@ -1,0 +1,1 @@
+"""Routers of the versioned API (`/api/v1`)."""

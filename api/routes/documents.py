@@ -1,0 +1,37 @@
+"""Documents (one paper each): status, recognised text, and the original scan."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Response
+
+from api.deps import ContextDep
+from api.responses import ERRORS
+from models.schemas import DocumentPublic, DocumentText
+from services import queries
+
+router = APIRouter(prefix="/documents", tags=["documents"], responses=ERRORS)
+
+
+@router.get("/{document_id}")
+def get_document(document_id: str, ctx: ContextDep) -> DocumentPublic:
+    """Status (queued, processing, done, needs_review, failed + reason) and per-page text."""
+    return queries.document(ctx, document_id)
+
+
+@router.get("/{document_id}/text")
+def get_text(document_id: str, ctx: ContextDep) -> DocumentText:
+    """The document's text, pages separated by form feeds; 409 while it is being recognised."""
+    return queries.document_text(ctx, document_id)
+
+
+@router.get("/{document_id}/original", response_class=Response)
+def get_original(document_id: str, ctx: ContextDep) -> Response:
+    """The scan exactly as uploaded (its sha256 is verified on the way out)."""
+    original = queries.original(ctx, document_id)
+    return Response(
+        content=original.data,
+        media_type=original.content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}"},
+    )

@@ -1,0 +1,48 @@
+"""Dossiers (hồ sơ) and the scans uploaded into them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile, status
+
+from api.deps import ContextDep, WorkersDep
+from api.responses import ERRORS
+from models.schemas import DossierCreate, DossierPublic, UploadAccepted
+from services import intake, queries
+
+router = APIRouter(prefix="/dossiers", tags=["dossiers"], responses=ERRORS)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_dossier(new: DossierCreate, ctx: ContextDep) -> DossierPublic:
+    """Open a dossier by its receipt code, procedure code and applicant."""
+    return queries.dossier_public(intake.create_dossier(ctx, new))
+
+
+@router.get("/{code}")
+def get_dossier(code: str, ctx: ContextDep) -> DossierPublic:
+    return queries.dossier(ctx, code)
+
+
+@router.post("/{code}/documents", status_code=status.HTTP_202_ACCEPTED)
+def upload_documents(
+    code: str,
+    files: Annotated[list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, PDF")],
+    ctx: ContextDep,
+    workers: WorkersDep,
+) -> UploadAccepted:
+    """Store the scans durably, then recognise them in the background (one document per file).
+
+    The response comes after every original is on disk and recorded; poll
+    `GET /documents/{id}` for the text.
+    """
+    limit = ctx.settings.max_upload_bytes
+    uploads = [
+        # Reading one byte past the limit is enough to know a file is too large.
+        intake.Upload(file.filename or "scan", file.file.read(limit + 1))
+        for file in files
+    ]
+    ids = intake.upload_documents(ctx, code, uploads)
+    workers.notify()
+    return UploadAccepted(dossier_code=code, document_ids=ids)

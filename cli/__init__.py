@@ -1,0 +1,1 @@
+"""The command line, sohoa's other front door beside the API."""

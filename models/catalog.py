@@ -1,0 +1,29 @@
+"""Lifecycle values of the catalog, shared by storage, services and api."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DocumentStatus(StrEnum):
+    """Where a document (one paper) is on its way from scan to text.
+
+    queued → processing → done | needs_review | failed. A crash in `processing` puts the
+    document back to `queued` at the next start, so no scan is ever left behind.
+    """
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    NEEDS_REVIEW = "needs_review"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in {DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW, DocumentStatus.FAILED}
+
+
+class DossierStatus(StrEnum):
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    COMPLETED = "completed"

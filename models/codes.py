@@ -1,0 +1,68 @@
+"""Shapes of the codes the one-stop system hands us (design.md §5), checked before anything is stored.
+
+We validate shape, not existence: the one-stop system issued the code, we only refuse typos.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from models.errors import InvalidCode
+
+# V1V2V3.Z1Z2.Y1Y2.MX1X2-YYMMDD-XXXX (Decree 61/2018 art. 26; Circular 01/2018/TT-VPCP art. 19)
+_DOSSIER_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-(\d{2})(\d{2})(\d{2})-\d{4}$")
+_PROCEDURE_CODE = re.compile(r"^[1-3]\.\d{6}$")
+_PERSONAL_ID = re.compile(r"^\d{12}$")
+
+# Province codes of the personal ID run 001..096 (Circular 59/2021/TT-BCA annex).
+_MAX_PROVINCE = 96
+
+
+def check_dossier_code(code: str) -> str:
+    """Return the dossier code if it has the shape of a receipt code, else raise InvalidCode."""
+    match = _DOSSIER_CODE.match(code)
+    if match is None:
+        raise InvalidCode(
+            "Mã hồ sơ không đúng định dạng (ví dụ 000.00.01.H29-240115-0001)",
+            detail={"field": "code", "value": code},
+        )
+    yy, mm, dd = (int(group) for group in match.groups())
+    try:
+        date(2000 + yy, mm, dd)
+    except ValueError as exc:
+        raise InvalidCode(
+            "Ngày tiếp nhận trong mã hồ sơ không hợp lệ",
+            detail={"field": "code", "value": code},
+        ) from exc
+    return code
+
+
+def check_procedure_code(code: str) -> str:
+    """Return the procedure code (mã TTHC, e.g. 1.001193) or raise InvalidCode."""
+    if _PROCEDURE_CODE.match(code) is None:
+        raise InvalidCode(
+            "Mã thủ tục hành chính không đúng định dạng (ví dụ 1.001193)",
+            detail={"field": "procedure_code", "value": code},
+        )
+    return code
+
+
+def check_personal_id(number: str) -> str:
+    """Return a 12-digit personal ID (số định danh cá nhân) or raise InvalidCode.
+
+    The old 9-digit CMND is a different number, not an identifier of the person, so a dossier is
+    keyed by the 12-digit one only.
+    """
+    if _PERSONAL_ID.match(number) is None:
+        raise InvalidCode(
+            "Số định danh cá nhân phải gồm 12 chữ số",
+            detail={"field": "applicant_id", "value": number},
+        )
+    province = int(number[:3])
+    if not 1 <= province <= _MAX_PROVINCE:
+        raise InvalidCode(
+            "Mã tỉnh trong số định danh cá nhân không hợp lệ (001–096)",
+            detail={"field": "applicant_id", "value": number},
+        )
+    return number

@@ -1,0 +1,150 @@
+"""sohoa's one exception tree: every error knows its HTTP status, its CLI exit code and a message.
+
+The tree (HTTP status / CLI exit code):
+
+    SohoaError                      500 / 1   something we did not foresee
+    ├── InvalidInput                422 / 2   the caller sent something we cannot accept
+    │   ├── InvalidCode             422 / 2     a dossier, procedure or personal ID code of the wrong shape
+    │   ├── EmptyFile               422 / 2     a zero-byte upload
+    │   ├── UnsupportedFileType     415 / 2     not JPEG, PNG, TIFF, BMP, WebP or PDF, whatever its name says
+    │   ├── CorruptFile             422 / 2     the right type, but it does not decode (truncated, damaged)
+    │   ├── PageTooLarge            413 / 2     more pixels per page than allowed (decompression bombs)
+    │   ├── TooManyPages            413 / 2     more pages per document than allowed
+    │   ├── FileTooLarge            413 / 2     more bytes per file than allowed
+    │   ├── TooManyFiles            413 / 2     more files per request than allowed
+    │   └── NoFiles                 422 / 2     an upload with no file in it
+    ├── NotFound                    404 / 3   no such dossier or document
+    ├── Conflict                    409 / 2   it exists already, or is not in a state that allows the request
+    ├── NotReady                    409 / 2   the document is still being recognised
+    ├── RecognitionError            500 / 4   Tesseract failed or is missing
+    │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
+    ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
+    └── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
+
+`message` is for a person at the counter, in Vietnamese; `code` is a stable English identifier for
+programs; `detail` is free-form context (which file, which field). Adapters map their libraries'
+errors (SQLAlchemy, minio, pytesseract) into this tree with `raise ... from exc`, so that `api/`
+and `cli/` translate only our classes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class SohoaError(Exception):
+    """Base of every error sohoa raises on purpose."""
+
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
+    code: ClassVar[str] = "internal_error"
+    default_message: ClassVar[str] = "Lỗi hệ thống, vui lòng thử lại sau"
+
+    def __init__(self, message: str | None = None, *, detail: Any = None) -> None:
+        self.message = message or self.default_message
+        self.detail = detail
+        super().__init__(self.message)
+
+    def to_body(self) -> dict[str, Any]:
+        """The one error body every 4xx/5xx of the API carries."""
+        return {"error": {"code": self.code, "message": self.message, "detail": self.detail}}
+
+
+class InvalidInput(SohoaError):
+    http_status = 422
+    exit_code = 2
+    code = "invalid_input"
+    default_message = "Dữ liệu không hợp lệ"
+
+
+class InvalidCode(InvalidInput):
+    code = "invalid_code"
+    default_message = "Mã không đúng định dạng"
+
+
+class EmptyFile(InvalidInput):
+    code = "empty_file"
+    default_message = "Tệp rỗng, vui lòng quét lại"
+
+
+class UnsupportedFileType(InvalidInput):
+    http_status = 415
+    code = "unsupported_file_type"
+    default_message = "Định dạng tệp không được hỗ trợ (chỉ nhận JPEG, PNG, TIFF, BMP, WebP, PDF)"
+
+
+class CorruptFile(InvalidInput):
+    code = "corrupt_file"
+    default_message = "Tệp bị hỏng hoặc không đầy đủ, vui lòng quét lại"
+
+
+class PageTooLarge(InvalidInput):
+    http_status = 413
+    code = "page_too_large"
+    default_message = "Ảnh quá lớn (quá nhiều điểm ảnh), vui lòng quét ở độ phân giải thấp hơn"
+
+
+class TooManyPages(InvalidInput):
+    http_status = 413
+    code = "too_many_pages"
+    default_message = "Tài liệu có quá nhiều trang"
+
+
+class FileTooLarge(InvalidInput):
+    http_status = 413
+    code = "file_too_large"
+    default_message = "Tệp quá lớn"
+
+
+class TooManyFiles(InvalidInput):
+    http_status = 413
+    code = "too_many_files"
+    default_message = "Quá nhiều tệp trong một lần gửi"
+
+
+class NoFiles(InvalidInput):
+    code = "no_files"
+    default_message = "Chưa chọn tệp nào để tải lên"
+
+
+class NotFound(SohoaError):
+    http_status = 404
+    exit_code = 3
+    code = "not_found"
+    default_message = "Không tìm thấy"
+
+
+class Conflict(SohoaError):
+    http_status = 409
+    exit_code = 2
+    code = "conflict"
+    default_message = "Dữ liệu đã tồn tại"
+
+
+class NotReady(Conflict):
+    code = "not_ready"
+    default_message = "Tài liệu đang được xử lý, vui lòng chờ"
+
+
+class RecognitionError(SohoaError):
+    exit_code = 4
+    code = "recognition_failed"
+    default_message = "Không nhận dạng được văn bản"
+
+
+class RecognitionTimeout(RecognitionError):
+    code = "recognition_timeout"
+    default_message = "Nhận dạng quá thời gian cho phép"
+
+
+class IntegrityError(SohoaError):
+    exit_code = 5
+    code = "integrity_error"
+    default_message = "Dữ liệu lưu trữ bị sai lệch so với bản gốc"
+
+
+class StoreUnavailable(SohoaError):
+    http_status = 503
+    exit_code = 6
+    code = "store_unavailable"
+    default_message = "Kho lưu trữ tạm thời không truy cập được, vui lòng thử lại"

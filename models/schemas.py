@@ -1,0 +1,109 @@
+"""The API's request and response shapes (schema families as in the FastAPI template)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from models.catalog import DocumentStatus, DossierStatus
+from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+
+
+class DossierCreate(BaseModel):
+    code: str = Field(description="mã hồ sơ, e.g. 000.00.01.H29-240115-0001")
+    procedure_code: str = Field(description="mã thủ tục hành chính, e.g. 1.001193")
+    applicant_name: str = Field(min_length=1, max_length=200)
+    applicant_id: str = Field(description="số định danh cá nhân, 12 digits")
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return check_dossier_code(value.strip())
+
+    @field_validator("procedure_code")
+    @classmethod
+    def _procedure(cls, value: str) -> str:
+        return check_procedure_code(value.strip())
+
+    @field_validator("applicant_id")
+    @classmethod
+    def _applicant(cls, value: str) -> str:
+        return check_personal_id(value.strip())
+
+    @field_validator("applicant_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        name = unicodedata.normalize("NFC", " ".join(value.split()))
+        if not name:
+            raise ValueError("applicant_name is empty")
+        return name
+
+
+class PagePublic(BaseModel):
+    number: int
+    text: str | None
+    mean_confidence: float | None
+    source: str | None
+
+
+class DocumentPublic(BaseModel):
+    id: str
+    filename: str
+    content_type: str
+    sha256: str
+    size: int
+    status: DocumentStatus
+    reason: str | None = Field(description="why it failed or needs review")
+    page_count: int
+    mean_confidence: float | None
+    created_at: datetime
+    updated_at: datetime
+    pages: list[PagePublic]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    filename: str
+    status: DocumentStatus
+    page_count: int
+
+
+class DossierPublic(BaseModel):
+    code: str
+    procedure_code: str
+    applicant_name: str
+    applicant_id: str
+    status: DossierStatus
+    created_at: datetime
+    documents: list[DocumentSummary]
+
+
+class UploadAccepted(BaseModel):
+    dossier_code: str
+    document_ids: list[str]
+
+
+class DocumentText(BaseModel):
+    id: str
+    status: DocumentStatus
+    text: str
+
+
+class Health(BaseModel):
+    status: str
+    checks: dict[str, Any]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    """The one error body of every 4xx/5xx response."""
+
+    error: ErrorDetail

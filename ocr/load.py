@@ -1,0 +1,99 @@
+"""Decode a scan (JPEG, PNG, TIFF incl. multi-page, BMP, WebP, PDF) into page images.
+
+Decoding is also how intake proves a file is whole: a truncated JPEG opens (its header is fine)
+but fails to decode, so `inspect` decodes every page once before anything is stored.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pdf2image
+import pdf2image.exceptions
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from ocr.formats import PDF, FileFormat, sniff
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    format: FileFormat
+    page_count: int
+
+
+def inspect(data: bytes, *, max_pages: int, max_pixels: int, pdf_timeout: float = 60) -> FileInfo:
+    """Sniff and fully decode a file once; return its format and page count or raise our error."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        count = _pdf_page_count(data, timeout=pdf_timeout)
+    else:
+        count = sum(1 for _ in _image_frames(data, max_pixels=max_pixels))
+    if count == 0:
+        raise CorruptFile(detail="no page in file")
+    if count > max_pages:
+        raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
+    return FileInfo(fmt, count)
+
+
+def iter_pages(
+    data: bytes, *, dpi: int, max_pixels: int, timeout: float = 120
+) -> Iterator[Image.Image]:
+    """Yield the file's pages as RGB or L images, one at a time, with EXIF orientation applied."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        count = _pdf_page_count(data, timeout=timeout)
+        for number in range(1, count + 1):
+            yield _pdf_page(data, number, dpi=dpi, timeout=timeout)
+    else:
+        yield from _image_frames(data, max_pixels=max_pixels)
+
+
+def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
+    try:
+        with warnings.catch_warnings():
+            # We enforce our own pixel limit below, before decoding; Pillow's warning is noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            for frame in ImageSequence.Iterator(image):
+                if frame.width * frame.height > max_pixels:
+                    raise PageTooLarge(
+                        detail={"width": frame.width, "height": frame.height, "max": max_pixels}
+                    )
+                frame.load()
+                page = ImageOps.exif_transpose(frame)
+                yield page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(detail=str(exc)) from exc
+    except Image.DecompressionBombError as exc:
+        raise PageTooLarge(detail=str(exc)) from exc
+
+
+def _pdf_page_count(data: bytes, *, timeout: float) -> int:
+    try:
+        info = pdf2image.pdfinfo_from_bytes(data, timeout=int(timeout))
+        return int(info["Pages"])
+    except (
+        pdf2image.exceptions.PDFPageCountError,
+        pdf2image.exceptions.PDFSyntaxError,
+        KeyError,
+        ValueError,
+    ) as exc:
+        raise CorruptFile(detail=str(exc).strip()[:300]) from exc
+
+
+def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Image:
+    try:
+        pages = pdf2image.convert_from_bytes(
+            data, dpi=dpi, first_page=number, last_page=number, timeout=int(timeout)
+        )
+    except pdf2image.exceptions.PDFPopplerTimeoutError as exc:
+        raise CorruptFile("Không đọc được trang PDF trong thời gian cho phép") from exc
+    except (pdf2image.exceptions.PDFInfoNotInstalledError, OSError, ValueError) as exc:
+        raise CorruptFile(detail=str(exc)[:300]) from exc
+    if not pages:
+        raise CorruptFile(detail=f"page {number} did not render")
+    return pages[0].convert("RGB")

@@ -1,0 +1,165 @@
+"""The embedded worker pool: claim queued documents from the catalog, recognise, record results.
+
+Recognition runs in a pool of processes (one Tesseract thread each); a thread per process slot
+feeds it. The catalog is the queue, so a document survives any crash of this process: at the
+next start `requeue_interrupted` returns what was in flight. A document that breaks its worker
+process (e.g. killed for memory) is retried up to `max_attempts` times, then failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from models.catalog import DocumentStatus
+from models.errors import SohoaError, StoreUnavailable
+from models.recognition import DocumentResult
+from ocr.options import OcrOptions
+from ocr.pipeline import recognise_document
+from services.context import Context
+from storage.catalog.repository import NewPage
+from storage.catalog.tables import DocumentRow
+from storage.keys import page_result_key
+
+log = logging.getLogger(__name__)
+
+_IDLE_POLL_S = 2.0
+
+
+def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
+    """Why a recognised document needs a person to look at it, or None when it does not."""
+    empty = [p.number for p in result.pages if not p.words]
+    if empty:
+        return f"Không nhận dạng được chữ trên trang {', '.join(map(str, empty))}"
+    low = [
+        p.number
+        for p in result.pages
+        if p.mean_confidence is not None and p.mean_confidence < options.review_below
+    ]
+    if low:
+        return f"Độ tin cậy nhận dạng thấp ở trang {', '.join(map(str, low))}"
+    return None
+
+
+def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -> DocumentStatus:
+    """Write each page's words to the object store, then the pages and status to the catalog."""
+    pages = []
+    for page in result.pages:
+        key = page_result_key(document.id, page.number)
+        ctx.store.put(key, page.model_dump_json().encode(), content_type="application/json")
+        pages.append(
+            NewPage(
+                number=page.number,
+                text=page.text,
+                mean_confidence=page.mean_confidence,
+                source=page.source,
+                result_key=key,
+            )
+        )
+    reason = review_reason(result, ctx.settings.ocr_options())
+    status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
+    ctx.catalog.finish(
+        document.id,
+        pages=pages,
+        status=status,
+        reason=reason,
+        mean_confidence=result.mean_confidence,
+    )
+    return status
+
+
+class WorkerPool:
+    """Recognition workers living inside the API process (the embedded default)."""
+
+    def __init__(self, ctx: Context, processes: int) -> None:
+        self.ctx = ctx
+        self.processes = processes
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._pool_lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        if self.processes < 1:
+            return
+        requeued = self.ctx.catalog.requeue_interrupted()
+        if requeued:
+            log.warning("requeued %d document(s) interrupted by a previous stop", requeued)
+        self._pool = self._new_pool()
+        for index in range(self.processes):
+            thread = threading.Thread(target=self._run, name=f"sohoa-worker-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def notify(self) -> None:
+        """Something was queued: stop idling now rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # spawn, not fork: forking a process that runs threads (uvicorn, SQLAlchemy) is unsafe.
+        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                document = self.ctx.catalog.claim_next()
+            except StoreUnavailable:
+                log.exception("catalog unavailable; retrying")
+                self._stopping.wait(_IDLE_POLL_S)
+                continue
+            if document is None:
+                self._wake.wait(_IDLE_POLL_S)
+                self._wake.clear()
+                continue
+            self._process(document)
+
+    def _process(self, document: DocumentRow) -> None:
+        ctx = self.ctx
+        try:
+            data = ctx.store.get(document.object_key)
+            result = self._submit(data).result()
+            status = record_result(ctx, document, result)
+            log.info("document %s: %s", document.id, status)
+        except BrokenProcessPool:
+            self._replace_pool()
+            self._retry_or_fail(document, "Tiến trình nhận dạng bị dừng đột ngột")
+        except StoreUnavailable:
+            log.exception("document %s: store unavailable, will retry", document.id)
+            self._retry_or_fail(document, "Kho lưu trữ không truy cập được")
+        except SohoaError as exc:
+            log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
+            self.ctx.catalog.set_status(document.id, DocumentStatus.FAILED, exc.message)
+        except Exception:  # a bug must fail one document, not kill the worker thread
+            log.exception("document %s: unexpected error", document.id)
+            self.ctx.catalog.set_status(
+                document.id, DocumentStatus.FAILED, "Lỗi hệ thống khi nhận dạng"
+            )
+
+    def _submit(self, data: bytes) -> Future[DocumentResult]:
+        with self._pool_lock:
+            assert self._pool is not None
+            return self._pool.submit(recognise_document, data, self.ctx.settings.ocr_options())
+
+    def _replace_pool(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
+
+    def _retry_or_fail(self, document: DocumentRow, reason: str) -> None:
+        if document.attempts >= self.ctx.settings.max_attempts:
+            self.ctx.catalog.set_status(document.id, DocumentStatus.FAILED, reason)
+        else:
+            self.ctx.catalog.set_status(document.id, DocumentStatus.QUEUED, reason)

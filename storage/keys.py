@@ -1,0 +1,21 @@
+"""Where things live in the object store (see docs/storage.md).
+
+Originals are content-addressed, so the same bytes are stored once however often they are
+uploaded; derived artefacts hang under the document that produced them.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def original_key(sha256: str) -> str:
+    if _SHA256.match(sha256) is None:
+        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
+    return f"originals/{sha256[:2]}/{sha256}"
+
+
+def page_result_key(document_id: str, page_number: int) -> str:
+    return f"documents/{document_id}/pages/{page_number:04d}.json"
