@@ -1,0 +1,82 @@
+"""`sohoa ocr`, driven in-process and as a real subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from cli.main import app
+from synth.metrics import cer
+from synth.render import RenderedPage
+from tests.conftest import wait_finished
+
+SOHOA = [sys.executable, "-m", "cli.main"]
+
+
+def test_cli_gives_the_same_text_as_the_api(
+    tmp_path: Path,
+    client: TestClient,
+    dossier: dict[str, str],
+    vietnamese_page: RenderedPage,
+    vietnamese_png: bytes,
+) -> None:
+    scan = tmp_path / "quyet-dinh.png"
+    scan.write_bytes(vietnamese_png)
+    out = tmp_path / "out"
+    run = subprocess.run(
+        [*SOHOA, "ocr", str(scan), "--out", str(out), "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    cli_text = (out / "quyet-dinh.txt").read_text(encoding="utf-8").rstrip("\n")
+    words = json.loads((out / "quyet-dinh.json").read_text(encoding="utf-8"))
+    assert words["pages"][0]["words"][0].keys() >= {"text", "confidence", "box"}
+    assert cer(vietnamese_page.text, cli_text) < 0.02
+
+    response = client.post(
+        f"/api/v1/dossiers/{dossier['code']}/documents",
+        files=[("files", ("quyet-dinh.png", vietnamese_png, "image/png"))],
+    )
+    (document_id,) = response.json()["document_ids"]
+    wait_finished(client, document_id)
+    api_text = client.get(f"/api/v1/documents/{document_id}/text").json()["text"]
+    assert cli_text == api_text
+
+
+def test_cli_prints_to_stdout_without_out(tmp_path: Path) -> None:
+    scan = tmp_path / "blank.png"
+    from PIL import Image
+
+    Image.new("L", (400, 300), 255).save(scan)
+    result = CliRunner().invoke(app, ["ocr", str(scan)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == ""
+
+
+def test_unreadable_files_give_one_line_and_a_nonzero_exit(tmp_path: Path) -> None:
+    text_file = tmp_path / "notes.jpg"
+    text_file.write_text("không phải ảnh", encoding="utf-8")
+    for path, expected in (
+        (tmp_path / "missing.png", "cannot read"),
+        (text_file, "unsupported_file_type"),
+    ):
+        run = subprocess.run(
+            [*SOHOA, "ocr", str(path)], capture_output=True, text=True, timeout=60, check=False
+        )
+        assert run.returncode != 0
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and expected in lines[0] and "Traceback" not in run.stderr
+
+
+def test_cli_in_process_reports_the_error_exit_code(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.tif"
+    empty.write_bytes(b"")
+    result = CliRunner().invoke(app, ["ocr", str(empty)])
+    assert result.exit_code == 2
+    assert "empty_file" in result.stderr

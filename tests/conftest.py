@@ -1,0 +1,77 @@
+"""Shared fixtures: a rendered Vietnamese page with its ground truth, and a running app."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from services.settings import Settings
+from synth.corpus import pick
+from synth.render import RenderedPage, render_page
+
+DOSSIER = {
+    "code": "000.00.01.H29-240115-0001",
+    "procedure_code": "1.001193",
+    "applicant_name": "Nguyễn Văn An",
+    "applicant_id": "079193002341",
+}
+
+
+@pytest.fixture(scope="session")
+def vietnamese_page() -> RenderedPage:
+    """A full A4 page at 300 dpi of Vietnamese legal prose, with its exact text."""
+    return render_page(pick(14, seed=7), title="QUYẾT ĐỊNH")
+
+
+@pytest.fixture(scope="session")
+def vietnamese_png(vietnamese_page: RenderedPage) -> bytes:
+    buffer = io.BytesIO()
+    vietnamese_page.image.save(buffer, "PNG", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data", workers=1)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def dossier(client: TestClient) -> dict[str, str]:
+    response = client.post("/api/v1/dossiers", json=DOSSIER)
+    assert response.status_code == 201, response.text
+    return DOSSIER
+
+
+def wait_finished(client: TestClient, document_id: str, timeout: float = 120) -> dict[str, object]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body: dict[str, object] = client.get(f"/api/v1/documents/{document_id}").json()
+        if body["status"] in ("done", "needs_review", "failed"):
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"document {document_id} not finished after {timeout}s")
+
+
+def assert_error_body(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """Every error carries exactly our one body."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) >= {"error"}
+    assert set(body["error"]) == {"code", "message", "detail"}
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body["error"]  # type: ignore[no-any-return]
