@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import documents, dossiers, health
+from api.routes import audit, auth, documents, dossiers, health
+from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
 from services.settings import Settings
@@ -22,6 +24,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = Context.open(settings)
+        password = accounts.ensure_first_admin(ctx)
+        if password:
+            # shown once, never stored in clear: the operator logs in and creates real users
+            print(
+                f"\n[sohoa] first administrator created: user '{accounts.FIRST_ADMIN}', "
+                f"password '{password}' (shown only now)\n",
+                file=sys.stderr,
+                flush=True,
+            )
         workers = WorkerPool(ctx, settings.workers)
         workers.start()
         app.state.context = ctx
@@ -40,6 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(health.router)  # /healthz for load balancers, outside the version
-    for router in (health.router, dossiers.router, documents.router):
+    for router in (health.router, auth.router, dossiers.router, documents.router, audit.router):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import InvalidInput, SohoaError
+from models.errors import InvalidInput, SohoaError, Unauthenticated
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,10 @@ def install(app: FastAPI) -> None:
     async def _ours(_request: Request, exc: SohoaError) -> JSONResponse:
         if exc.http_status >= 500:
             log.error("%s: %s (%s)", exc.code, exc.message, exc.detail)
-        return error_response(exc.http_status, exc.code, exc.message, exc.detail)
+        response = error_response(exc.http_status, exc.code, exc.message, exc.detail)
+        if isinstance(exc, Unauthenticated):
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:

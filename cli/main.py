@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from models.errors import SohoaError
+
+if TYPE_CHECKING:
+    from services.context import Context
 
 app = typer.Typer(
     name="sohoa",
@@ -104,6 +109,79 @@ def ocr(
             )
     if worst:
         raise typer.Exit(worst)
+
+
+user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="login name")],
+    role: Annotated[str, typer.Option(help="clerk, officer, archivist, auditor or admin")],
+    agency: Annotated[
+        str | None, typer.Option(help="agency code, e.g. 000.00.01.H29 (not for admin/auditor)")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a user; without --password-stdin a password is generated and printed once."""
+    from models.auth import Role
+    from services import auth
+
+    try:
+        chosen = Role(role)
+    except ValueError as exc:
+        raise fail(f"unknown role {role!r} (one of: {', '.join(Role)})", 2) from exc
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with _context() as ctx:
+        principal, password = auth.add_user(ctx, username, chosen, agency, password)
+    typer.echo(
+        f"user {principal.username} ({principal.role}, {principal.agency_code or 'all agencies'})"
+    )
+    if not password_stdin:
+        typer.echo(f"password: {password}")
+
+
+@user_app.command("key")
+def user_key(
+    username: Annotated[str, typer.Argument(help="the user the key acts as")],
+    name: Annotated[str, typer.Option(help="what the key is for, e.g. backfile")],
+) -> None:
+    """Issue an API key (header X-API-Key) for a machine client; printed once."""
+    from services import auth
+
+    with _context() as ctx:
+        typer.echo(auth.issue_api_key(ctx, username, name))
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users with their role and agency."""
+    with _context() as ctx:
+        for p in ctx.accounts.list_users():
+            typer.echo(f"{p.username}\t{p.role}\t{p.agency_code or '*'}")
+
+
+@contextmanager
+def _context() -> Iterator[Context]:
+    """The catalog and store of the configured settings, with our errors as one-line messages."""
+    from services.context import Context
+    from services.settings import Settings
+
+    try:
+        ctx = Context.open(Settings())
+    except SohoaError as exc:
+        raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc
+    try:
+        yield ctx
+    except SohoaError as exc:
+        raise fail(
+            f"{exc.message} [{exc.code}] {exc.detail or ''}".rstrip(), exc.exit_code
+        ) from exc
+    finally:
+        ctx.close()
 
 
 if __name__ == "__main__":

@@ -66,3 +66,24 @@ def check_personal_id(number: str) -> str:
             detail={"field": "applicant_id", "value": number},
         )
     return number
+
+
+def agency_of(dossier_code: str) -> str:
+    """The receiving agency's code, the part of a dossier code before the receipt date.
+
+    `000.00.01.H29-240115-0001` was received by agency `000.00.01.H29`: agency scoping needs no
+    column the one-stop system did not already give us.
+    """
+    return check_dossier_code(dossier_code).split("-", 1)[0]
+
+
+_AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+
+
+def check_agency_code(code: str) -> str:
+    if _AGENCY_CODE.match(code) is None:
+        raise InvalidCode(
+            "Mã cơ quan không đúng định dạng (ví dụ 000.00.01.H29)",
+            detail={"field": "agency_code", "value": code},
+        )
+    return code

@@ -12,8 +12,15 @@ The tree (HTTP status / CLI exit code):
     │   ├── TooManyPages            413 / 2     more pages per document than allowed
     │   ├── FileTooLarge            413 / 2     more bytes per file than allowed
     │   ├── TooManyFiles            413 / 2     more files per request than allowed
-    │   └── NoFiles                 422 / 2     an upload with no file in it
-    ├── NotFound                    404 / 3   no such dossier or document
+    │   ├── NoFiles                 422 / 2     an upload with no file in it
+    │   ├── InvalidFilename         422 / 2     a file name with a path or control characters in it
+    │   ├── AmbiguousFileType       415 / 2     bytes that are two formats at once (polyglot)
+    │   ├── EncryptedPdf            422 / 2     a password-protected PDF
+    │   ├── ActivePdf               422 / 2     a PDF carrying JavaScript or launch actions
+    │   └── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
+    ├── Unauthenticated             401 / 7   no valid token or API key
+    ├── Forbidden                   403 / 7   the role does not allow this
+    ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
     ├── Conflict                    409 / 2   it exists already, or is not in a state that allows the request
     ├── NotReady                    409 / 2   the document is still being recognised
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
@@ -105,6 +112,46 @@ class TooManyFiles(InvalidInput):
 class NoFiles(InvalidInput):
     code = "no_files"
     default_message = "Chưa chọn tệp nào để tải lên"
+
+
+class InvalidFilename(InvalidInput):
+    code = "invalid_filename"
+    default_message = "Tên tệp không hợp lệ"
+
+
+class AmbiguousFileType(UnsupportedFileType):
+    code = "ambiguous_file_type"
+    default_message = "Tệp mang đồng thời nhiều định dạng, không được chấp nhận"
+
+
+class EncryptedPdf(InvalidInput):
+    code = "encrypted_pdf"
+    default_message = "Tệp PDF có mật khẩu, vui lòng gửi bản không khóa"
+
+
+class ActivePdf(InvalidInput):
+    code = "active_pdf"
+    default_message = "Tệp PDF chứa mã lệnh (JavaScript), không được chấp nhận"
+
+
+class ContentTooLarge(InvalidInput):
+    http_status = 413
+    code = "content_too_large"
+    default_message = "Nội dung tệp PDF quá lớn khi giải nén"
+
+
+class Unauthenticated(SohoaError):
+    http_status = 401
+    exit_code = 7
+    code = "unauthenticated"
+    default_message = "Vui lòng đăng nhập"
+
+
+class Forbidden(SohoaError):
+    http_status = 403
+    exit_code = 7
+    code = "forbidden"
+    default_message = "Bạn không có quyền thực hiện thao tác này"
 
 
 class NotFound(SohoaError):

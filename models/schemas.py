@@ -107,3 +107,40 @@ class ErrorBody(BaseModel):
     """The one error body of every 4xx/5xx response."""
 
     error: ErrorDetail
+
+
+class TokenPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 (the OAuth2 token type, not a secret)
+    expires_at: datetime
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    agency_code: str | None
+
+
+class DownloadLink(BaseModel):
+    url: str
+    expires_at: datetime
+
+
+class AuditEventPublic(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    role: str | None
+    agency_code: str | None
+    origin: str | None
+    action: str
+    object_type: str
+    object_id: str | None
+    dossier_code: str | None
+    outcome: str
+    detail: str | None
+
+
+class AuditEventsPublic(BaseModel):
+    data: list[AuditEventPublic]
+    count: int

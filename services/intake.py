@@ -15,11 +15,21 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 
-from models.errors import FileTooLarge, NoFiles, SohoaError, TooManyFiles, TooManyPages
+from models.auth import Actor, AuditAction, Permission
+from models.codes import agency_of
+from models.errors import (
+    FileTooLarge,
+    Forbidden,
+    InvalidFilename,
+    NoFiles,
+    SohoaError,
+    TooManyFiles,
+    TooManyPages,
+)
 from models.schemas import DossierCreate
 from ocr.load import FileInfo, inspect
+from services.access import dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
 from storage.catalog.tables import DossierRow
@@ -33,27 +43,44 @@ class Upload:
     data: bytes
 
 
-def create_dossier(ctx: Context, new: DossierCreate) -> DossierRow:
-    return ctx.catalog.create_dossier(
+def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow:
+    """Open a dossier; a clerk opens dossiers only for the agency that received them."""
+    require(actor, Permission.CREATE_DOSSIER)
+    agency = agency_of(new.code)
+    if not actor.principal.sees_agency(agency):
+        raise Forbidden(
+            "Bạn chỉ được tiếp nhận hồ sơ của cơ quan mình",
+            detail={"agency_code": agency, "yours": actor.principal.agency_code},
+        )
+    row = ctx.catalog.create_dossier(
         code=new.code,
         procedure_code=new.procedure_code,
         applicant_name=new.applicant_name,
         applicant_id=new.applicant_id,
+        agency_code=agency,
     )
+    ctx.audit.record(
+        actor, AuditAction.CREATE, object_type="dossier", object_id=new.code, dossier_code=new.code
+    )
+    return row
 
 
-def upload_documents(ctx: Context, dossier_code: str, uploads: Sequence[Upload]) -> list[str]:
+def upload_documents(
+    ctx: Context, actor: Actor, dossier_code: str, uploads: Sequence[Upload]
+) -> list[str]:
     """Store the scans and queue them for recognition; return the new document ids."""
     settings = ctx.settings
-    ctx.catalog.get_dossier(dossier_code)  # 404 before reading a single byte of the files
+    # 403/404 before reading a single byte of the files
+    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
     if not uploads:
         raise NoFiles()
     if len(uploads) > settings.max_files_per_request:
         raise TooManyFiles(detail={"files": len(uploads), "max": settings.max_files_per_request})
     checked = [(upload, _check(ctx, upload)) for upload in uploads]
+    names = [safe_filename(upload.filename, info) for upload, info in checked]
 
     documents: list[NewDocument] = []
-    for upload, info in checked:
+    for (upload, info), name in zip(checked, names, strict=True):
         sha = sha256_hex(upload.data)
         key = original_key(sha)
         if not ctx.store.exists(key):
@@ -63,13 +90,22 @@ def upload_documents(ctx: Context, dossier_code: str, uploads: Sequence[Upload])
                 id=uuid.uuid4().hex,
                 sha256=sha,
                 object_key=key,
-                filename=safe_filename(upload.filename, info),
+                filename=name,
                 content_type=info.format.content_type,
                 size=len(upload.data),
                 page_count=info.page_count,
             )
         )
     ctx.catalog.add_documents(dossier_code, documents)
+    for document in documents:
+        ctx.audit.record(
+            actor,
+            AuditAction.UPLOAD,
+            object_type="document",
+            object_id=document.id,
+            dossier_code=dossier_code,
+            detail=document.filename,
+        )
     return [document.id for document in documents]
 
 
@@ -89,6 +125,12 @@ def _check(ctx: Context, upload: Upload) -> FileInfo:
 
 
 def safe_filename(name: str, info: FileInfo) -> str:
-    """The client's file name without any path, for display only (never used as a path)."""
-    base = PurePath(name.replace("\\", "/")).name.strip() or "scan"
+    """The client's file name, for display only (never used as a path), or InvalidFilename.
+
+    A name with a path in it ("../../etc/passwd") or control characters is refused outright
+    rather than cleaned: no scanner produces one, so it is a probe.
+    """
+    if any(sep in name for sep in ("/", "\\")) or name in (".", "..") or not name.isprintable():
+        raise InvalidFilename(detail={"file": name[:200]})
+    base = name.strip() or "scan"
     return base[:200] if "." in base else base[:200] + info.format.extension

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, DossierStatus
-from models.errors import NotReady
+from models.errors import NotReady, Unauthenticated
 from models.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -13,12 +15,18 @@ from models.schemas import (
     DossierPublic,
     PagePublic,
 )
+from services import links
+from services.access import document_for, dossier_for
 from services.context import Context
 from storage.catalog.tables import DocumentRow, DossierRow
 
 
-def dossier(ctx: Context, code: str) -> DossierPublic:
-    return dossier_public(ctx.catalog.get_dossier(code))
+def dossier(ctx: Context, actor: Actor, code: str) -> DossierPublic:
+    row = dossier_for(ctx, actor, code, Permission.READ_PAPERS)
+    ctx.audit.record(
+        actor, AuditAction.READ, object_type="dossier", object_id=code, dossier_code=code
+    )
+    return dossier_public(row)
 
 
 def dossier_public(row: DossierRow) -> DossierPublic:
@@ -41,8 +49,8 @@ def dossier_public(row: DossierRow) -> DossierPublic:
     )
 
 
-def document(ctx: Context, document_id: str) -> DocumentPublic:
-    row = ctx.catalog.get_document(document_id)
+def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
+    row = _read(ctx, actor, document_id, AuditAction.READ, "document")
     recognised = {page.number: page for page in row.pages}
     return DocumentPublic(
         id=row.id,
@@ -70,8 +78,8 @@ def document(ctx: Context, document_id: str) -> DocumentPublic:
     )
 
 
-def document_text(ctx: Context, document_id: str) -> DocumentText:
-    row = ctx.catalog.get_document(document_id)
+def document_text(ctx: Context, actor: Actor, document_id: str) -> DocumentText:
+    row = _read(ctx, actor, document_id, AuditAction.READ, "text")
     status = DocumentStatus(row.status)
     if status not in (DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW):
         raise NotReady(detail={"id": row.id, "status": status})
@@ -85,6 +93,50 @@ class Original:
     data: bytes
 
 
-def original(ctx: Context, document_id: str) -> Original:
-    row: DocumentRow = ctx.catalog.get_document(document_id)
+def original(ctx: Context, actor: Actor, document_id: str) -> Original:
+    row = _read(ctx, actor, document_id, AuditAction.DOWNLOAD, "original")
     return Original(row.filename, row.content_type, ctx.store.get(row.object_key))
+
+
+def _read(
+    ctx: Context, actor: Actor, document_id: str, action: AuditAction, what: str
+) -> DocumentRow:
+    """Authorise, audit, then fetch: no paper leaves without its audit row committed first."""
+    dossier_code = document_for(ctx, actor, document_id)
+    ctx.audit.record(
+        actor,
+        action,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail=what,
+    )
+    return ctx.catalog.get_document(document_id)
+
+
+def download_link(ctx: Context, actor: Actor, document_id: str) -> tuple[str, datetime]:
+    """Authorise and audit the issue of a signed link to the original."""
+    dossier_code = document_for(ctx, actor, document_id)
+    ctx.audit.record(
+        actor,
+        AuditAction.DOWNLOAD,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail="link issued",
+    )
+    return links.sign(
+        links.secret_key(ctx.settings),
+        document_id=document_id,
+        user_id=actor.principal.user_id,
+        seconds=ctx.settings.download_link_seconds,
+    )
+
+
+def original_by_link(ctx: Context, token: str, origin: str | None) -> Original:
+    document_id, user_id = links.verify(links.secret_key(ctx.settings), token)
+    principal = ctx.accounts.active_principal(user_id)
+    if principal is None:
+        raise Unauthenticated("Liên kết tải xuống không hợp lệ")
+    # the link carries no more right than its owner has now: re-check, then audit the use
+    return original(ctx, Actor(principal, origin), document_id)

@@ -51,6 +51,15 @@ class Settings(BaseSettings):
         default=3, ge=1, description="recognition attempts of a document before it is failed"
     )
 
+    secret_key: str | None = Field(
+        default=None,
+        description="signs download links; default: generated once into <data_dir>/secret.key",
+    )
+    token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="session token lifetime")
+    download_link_seconds: int = Field(
+        default=300, ge=10, le=3600, description="lifetime of a signed download link"
+    )
+
     @property
     def catalog_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'catalog.sqlite3'}"

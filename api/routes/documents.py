@@ -1,37 +1,61 @@
-"""Documents (one paper each): status, recognised text, and the original scan."""
+"""Documents (one paper each): status, recognised text, the original scan, download links."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
+from api.auth import ActorDep
 from api.deps import ContextDep
 from api.responses import ERRORS
-from models.schemas import DocumentPublic, DocumentText
+from models.schemas import DocumentPublic, DocumentText, DownloadLink
 from services import queries
 
-router = APIRouter(prefix="/documents", tags=["documents"], responses=ERRORS)
+router = APIRouter(tags=["documents"], responses=ERRORS)
 
 
-@router.get("/{document_id}")
-def get_document(document_id: str, ctx: ContextDep) -> DocumentPublic:
+@router.get("/documents/{document_id}")
+def get_document(document_id: str, ctx: ContextDep, actor: ActorDep) -> DocumentPublic:
     """Status (queued, processing, done, needs_review, failed + reason) and per-page text."""
-    return queries.document(ctx, document_id)
+    return queries.document(ctx, actor, document_id)
 
 
-@router.get("/{document_id}/text")
-def get_text(document_id: str, ctx: ContextDep) -> DocumentText:
+@router.get("/documents/{document_id}/text")
+def get_text(document_id: str, ctx: ContextDep, actor: ActorDep) -> DocumentText:
     """The document's text, pages separated by form feeds; 409 while it is being recognised."""
-    return queries.document_text(ctx, document_id)
+    return queries.document_text(ctx, actor, document_id)
 
 
-@router.get("/{document_id}/original", response_class=Response)
-def get_original(document_id: str, ctx: ContextDep) -> Response:
+@router.get("/documents/{document_id}/original", response_class=Response)
+def get_original(document_id: str, ctx: ContextDep, actor: ActorDep) -> Response:
     """The scan exactly as uploaded (its sha256 is verified on the way out)."""
-    original = queries.original(ctx, document_id)
+    return _attachment(queries.original(ctx, actor, document_id))
+
+
+@router.post("/documents/{document_id}/download-link")
+def create_download_link(
+    document_id: str, request: Request, ctx: ContextDep, actor: ActorDep
+) -> DownloadLink:
+    """A link to the original that works without a session for `SOHOA_DOWNLOAD_LINK_SECONDS`."""
+    token, expires_at = queries.download_link(ctx, actor, document_id)
+    url = str(request.url_for("download", token=token))
+    return DownloadLink(url=url, expires_at=expires_at)
+
+
+@router.get("/downloads/{token}", response_class=Response, name="download")
+def download(token: str, request: Request, ctx: ContextDep) -> Response:
+    """Fetch an original through a signed link (authorised and audited at issue and at use)."""
+    client = request.client.host if request.client else None
+    return _attachment(queries.original_by_link(ctx, token, client))
+
+
+def _attachment(original: queries.Original) -> Response:
     return Response(
         content=original.data,
         media_type=original.content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}"},
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
+            "Cache-Control": "no-store",
+        },
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile, status
 
+from api.auth import ActorDep
 from api.deps import ContextDep, WorkersDep
 from api.responses import ERRORS
 from models.schemas import DossierCreate, DossierPublic, UploadAccepted
@@ -15,14 +16,14 @@ router = APIRouter(prefix="/dossiers", tags=["dossiers"], responses=ERRORS)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_dossier(new: DossierCreate, ctx: ContextDep) -> DossierPublic:
+def create_dossier(new: DossierCreate, ctx: ContextDep, actor: ActorDep) -> DossierPublic:
     """Open a dossier by its receipt code, procedure code and applicant."""
-    return queries.dossier_public(intake.create_dossier(ctx, new))
+    return queries.dossier_public(intake.create_dossier(ctx, actor, new))
 
 
 @router.get("/{code}")
-def get_dossier(code: str, ctx: ContextDep) -> DossierPublic:
-    return queries.dossier(ctx, code)
+def get_dossier(code: str, ctx: ContextDep, actor: ActorDep) -> DossierPublic:
+    return queries.dossier(ctx, actor, code)
 
 
 @router.post("/{code}/documents", status_code=status.HTTP_202_ACCEPTED)
@@ -30,6 +31,7 @@ def upload_documents(
     code: str,
     files: Annotated[list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, PDF")],
     ctx: ContextDep,
+    actor: ActorDep,
     workers: WorkersDep,
 ) -> UploadAccepted:
     """Store the scans durably, then recognise them in the background (one document per file).
@@ -43,6 +45,6 @@ def upload_documents(
         intake.Upload(file.filename or "scan", file.file.read(limit + 1))
         for file in files
     ]
-    ids = intake.upload_documents(ctx, code, uploads)
+    ids = intake.upload_documents(ctx, actor, code, uploads)
     workers.notify()
     return UploadAccepted(dossier_code=code, document_ids=ids)

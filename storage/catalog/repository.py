@@ -58,10 +58,17 @@ class Catalog:
     # -- dossiers -------------------------------------------------------------------------
 
     def create_dossier(
-        self, *, code: str, procedure_code: str, applicant_name: str, applicant_id: str
+        self,
+        *,
+        code: str,
+        procedure_code: str,
+        applicant_name: str,
+        applicant_id: str,
+        agency_code: str,
     ) -> DossierRow:
         row = DossierRow(
             code=code,
+            agency_code=agency_code,
             procedure_code=procedure_code,
             applicant_name=applicant_name,
             applicant_id=applicant_id,
@@ -134,6 +141,16 @@ class Catalog:
         if row is None:
             raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
         return row
+
+    def document_dossiers(self, document_id: str) -> list[tuple[str, str]]:
+        """(dossier code, agency code) of every dossier the document belongs to."""
+        with unavailable_as_ours(), self._sessions() as session:
+            rows = session.execute(
+                select(DossierRow.code, DossierRow.agency_code)
+                .join(DossierDocumentRow, DossierDocumentRow.dossier_id == DossierRow.id)
+                .where(DossierDocumentRow.document_id == document_id)
+            ).all()
+        return [(code, agency) for code, agency in rows]
 
     def object_keys(self) -> set[str]:
         """Every object key a row references (originals and page results)."""

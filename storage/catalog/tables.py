@@ -46,6 +46,7 @@ class DossierRow(Base):
     procedure_code: Mapped[str] = mapped_column(String(16))
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id: Mapped[str] = mapped_column(String(12), index=True)
+    agency_code: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -110,3 +111,52 @@ class PageRow(Base):
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
 
     __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    agency_code: Mapped[str | None] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CredentialRow(Base):
+    """A bearer secret: a short-lived session token or a long-lived API key.
+
+    Only the secret's sha256 is stored; the secret itself is shown once, when issued.
+    """
+
+    __tablename__ = "credentials"
+
+    secret_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditRow(Base):
+    """One access to citizens' data. Append-only: triggers refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16))
+    agency_code: Mapped[str | None] = mapped_column(String(16))
+    origin: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16), index=True)
+    object_type: Mapped[str] = mapped_column(String(16))
+    object_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    dossier_code: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
