@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.errors import EmptyFile, UnsupportedFileType
+from models.errors import AmbiguousFileType, EmptyFile, UnsupportedFileType
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,25 @@ PDF = FileFormat("pdf", "application/pdf", ".pdf")
 SUPPORTED = (JPEG, PNG, TIFF, BMP, WEBP, PDF)
 
 
+# Markers of a second format inside an image's first KiB: such a polyglot would be an image to
+# us and a PDF or a web page to whoever opens it next. A scanner never writes them.
+_FOREIGN_MARKERS = (b"%PDF-", b"<script", b"<html", b"<svg", b"<?php")
+
+
 def sniff(head: bytes) -> FileFormat:
-    """The format of a file from its first 16 bytes or more; raise if empty or not supported."""
+    """The format of a file from its first KiB; raise if empty, unsupported or ambiguous."""
     if not head:
         raise EmptyFile()
+    fmt = _magic(head)
+    if fmt is not PDF:
+        lowered = head[:1024].lower()
+        for marker in _FOREIGN_MARKERS:
+            if marker.lower() in lowered:
+                raise AmbiguousFileType(detail={"format": fmt.name, "marker": marker.decode()})
+    return fmt
+
+
+def _magic(head: bytes) -> FileFormat:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"\x89PNG\r\n\x1a\n"):

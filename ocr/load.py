@@ -17,6 +17,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import CorruptFile, PageTooLarge, TooManyPages
 from ocr.formats import PDF, FileFormat, sniff
+from ocr.pdf_safety import check_pdf
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,15 @@ class FileInfo:
     page_count: int
 
 
-def inspect(data: bytes, *, max_pages: int, max_pixels: int, pdf_timeout: float = 60) -> FileInfo:
+def inspect(
+    data: bytes, *, max_pages: int, max_pixels: int, pdf_timeout: float = 60, pdf_dpi: int = 300
+) -> FileInfo:
     """Sniff and fully decode a file once; return its format and page count or raise our error."""
     fmt = sniff(data[:1024])
     if fmt is PDF:
-        count = _pdf_page_count(data, timeout=pdf_timeout)
+        count = check_pdf(
+            data, max_pages=max_pages, max_pixels=max_pixels, dpi=pdf_dpi, timeout=pdf_timeout
+        )
     else:
         count = sum(1 for _ in _image_frames(data, max_pixels=max_pixels))
     if count == 0:
@@ -45,7 +50,8 @@ def iter_pages(
     """Yield the file's pages as RGB or L images, one at a time, with EXIF orientation applied."""
     fmt = sniff(data[:1024])
     if fmt is PDF:
-        count = _pdf_page_count(data, timeout=timeout)
+        # the CLI and the worker may be handed PDFs that no intake checked
+        count = check_pdf(data, max_pages=10**6, max_pixels=max_pixels, dpi=dpi, timeout=timeout)
         for number in range(1, count + 1):
             yield _pdf_page(data, number, dpi=dpi, timeout=timeout)
     else:
@@ -70,19 +76,6 @@ def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
         raise CorruptFile(detail=str(exc)) from exc
     except Image.DecompressionBombError as exc:
         raise PageTooLarge(detail=str(exc)) from exc
-
-
-def _pdf_page_count(data: bytes, *, timeout: float) -> int:
-    try:
-        info = pdf2image.pdfinfo_from_bytes(data, timeout=int(timeout))
-        return int(info["Pages"])
-    except (
-        pdf2image.exceptions.PDFPageCountError,
-        pdf2image.exceptions.PDFSyntaxError,
-        KeyError,
-        ValueError,
-    ) as exc:
-        raise CorruptFile(detail=str(exc).strip()[:300]) from exc
 
 
 def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Image:
