@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from models.auth import Role
+from services import auth
 from services.settings import Settings
 from synth.corpus import pick
 from synth.render import RenderedPage, render_page
@@ -42,10 +44,34 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", workers=1)
 
 
+AGENCY = "000.00.01.H29"
+OTHER_AGENCY = "000.00.02.H29"
+PASSWORD = "mật-khẩu-thử-nghiệm-dài"
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+def anonymous(settings: Settings) -> Iterator[TestClient]:
+    """The running app, with nobody signed in."""
     with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(anonymous: TestClient) -> TestClient:
+    """The running app, signed in as a clerk of the agency that received `DOSSIER`."""
+    anonymous.headers.update(sign_in(anonymous, "clerk", Role.CLERK, AGENCY))
+    return anonymous
+
+
+def sign_in(client: TestClient, username: str, role: Role, agency: str | None) -> dict[str, str]:
+    """Create a user in the app's catalog, log in through the API, return the auth header."""
+    ctx = client.app.state.context  # type: ignore[attr-defined]
+    auth.add_user(ctx, username, role, agency, PASSWORD)
+    response = client.post(
+        "/api/v1/auth/token", data={"username": username, "password": PASSWORD}, headers={}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.fixture

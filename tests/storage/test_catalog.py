@@ -25,6 +25,7 @@ def catalog(tmp_path: Path) -> Catalog:
         procedure_code="1.001193",
         applicant_name="Nguyễn Văn An",
         applicant_id="079193002341",
+        agency_code="000.00.01.H29",
     )
     return catalog
 
@@ -63,6 +64,7 @@ def test_dossier_codes_are_unique(catalog: Catalog) -> None:
             procedure_code="1.001193",
             applicant_name="B",
             applicant_id="079193002341",
+            agency_code="000.00.01.H29",
         )
 
 
