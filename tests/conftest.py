@@ -16,6 +16,9 @@ from services.settings import Settings
 from synth.corpus import pick
 from synth.render import RenderedPage, render_page
 
+# real PostgreSQL and S3 (moto) fixtures: database_url, postgres_database, s3_server, s3_store
+pytest_plugins = ["tests.backends"]
+
 DOSSIER = {
     "code": "000.00.01.H29-240115-0001",
     "procedure_code": "1.001193",
