@@ -57,7 +57,8 @@ class LocalObjectStore:
                 digest = check_written(key, sha256, reader)
                 info = ObjectInfo(key, reader.size, digest, content_type)
                 # Sidecar first, data last: the data file's rename is what makes the object exist.
-                meta_tmp, _ = _stream_to_temp(path, io.BytesIO(json.dumps(asdict(info)).encode()))
+                sidecar = {k: v for k, v in asdict(info).items() if k != "modified"}
+                meta_tmp, _ = _stream_to_temp(path, io.BytesIO(json.dumps(sidecar).encode()))
                 meta_tmp.replace(self._meta(path))
                 tmp.replace(path)
             finally:
@@ -87,11 +88,12 @@ class LocalObjectStore:
             if not path.is_file():
                 raise FileNotFoundError(key)
             meta = json.loads(self._meta(path).read_bytes())
+            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
         except FileNotFoundError as exc:
             raise NotFound("Không tìm thấy tệp trong kho lưu trữ", detail={"key": key}) from exc
         except (OSError, ValueError) as exc:
             raise StoreUnavailable(detail=f"local store metadata of {key}: {exc}") from exc
-        return ObjectInfo(**meta)
+        return ObjectInfo(**meta, modified=modified)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

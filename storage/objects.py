@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import BinaryIO, Protocol
@@ -25,6 +25,8 @@ class ObjectInfo:
     size: int
     sha256: str
     content_type: str
+    # when the store last wrote it (head); not part of an object's identity
+    modified: datetime | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

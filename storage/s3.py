@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import BinaryIO
 
@@ -165,7 +165,7 @@ class S3ObjectStore:
         self.ensure_bucket()
         with s3_errors_as_ours(key):
             stat = self.client.stat_object(self.bucket, key)
-        return _info(key, stat.metadata or {})
+        return replace(_info(key, stat.metadata or {}), modified=stat.last_modified)
 
     def exists(self, key: str) -> bool:
         try:
