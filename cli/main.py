@@ -45,12 +45,14 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from services.context import open_store
     from services.settings import Settings
 
     settings = Settings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     try:
+        open_store(settings)  # a misconfigured store is one line now, not a lifespan traceback
         application = create_app(settings)
     except SohoaError as exc:
         raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc

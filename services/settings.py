@@ -66,9 +66,6 @@ class Settings(BaseSettings):
     s3_part_size: int = Field(
         default=16 * 1024 * 1024, ge=5 * 1024 * 1024, description="multipart part size, bytes"
     )
-    presign_seconds: int = Field(
-        default=3600, ge=1, le=7 * 24 * 3600, description="lifetime of presigned GET URLs"
-    )
     orphan_grace_seconds: int = Field(
         default=24 * 3600,
         ge=0,
