@@ -68,7 +68,7 @@ class DocumentRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    object_key: Mapped[str] = mapped_column(String(200))
+    object_key: Mapped[str] = mapped_column(String(200), index=True)  # the orphan sweep asks
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
@@ -129,7 +129,7 @@ class PageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(16))
-    result_key: Mapped[str] = mapped_column(String(200))
+    result_key: Mapped[str] = mapped_column(String(200), index=True)  # the orphan sweep asks
 
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
 

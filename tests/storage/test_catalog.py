@@ -4,13 +4,13 @@ out once, a paper is reused by link, and the metadata of design.md §5 is kept."
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
@@ -183,3 +183,39 @@ def test_referenced_tells_which_keys_rows_point_at(catalog: Catalog) -> None:
     assert catalog.referenced(iter([])) == set()
     assert catalog.find_by_sha256(_doc(1).sha256) is not None
     assert catalog.find_by_sha256(_doc(4).sha256) is None
+
+
+def test_upgrading_a_catalog_with_rows_fills_the_new_columns(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0001")
+    catalog = Catalog(engine)
+    with engine.begin() as connection:  # rows as revision 0001 wrote them
+        connection.execute(
+            text(
+                "INSERT INTO dossiers (id, code, procedure_code, applicant_name, applicant_id,"
+                " status, created_at, updated_at) VALUES (1, '000.00.01.H29-240115-0001',"
+                " '1.001193', 'Nguyễn Văn An', '079193002341', 'completed', :now, :now)"
+            ),
+            {"now": datetime.now(UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, sha256, object_key, filename, content_type, size,"
+                " page_count, status, attempts, created_at, updated_at) VALUES ('d1', :sha,"
+                " 'originals/00/x', 'a.png', 'image/png', 1, 1, 'done', 1, :now, :now)"
+            ),
+            {"sha": "0" * 64, "now": datetime.now(UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO dossier_documents (dossier_id, document_id, position, reused,"
+                " created_at) VALUES (1, 'd1', 0, :false, :now)"
+            ),
+            {"false": False, "now": datetime.now(UTC)},
+        )
+    migrate.upgrade(engine)
+    document = catalog.get_document("d1")
+    assert (document.role, document.permanent, document.owner_id) == ("submitted", False, None)
+    (link,) = catalog.get_dossier("000.00.01.H29-240115-0001").links
+    assert (link.digitized, link.reused) == (True, False)
+    engine.dispose()

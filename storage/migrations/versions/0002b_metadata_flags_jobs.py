@@ -53,6 +53,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('role', sa.String(length=16), server_default='submitted', nullable=False))
         batch_op.create_index(batch_op.f('ix_documents_kind_code'), ['kind_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_object_key'), ['object_key'], unique=False)
+
+    with op.batch_alter_table('pages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pages_result_key'), ['result_key'], unique=False)
 
     with op.batch_alter_table('dossier_documents', schema=None) as batch_op:
         batch_op.add_column(sa.Column('digitized', sa.Boolean(), server_default=sa.true(), nullable=False))
@@ -65,7 +69,11 @@ def downgrade() -> None:
     with op.batch_alter_table('dossier_documents', schema=None) as batch_op:
         batch_op.drop_column('digitized')
 
+    with op.batch_alter_table('pages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pages_result_key'))
+
     with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_documents_object_key'))
         batch_op.drop_index(batch_op.f('ix_documents_owner_id'))
         batch_op.drop_index(batch_op.f('ix_documents_kind_code'))
         batch_op.drop_column('role')
