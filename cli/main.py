@@ -1,4 +1,4 @@
-"""`sohoa`: serve the API, or recognise files locally with no server or database.
+"""`sohoa`: serve the API, recognise files locally with no server or database, sweep orphans.
 
 Errors print one line, `sohoa: <file>: <message> [<code>]`, and exit with the error's code
 (models.errors); never a traceback for bad input.
@@ -50,12 +50,14 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from services.context import open_store
     from services.settings import Settings
 
     settings = Settings()
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     try:
+        open_store(settings)  # a misconfigured store is one line now, not a lifespan traceback
         application = create_app(settings)
     except SohoaError as exc:
         raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc
@@ -182,6 +184,48 @@ def _context() -> Iterator[Context]:
         ) from exc
     finally:
         ctx.close()
+
+@app.command()
+def sweep(
+    grace: Annotated[
+        int | None,
+        typer.Option(
+            "--grace",
+            min=0,
+            help="keep unreferenced objects younger than SECONDS; "
+            "default SOHOA_ORPHAN_GRACE_SECONDS",
+            metavar="SECONDS",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="list what would be removed, remove nothing")
+    ] = False,
+) -> None:
+    """Remove stored objects that no catalog row references (left by crashes), after a grace."""
+    from services.context import Context
+    from services.settings import Settings
+    from services.sweep import sweep_orphans
+
+    settings = Settings()
+    try:
+        ctx = Context.open(settings)
+        try:
+            report = sweep_orphans(
+                ctx,
+                grace_seconds=settings.orphan_grace_seconds if grace is None else grace,
+                dry_run=dry_run,
+            )
+        finally:
+            ctx.close()
+    except SohoaError as exc:
+        raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc
+    verb = "would remove" if dry_run else "removed"
+    for key in report.removed:
+        typer.echo(f"{verb} {key}")
+    typer.echo(
+        f"{verb} {len(report.removed)} orphan object(s), {report.removed_bytes} bytes; "
+        f"kept {report.kept_young} younger than the grace; scanned {report.scanned}"
+    )
 
 
 if __name__ == "__main__":

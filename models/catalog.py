@@ -27,3 +27,20 @@ class DossierStatus(StrEnum):
     RECEIVED = "received"
     PROCESSING = "processing"
     COMPLETED = "completed"
+
+
+class JobState(StrEnum):
+    """Where a job (a unit of work on a document) is; mirrors its document's status."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @classmethod
+    def for_document(cls, status: DocumentStatus) -> JobState:
+        return {
+            DocumentStatus.QUEUED: cls.QUEUED,
+            DocumentStatus.PROCESSING: cls.RUNNING,
+            DocumentStatus.FAILED: cls.FAILED,
+        }.get(status, cls.DONE)

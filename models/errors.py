@@ -27,6 +27,7 @@ The tree (HTTP status / CLI exit code):
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
     └── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
+        └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
 
 `message` is for a person at the counter, in Vietnamese; `code` is a stable English identifier for
 programs; `detail` is free-form context (which file, which field). Adapters map their libraries'
@@ -195,3 +196,8 @@ class StoreUnavailable(SohoaError):
     exit_code = 6
     code = "store_unavailable"
     default_message = "Kho lưu trữ tạm thời không truy cập được, vui lòng thử lại"
+
+
+class StoreAccessDenied(StoreUnavailable):
+    code = "store_access_denied"
+    default_message = "Kho lưu trữ từ chối truy cập, vui lòng báo quản trị viên"

@@ -1,16 +1,46 @@
-"""Build the adapters a running sohoa needs from its settings, once per process."""
+"""Build the adapters a running sohoa needs from its settings, once per process.
+
+Switching the object store or the catalog is configuration (`SOHOA_OBJECT_STORE`,
+`SOHOA_DATABASE_URL`), never code: this is the one place that reads those settings.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.errors import StoreUnavailable
 from services.settings import Settings
 from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
 from storage.catalog.database import make_engine
 from storage.catalog.repository import Catalog
-from storage.objects import LocalObjectStore, ObjectStore
+from storage.local import LocalObjectStore
+from storage.objects import ObjectStore
+from storage.s3 import S3Config, S3ObjectStore
+
+
+def open_store(settings: Settings) -> ObjectStore:
+    if settings.object_store == "local":
+        return LocalObjectStore(settings.objects_root)
+    if not settings.s3_access_key or settings.s3_secret_key is None:
+        raise StoreUnavailable(
+            "Chưa cấu hình khóa truy cập kho lưu trữ S3",
+            detail="SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY are required with "
+            "SOHOA_OBJECT_STORE=s3",
+        )
+    # The bucket is made on first use, not here: the API starts (and says 503) while S3 is down.
+    return S3ObjectStore(
+        S3Config(
+            endpoint=settings.s3_endpoint,
+            access_key=settings.s3_access_key,
+            secret_key=settings.s3_secret_key.get_secret_value(),
+            bucket=settings.s3_bucket,
+            secure=settings.s3_secure,
+            region=settings.s3_region,
+            part_size=settings.s3_part_size,
+        )
+    )
 
 
 @dataclass
@@ -23,15 +53,10 @@ class Context:
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
+        store = open_store(settings)
         engine = make_engine(settings.catalog_url)
         migrate.upgrade(engine)
-        return cls(
-            settings,
-            Catalog(engine),
-            LocalObjectStore(settings.objects_root),
-            Accounts(engine),
-            AuditLog(engine),
-        )
+        return cls(settings, Catalog(engine), store, Accounts(engine), AuditLog(engine))
 
     def close(self) -> None:
         self.catalog.engine.dispose()

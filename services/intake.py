@@ -3,18 +3,27 @@
 Order of writes, so that a crash at any point leaves nothing pointing at nothing:
 1. every file of the request is checked (type sniffed, fully decoded, limits) before anything is
    written: one bad file refuses the whole request and nothing is half-written;
-2. each original is written to the object store (fsync'd; content-addressed, so a retry or a
-   second upload of the same bytes stores nothing new);
+2. each original is streamed to the object store (fsync'd locally, multipart on S3;
+   content-addressed, so a retry or a second upload of the same bytes stores nothing new);
 3. the documents and their links to the dossier are committed in one transaction;
 only then does the caller answer 2xx. A crash between 2 and 3 leaves an unreferenced object,
 which the orphan sweep removes; never a row without its object.
+
+Uploads arrive as binary streams (Starlette spools them to temporary files): each is hashed
+while it is read, with the size limit enforced on the way, and streamed from its file to the
+store, so a request is never held whole in memory. (`ocr.load.inspect` takes bytes, so one
+file at a time is read whole to be decoded; decoding needs its pixels in memory anyway.)
 """
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 import uuid
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from models.auth import Actor, AuditAction, Permission
 from models.codes import agency_of
@@ -34,13 +43,26 @@ from services.context import Context
 from storage.catalog.repository import NewDocument
 from storage.catalog.tables import DossierRow
 from storage.keys import original_key
-from storage.objects import sha256_hex
+
+_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Upload:
+    """One uploaded file: its client-side name and a readable binary stream of its bytes."""
+
     filename: str
-    data: bytes
+    stream: BinaryIO
+
+
+@dataclass(frozen=True)
+class _Checked:
+    upload: Upload
+    file: BinaryIO  # seekable, positioned at the start of the bytes
+    sha256: str
+    size: int
+    info: FileInfo
+    name: str  # the checked display name
 
 
 def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow:
@@ -71,31 +93,14 @@ def upload_documents(
     """Store the scans and queue them for recognition; return the new document ids."""
     settings = ctx.settings
     # 403/404 before reading a single byte of the files
-    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    dossier = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
     if not uploads:
         raise NoFiles()
     if len(uploads) > settings.max_files_per_request:
         raise TooManyFiles(detail={"files": len(uploads), "max": settings.max_files_per_request})
-    checked = [(upload, _check(ctx, upload)) for upload in uploads]
-    names = [safe_filename(upload.filename, info) for upload, info in checked]
-
-    documents: list[NewDocument] = []
-    for (upload, info), name in zip(checked, names, strict=True):
-        sha = sha256_hex(upload.data)
-        key = original_key(sha)
-        if not ctx.store.exists(key):
-            ctx.store.put(key, upload.data, content_type=info.format.content_type)
-        documents.append(
-            NewDocument(
-                id=uuid.uuid4().hex,
-                sha256=sha,
-                object_key=key,
-                filename=name,
-                content_type=info.format.content_type,
-                size=len(upload.data),
-                page_count=info.page_count,
-            )
-        )
+    with ExitStack() as temporaries:
+        checked = [_check(ctx, upload, temporaries) for upload in uploads]
+        documents = [_store(ctx, item, dossier.applicant_id) for item in checked]
     ctx.catalog.add_documents(dossier_code, documents)
     for document in documents:
         ctx.audit.record(
@@ -109,12 +114,34 @@ def upload_documents(
     return [document.id for document in documents]
 
 
-def _check(ctx: Context, upload: Upload) -> FileInfo:
+def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
+    key = original_key(item.sha256)
+    content_type = item.info.format.content_type
+    # Skip the write only when a row already references the object: an unreferenced one may
+    # be an orphan the sweep is about to delete, so it is written again (same bytes, same key),
+    # which also renews its age.
+    if not (ctx.catalog.find_by_sha256(item.sha256) and ctx.store.exists(key)):
+        ctx.store.put(key, item.file, content_type=content_type, sha256=item.sha256)
+    return NewDocument(
+        id=uuid.uuid4().hex,
+        sha256=item.sha256,
+        object_key=key,
+        filename=item.name,
+        content_type=content_type,
+        size=item.size,
+        page_count=item.info.page_count,
+        owner_id=owner_id,
+    )
+
+
+def _check(ctx: Context, upload: Upload, temporaries: ExitStack) -> _Checked:
     settings = ctx.settings
     try:
-        if len(upload.data) > settings.max_upload_bytes:
-            raise FileTooLarge(detail={"bytes": len(upload.data), "max": settings.max_upload_bytes})
-        return inspect(upload.data, max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        file, sha256, size = _spool(upload.stream, settings.max_upload_bytes, temporaries)
+        # inspect() decodes from bytes: one file at a time is in memory, then released.
+        info = inspect(file.read(), max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        file.seek(0)
+        return _Checked(upload, file, sha256, size, info, safe_filename(upload.filename, info))
     except TooManyPages as exc:
         exc.detail = {"file": upload.filename, **(exc.detail or {})}
         raise
@@ -122,6 +149,31 @@ def _check(ctx: Context, upload: Upload) -> FileInfo:
         # Name the file: with several files in one request the clerk must know which to rescan.
         exc.detail = {"file": upload.filename, "reason": exc.detail}
         raise
+
+
+def _spool(stream: BinaryIO, limit: int, temporaries: ExitStack) -> tuple[BinaryIO, str, int]:
+    """Hash `stream` in chunks, refusing it past `limit` bytes; return a seekable file of it.
+
+    A seekable stream (Starlette's spooled upload) is read in place and rewound; any other is
+    copied to a temporary file removed when the request ends.
+    """
+    seekable = stream.seekable()
+    if seekable:
+        stream.seek(0)
+    # closed (and so deleted) by the request's ExitStack
+    spooled = stream if seekable else temporaries.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+    file: BinaryIO = spooled
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise FileTooLarge(detail={"bytes_read": size, "max": limit})
+        digest.update(chunk)
+        if not seekable:
+            file.write(chunk)
+    file.seek(0)
+    return file, digest.hexdigest(), size
 
 
 def safe_filename(name: str, info: FileInfo) -> str:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ocr.options import OcrOptions
@@ -49,6 +50,26 @@ class Settings(BaseSettings):
     )
     max_attempts: int = Field(
         default=3, ge=1, description="recognition attempts of a document before it is failed"
+    )
+    # -- object store (docs/storage.md) --
+    object_store: Literal["local", "s3"] = Field(
+        default="local", description="local folder (embedded) or MinIO/S3 via the minio SDK"
+    )
+    s3_endpoint: str = Field(default="127.0.0.1:9000", description="host:port, no scheme")
+    s3_access_key: str | None = Field(default=None, description="required with object_store=s3")
+    s3_secret_key: SecretStr | None = Field(
+        default=None, description="required with object_store=s3"
+    )
+    s3_bucket: str = Field(default="sohoa", description="created at start when missing")
+    s3_secure: bool = Field(default=True, description="HTTPS to the S3 endpoint")
+    s3_region: str | None = Field(default=None, description="e.g. us-east-1; None: ask the server")
+    s3_part_size: int = Field(
+        default=16 * 1024 * 1024, ge=5 * 1024 * 1024, description="multipart part size, bytes"
+    )
+    orphan_grace_seconds: int = Field(
+        default=24 * 3600,
+        ge=0,
+        description="the orphan sweep keeps unreferenced objects younger than this",
     )
 
     secret_key: str | None = Field(

@@ -1,22 +1,22 @@
-"""The object store interface and its embedded implementation, a local folder.
+"""The object store interface, the sha256-verifying reader both stores share, and a factory.
 
-A `put` is durable when it returns: the bytes are fsync'd and renamed into place (rename is the
-commit point, so a reader never sees half an object). Every object carries the sha256 recorded
-at write and `get` verifies it, so silent corruption on disk becomes an `IntegrityError`.
+Two implementations: the local folder (`storage.local`, embedded default) and MinIO/S3 through
+the `minio` SDK (`storage.s3`). Both record the sha256 at write and verify it on every read.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Protocol
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import BinaryIO, Protocol
 
-from models.errors import IntegrityError, NotFound, StoreUnavailable
+from models.errors import IntegrityError
+
+CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -25,15 +25,40 @@ class ObjectInfo:
     size: int
     sha256: str
     content_type: str
+    # when the store last wrote it (head); not part of an object's identity
+    modified: datetime | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ListedObject:
+    """One entry of a listing: enough to decide whether an unreferenced object is old enough."""
+
+    key: str
+    size: int
+    modified: datetime
+
+
+Source = bytes | BinaryIO
 
 
 class ObjectStore(Protocol):
-    def put(self, key: str, data: bytes, *, content_type: str) -> ObjectInfo: ...
+    def put(
+        self, key: str, source: Source, *, content_type: str, sha256: str | None = None
+    ) -> ObjectInfo:
+        """Store `source` (bytes, or a seekable binary file streamed in chunks) under `key`.
+
+        `sha256`, when given, is what the caller hashed: the store hashes again while writing
+        and refuses (IntegrityError) bytes that changed on the way.
+        """
+        ...
+
     def get(self, key: str) -> bytes: ...
+    def open(self, key: str) -> VerifiedReader: ...
     def head(self, key: str) -> ObjectInfo: ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
-    def list(self, prefix: str) -> Iterator[str]: ...
+    def list(self, prefix: str) -> Iterator[ListedObject]: ...
+    def presigned_url(self, key: str, *, expires_seconds: int) -> str: ...
     def check(self) -> None: ...
 
 
@@ -41,98 +66,100 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class LocalObjectStore:
-    """Objects as files under `root`, each with a `.meta.json` sidecar (size, sha256, type)."""
+def source_digest(source: Source) -> tuple[str, int]:
+    """sha256 and size of bytes, or of a seekable file (read once in chunks, then rewound)."""
+    if isinstance(source, bytes):
+        return sha256_hex(source), len(source)
+    digest = hashlib.sha256()
+    start = source.tell()
+    size = 0
+    while chunk := source.read(CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    source.seek(start)
+    return digest.hexdigest(), size
 
-    _META = ".meta.json"
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+def as_stream(source: Source) -> BinaryIO:
+    return io.BytesIO(source) if isinstance(source, bytes) else source
 
-    def _path(self, key: str) -> Path:
-        parts = key.split("/")
-        if not key or any(part in ("", ".", "..") for part in parts) or key.endswith(self._META):
-            raise ValueError(f"invalid object key: {key!r}")
-        return self.root.joinpath(*parts)
 
-    def put(self, key: str, data: bytes, *, content_type: str) -> ObjectInfo:
-        path = self._path(key)
-        info = ObjectInfo(key, len(data), sha256_hex(data), content_type)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Sidecar first, data last: the data file's rename is what makes the object exist.
-            _write_atomically(
-                path.with_name(path.name + self._META), json.dumps(asdict(info)).encode()
+class HashingReader:
+    """A file-like wrapper that hashes what is read through it (the bytes actually sent)."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._inner.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+
+class VerifiedReader:
+    """Streams an object's bytes and raises IntegrityError at the end if they are not the ones
+    recorded at write (digest or size). Use as a context manager; `read_all` for small objects.
+    """
+
+    def __init__(
+        self,
+        info: ObjectInfo,
+        chunks: Iterator[bytes],
+        close: Callable[[], None],
+    ) -> None:
+        self.info = info
+        self._chunks = chunks
+        self._close = close
+        self._digest = hashlib.sha256()
+        self._size = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._chunks:
+            self._digest.update(chunk)
+            self._size += len(chunk)
+            yield chunk
+        self._verify()
+
+    def read_all(self) -> bytes:
+        return b"".join(self)
+
+    def _verify(self) -> None:
+        actual = self._digest.hexdigest()
+        if actual != self.info.sha256 or self._size != self.info.size:
+            raise IntegrityError(
+                detail={
+                    "key": self.info.key,
+                    "expected_sha256": self.info.sha256,
+                    "actual_sha256": actual,
+                    "expected_size": self.info.size,
+                    "actual_size": self._size,
+                }
             )
-            _write_atomically(path, data)
-        except OSError as exc:
-            raise StoreUnavailable(detail=f"local store: {exc.strerror}") from exc
-        return info
 
-    def get(self, key: str) -> bytes:
-        info = self.head(key)
-        try:
-            data = self._path(key).read_bytes()
-        except FileNotFoundError as exc:
-            raise NotFound("Không tìm thấy tệp trong kho lưu trữ", detail={"key": key}) from exc
-        except OSError as exc:
-            raise StoreUnavailable(detail=f"local store: {exc.strerror}") from exc
-        if sha256_hex(data) != info.sha256:
-            raise IntegrityError(detail={"key": key, "expected_sha256": info.sha256})
-        return data
+    def close(self) -> None:
+        self._close()
 
-    def head(self, key: str) -> ObjectInfo:
-        path = self._path(key)
-        try:
-            if not path.is_file():
-                raise FileNotFoundError(key)
-            meta = json.loads(path.with_name(path.name + self._META).read_bytes())
-        except FileNotFoundError as exc:
-            raise NotFound("Không tìm thấy tệp trong kho lưu trữ", detail={"key": key}) from exc
-        except (OSError, ValueError) as exc:
-            raise StoreUnavailable(detail=f"local store metadata of {key}: {exc}") from exc
-        return ObjectInfo(**meta)
+    def __enter__(self) -> VerifiedReader:
+        return self
 
-    def exists(self, key: str) -> bool:
-        return self._path(key).is_file()
-
-    def delete(self, key: str) -> None:
-        path = self._path(key)
-        for victim in (path, path.with_name(path.name + self._META)):
-            victim.unlink(missing_ok=True)
-
-    def list(self, prefix: str) -> Iterator[str]:
-        if not self.root.is_dir():
-            return
-        for path in sorted(self.root.rglob("*")):
-            if path.is_file() and not path.name.endswith(self._META) and ".tmp-" not in path.name:
-                key = path.relative_to(self.root).as_posix()
-                if key.startswith(prefix):
-                    yield key
-
-    def check(self) -> None:
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            probe = self.root / ".healthcheck"
-            probe.write_bytes(b"ok")
-            probe.unlink()
-        except OSError as exc:
-            raise StoreUnavailable(detail=f"local store: {exc.strerror}") from exc
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+def check_written(key: str, expected: str | None, reader: HashingReader) -> str:
+    """The digest of what was written; IntegrityError if the caller promised another."""
+    actual = reader.digest.hexdigest()
+    if expected is not None and actual != expected:
+        raise IntegrityError(
+            "Dữ liệu thay đổi trong khi ghi, vui lòng gửi lại",
+            detail={"key": key, "expected_sha256": expected, "actual_sha256": actual},
+        )
+    return actual

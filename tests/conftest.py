@@ -12,11 +12,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from models.auth import Role
+from models.auth import Actor, Principal, Role
 from services import auth
 from services.settings import Settings
 from synth.corpus import pick
 from synth.render import RenderedPage, render_page
+
+# real PostgreSQL and S3 (moto) fixtures: database_url, postgres_database, s3_server, s3_store
+pytest_plugins = ["tests.backends"]
 
 DOSSIER = {
     "code": "000.00.01.H29-240115-0001",
@@ -45,6 +48,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 AGENCY = "000.00.01.H29"
+ADMIN = Actor(Principal(user_id=0, username="tests", role=Role.ADMIN, agency_code=None), "tests")
+"""For tests that call the use cases directly, below the API: an admin of every agency."""
 OTHER_AGENCY = "000.00.02.H29"
 PASSWORD = "mật-khẩu-thử-nghiệm-dài"
 

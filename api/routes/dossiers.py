@@ -39,12 +39,8 @@ def upload_documents(
     The response comes after every original is on disk and recorded; poll
     `GET /documents/{id}` for the text.
     """
-    limit = ctx.settings.max_upload_bytes
-    uploads = [
-        # Reading one byte past the limit is enough to know a file is too large.
-        intake.Upload(file.filename or "scan", file.file.read(limit + 1))
-        for file in files
-    ]
+    # Starlette has spooled each file to a temporary file: intake streams from there.
+    uploads = [intake.Upload(file.filename or "scan", file.file) for file in files]
     ids = intake.upload_documents(ctx, actor, code, uploads)
     workers.notify()
     return UploadAccepted(dossier_code=code, document_ids=ids)

@@ -7,23 +7,36 @@ until `requeue_interrupted` puts it back at the next start. Nothing is lost with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from models.catalog import DocumentStatus, DossierStatus
+from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.tables import (
     DocumentRow,
     DossierDocumentRow,
     DossierRow,
+    JobRow,
     PageRow,
     utcnow,
 )
+
+_BATCH = 500
+JOB_RECOGNISE = "recognise"
+
+
+def _update_job(session: Session, document_id: str, **values: Any) -> None:
+    session.execute(
+        update(JobRow)
+        .where(JobRow.document_id == document_id, JobRow.kind == JOB_RECOGNISE)
+        .values(updated_at=utcnow(), **values)
+    )
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,12 @@ class NewDocument:
     content_type: str
     size: int
     page_count: int
+    # metadata known at intake (design.md §5); the rest is filled later
+    owner_id: str | None = None
+    owner_name: str | None = None
+    kind_code: str | None = None
+    role: str = "submitted"
+    digitized_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,15 +140,78 @@ class Catalog:
                         page_count=new.page_count,
                         status=DocumentStatus.QUEUED,
                         attempts=0,
+                        owner_id=new.owner_id,
+                        owner_name=new.owner_name,
+                        kind_code=new.kind_code,
+                        role=new.role,
+                        digitized_by=new.digitized_by,
+                        digitized_at=utcnow(),
                     )
                 )
                 session.flush()
                 session.add(
                     DossierDocumentRow(
-                        dossier_id=dossier.id, document_id=new.id, position=position + offset
+                        dossier_id=dossier.id,
+                        document_id=new.id,
+                        position=position + offset,
+                        digitized=True,
+                        reused=False,
                     )
                 )
+                session.add(JobRow(document_id=new.id, kind=JOB_RECOGNISE, state=JobState.QUEUED))
             dossier.status = DossierStatus.PROCESSING
+
+    def reuse_document(self, dossier_code: str, document_id: str) -> None:
+        """Link a paper already digitized (for an earlier dossier) to this one: a link, no copy."""
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
+            if dossier is None:
+                raise NotFound("Không tìm thấy hồ sơ", detail={"code": dossier_code})
+            if session.get(DocumentRow, document_id) is None:
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+            position = session.scalar(
+                select(func.count()).where(DossierDocumentRow.dossier_id == dossier.id)
+            )
+            session.add(
+                DossierDocumentRow(
+                    dossier_id=dossier.id,
+                    document_id=document_id,
+                    position=position or 0,
+                    digitized=False,
+                    reused=True,
+                )
+            )
+            try:
+                session.flush()
+            except SqlIntegrityError as exc:
+                raise Conflict(
+                    "Giấy tờ đã có trong hồ sơ", detail={"code": dossier_code, "id": document_id}
+                ) from exc
+            self._settle_dossiers(session, document_id)
+
+    def documents_of_owner(self, owner_id: str, *, limit: int = 100) -> list[DocumentRow]:
+        """The papers of one citizen or enterprise, newest first (what reuse looks up)."""
+        with unavailable_as_ours(), self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.owner_id == owner_id)
+                    .order_by(DocumentRow.created_at.desc())
+                    .limit(limit)
+                )
+            )
+
+    def find_by_sha256(self, sha256: str) -> DocumentRow | None:
+        with unavailable_as_ours(), self._sessions() as session:
+            return session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+
+    def jobs_of(self, document_id: str) -> list[JobRow]:
+        with unavailable_as_ours(), self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(JobRow).where(JobRow.document_id == document_id).order_by(JobRow.id)
+                )
+            )
 
     def get_document(self, document_id: str) -> DocumentRow:
         with unavailable_as_ours(), self._sessions() as session:
@@ -152,12 +234,27 @@ class Catalog:
             ).all()
         return [(code, agency) for code, agency in rows]
 
-    def object_keys(self) -> set[str]:
-        """Every object key a row references (originals and page results)."""
+    def referenced(self, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` a row references (as an original or a page result), in batches."""
+        found: set[str] = set()
+        batch: list[str] = []
         with unavailable_as_ours(), self._sessions() as session:
-            keys = set(session.scalars(select(DocumentRow.object_key)))
-            keys.update(session.scalars(select(PageRow.result_key)))
-        return keys
+            for key in [*keys, None]:
+                if key is not None:
+                    batch.append(key)
+                if batch and (key is None or len(batch) == _BATCH):
+                    found.update(
+                        session.scalars(
+                            select(DocumentRow.object_key).where(DocumentRow.object_key.in_(batch))
+                        )
+                    )
+                    found.update(
+                        session.scalars(
+                            select(PageRow.result_key).where(PageRow.result_key.in_(batch))
+                        )
+                    )
+                    batch = []
+        return found
 
     # -- the work queue -------------------------------------------------------------------
 
@@ -165,11 +262,15 @@ class Catalog:
         """Atomically move the oldest queued document to `processing` and return it."""
         with unavailable_as_ours(), self._sessions() as session:
             while True:
+                # PostgreSQL: lock the row and skip rows other workers hold, so racing workers
+                # take different documents instead of all contending for the oldest one.
+                # SQLite ignores FOR UPDATE; there the compare-and-set below alone decides.
                 candidate = session.scalar(
                     select(DocumentRow.id)
                     .where(DocumentRow.status == DocumentStatus.QUEUED)
                     .order_by(DocumentRow.created_at, DocumentRow.id)
                     .limit(1)
+                    .with_for_update(skip_locked=True)
                 )
                 if candidate is None:
                     return None
@@ -183,6 +284,14 @@ class Catalog:
                         updated_at=utcnow(),
                     )
                 )
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    _update_job(
+                        session,
+                        candidate,
+                        state=JobState.RUNNING,
+                        attempts=JobRow.attempts + 1,
+                        started_at=utcnow(),
+                    )
                 session.commit()
                 if claimed.rowcount == 1:  # type: ignore[attr-defined]
                     return self.get_document(candidate)
@@ -215,6 +324,13 @@ class Catalog:
             document.status = status
             document.reason = reason
             document.mean_confidence = mean_confidence
+            _update_job(
+                session,
+                document_id,
+                state=JobState.for_document(status),
+                error=reason if status == DocumentStatus.FAILED else None,
+                finished_at=utcnow(),
+            )
             self._settle_dossiers(session, document_id)
 
     def set_status(self, document_id: str, status: DocumentStatus, reason: str | None) -> None:
@@ -223,6 +339,14 @@ class Catalog:
                 update(DocumentRow)
                 .where(DocumentRow.id == document_id)
                 .values(status=status, reason=reason, updated_at=utcnow())
+            )
+            state = JobState.for_document(status)
+            _update_job(
+                session,
+                document_id,
+                state=state,
+                error=reason,
+                finished_at=utcnow() if state in (JobState.DONE, JobState.FAILED) else None,
             )
             self._settle_dossiers(session, document_id)
 
@@ -233,6 +357,11 @@ class Catalog:
                 update(DocumentRow)
                 .where(DocumentRow.status == DocumentStatus.PROCESSING)
                 .values(status=DocumentStatus.QUEUED, updated_at=utcnow())
+            )
+            session.execute(
+                update(JobRow)
+                .where(JobRow.state == JobState.RUNNING)
+                .values(state=JobState.QUEUED, updated_at=utcnow())
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -6,10 +6,11 @@ paper is reused by later dossiers of its owner, linked, never copied.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -19,6 +20,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -59,11 +62,14 @@ class DossierRow(Base):
 
 
 class DocumentRow(Base):
+    """One paper. Besides the file, the metadata one-stop systems keep (design.md §5); all of it
+    is optional at intake, filled by the clerk or by field extraction later."""
+
     __tablename__ = "documents"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
-    object_key: Mapped[str] = mapped_column(String(200))
+    object_key: Mapped[str] = mapped_column(String(200), index=True)  # the orphan sweep asks
     filename: Mapped[str] = mapped_column(String(255))
     content_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
@@ -76,6 +82,22 @@ class DocumentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+    # -- metadata of a digitized paper (design.md §5) --
+    owner_id: Mapped[str | None] = mapped_column(String(14), index=True)  # CCCD, CMND or MSDN
+    owner_name: Mapped[str | None] = mapped_column(String(200))
+    kind_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    number_symbol: Mapped[str | None] = mapped_column(String(64))  # số ký hiệu
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    signer: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)  # trích yếu
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    permanent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    validity_scope: Mapped[str | None] = mapped_column(String(200))
+    digitized_by: Mapped[str | None] = mapped_column(String(100))
+    digitized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # a paper the citizen submitted, or a result the agency issued (kết quả giải quyết)
+    role: Mapped[str] = mapped_column(String(16), default="submitted", server_default="submitted")
 
     pages: Mapped[list[PageRow]] = relationship(
         back_populates="document", order_by="PageRow.number", cascade="all, delete-orphan"
@@ -88,7 +110,9 @@ class DossierDocumentRow(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
+    # per dossier component (thành phần hồ sơ): was it digitized here, or reused from before
     reused: Mapped[bool] = mapped_column(Boolean, default=False)
+    digitized: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dossier: Mapped[DossierRow] = relationship(back_populates="links")
@@ -106,7 +130,7 @@ class PageRow(Base):
     text: Mapped[str] = mapped_column(Text)
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(16))
-    result_key: Mapped[str] = mapped_column(String(200))
+    result_key: Mapped[str] = mapped_column(String(200), index=True)  # the orphan sweep asks
 
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
 
@@ -160,3 +184,24 @@ class AuditRow(Base):
     dossier_code: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+
+class JobRow(Base):
+    """A unit of work on a document (recognition today), with its attempts and last error.
+
+    Written with the document in one transaction, so a job exists exactly when its work does.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

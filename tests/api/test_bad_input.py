@@ -1,12 +1,20 @@
 """Bad input gets a 4xx with our one error body, and leaves nothing half-written behind."""
 
 import io
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from services.settings import Settings
 from tests.conftest import DOSSIER, assert_error_body
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Bad input must be refused the same way on both catalogs (no recognition needed here)."""
+    return Settings(data_dir=tmp_path / "data", workers=0, database_url=database_url)
 
 
 def _jpeg() -> bytes:

@@ -1,23 +1,28 @@
-"""The catalog on SQLite: migrations match the tables, and the queue hands each document out once."""
+"""The catalog on SQLite and PostgreSQL: migrations match the tables, the queue hands each document
+out once, a paper is reused by link, and the metadata of design.md §5 is kept."""
 
 import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import func, select, text
 
-from models.catalog import DocumentStatus, DossierStatus
+from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
 from storage.catalog import migrate
 from storage.catalog.database import make_engine
 from storage.catalog.repository import Catalog, NewDocument
-from storage.catalog.tables import Base
+from storage.catalog.tables import Base, DocumentRow
 
 
 @pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    engine = make_engine(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+def catalog(database_url: str) -> Iterator[Catalog]:
+    engine = make_engine(database_url)
     migrate.upgrade(engine)
     catalog = Catalog(engine)
     catalog.create_dossier(
@@ -27,7 +32,8 @@ def catalog(tmp_path: Path) -> Catalog:
         applicant_id="079193002341",
         agency_code="000.00.01.H29",
     )
-    return catalog
+    yield catalog
+    engine.dispose()
 
 
 def _doc(i: int) -> NewDocument:
@@ -52,8 +58,9 @@ def test_migrating_twice_is_harmless(catalog: Catalog) -> None:
     migrate.upgrade(catalog.engine)
 
 
-def test_sqlite_runs_in_wal_mode(catalog: Catalog) -> None:
-    with catalog.engine.connect() as connection:
+def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.sqlite3'}")
+    with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
@@ -114,3 +121,104 @@ def test_dossier_completes_when_its_last_document_finishes(catalog: Catalog) -> 
     assert catalog.get_dossier("000.00.01.H29-240115-0001").status == DossierStatus.PROCESSING
     catalog.set_status(_doc(2).id, DocumentStatus.FAILED, "x")
     assert catalog.get_dossier("000.00.01.H29-240115-0001").status == DossierStatus.COMPLETED
+
+
+def test_each_document_has_a_job_that_follows_its_work(catalog: Catalog) -> None:
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
+    (job,) = catalog.jobs_of(_doc(1).id)
+    assert (job.state, job.attempts, job.started_at) == (JobState.QUEUED, 0, None)
+    catalog.claim_next()
+    (job,) = catalog.jobs_of(_doc(1).id)
+    assert (job.state, job.attempts) == (JobState.RUNNING, 1) and job.started_at is not None
+    catalog.set_status(_doc(1).id, DocumentStatus.FAILED, "Tiến trình bị dừng")
+    (job,) = catalog.jobs_of(_doc(1).id)
+    assert (job.state, job.error) == (JobState.FAILED, "Tiến trình bị dừng")
+    assert job.finished_at is not None
+
+
+def test_a_paper_is_reused_by_a_second_dossier_as_a_link_not_a_copy(catalog: Catalog) -> None:
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
+    catalog.create_dossier(
+        code="000.00.01.H29-240116-0001",
+        procedure_code="1.000656",
+        applicant_name="Nguyễn Văn An",
+        applicant_id="079193002341",
+        agency_code="000.00.01.H29",
+    )
+    catalog.reuse_document("000.00.01.H29-240116-0001", _doc(1).id)
+    first = catalog.get_dossier("000.00.01.H29-240115-0001")
+    second = catalog.get_dossier("000.00.01.H29-240116-0001")
+    assert first.links[0].document.id == second.links[0].document.id == _doc(1).id
+    assert (first.links[0].digitized, first.links[0].reused) == (True, False)
+    assert (second.links[0].digitized, second.links[0].reused) == (False, True)
+    with catalog.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(DocumentRow)) == 1
+    with pytest.raises(Conflict):
+        catalog.reuse_document("000.00.01.H29-240116-0001", _doc(1).id)
+
+
+def test_metadata_of_a_digitized_paper_is_kept(catalog: Catalog) -> None:
+    catalog.add_documents(
+        "000.00.01.H29-240115-0001",
+        [replace(_doc(1), owner_id="079193002341", owner_name="Nguyễn Văn An", kind_code="KS")],
+    )
+    with catalog._sessions() as session, session.begin():
+        row = session.get(DocumentRow, _doc(1).id)
+        assert row is not None
+        row.number_symbol = "123/TLKS-BS"
+        row.issue_date = date(2024, 1, 15)
+        row.issuer = "UBND phường Bến Nghé"
+        row.signer = "Trần Thị Bình"
+        row.summary = "Trích lục khai sinh"
+        row.permanent = True
+        row.validity_scope = "toàn quốc"
+    (found,) = catalog.documents_of_owner("079193002341")
+    assert (found.kind_code, found.role, found.permanent) == ("KS", "submitted", True)
+    assert (found.issue_date, found.number_symbol) == (date(2024, 1, 15), "123/TLKS-BS")
+    assert found.digitized_at is not None and found.valid_until is None
+    assert catalog.documents_of_owner("001093000001") == []
+
+
+def test_referenced_tells_which_keys_rows_point_at(catalog: Catalog) -> None:
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(i) for i in range(3)])
+    keys = [_doc(i).object_key for i in range(5)]
+    assert catalog.referenced(keys) == set(keys[:3])
+    assert catalog.referenced(iter([])) == set()
+    assert catalog.find_by_sha256(_doc(1).sha256) is not None
+    assert catalog.find_by_sha256(_doc(4).sha256) is None
+
+
+def test_upgrading_a_catalog_with_rows_fills_the_new_columns(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate.upgrade(engine, "0001")
+    catalog = Catalog(engine)
+    with engine.begin() as connection:  # rows as revision 0001 wrote them
+        connection.execute(
+            text(
+                "INSERT INTO dossiers (id, code, procedure_code, applicant_name, applicant_id,"
+                " status, created_at, updated_at) VALUES (1, '000.00.01.H29-240115-0001',"
+                " '1.001193', 'Nguyễn Văn An', '079193002341', 'completed', :now, :now)"
+            ),
+            {"now": datetime.now(UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, sha256, object_key, filename, content_type, size,"
+                " page_count, status, attempts, created_at, updated_at) VALUES ('d1', :sha,"
+                " 'originals/00/x', 'a.png', 'image/png', 1, 1, 'done', 1, :now, :now)"
+            ),
+            {"sha": "0" * 64, "now": datetime.now(UTC)},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO dossier_documents (dossier_id, document_id, position, reused,"
+                " created_at) VALUES (1, 'd1', 0, :false, :now)"
+            ),
+            {"false": False, "now": datetime.now(UTC)},
+        )
+    migrate.upgrade(engine)
+    document = catalog.get_document("d1")
+    assert (document.role, document.permanent, document.owner_id) == ("submitted", False, None)
+    (link,) = catalog.get_dossier("000.00.01.H29-240115-0001").links
+    assert (link.digitized, link.reused) == (True, False)
+    engine.dispose()

@@ -1,7 +1,7 @@
 """access: users, credentials, an append-only audit log, and the agency of each dossier
 
 Revision ID: 0002c
-Revises: 0001
+Revises: 0002b
 Create Date: 2026-11-21
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002c"
-down_revision = "0001"
+down_revision = "0002b"
 branch_labels = None
 depends_on = None
 
