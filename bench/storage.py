@@ -454,8 +454,8 @@ changes it little.
 {table(large)}
 
 Peak Python memory of the uploading process (tracemalloc). It does not grow with the file: one
-1 MiB chunk for the local folder; for S3 about two parts (the part being sent and the SDK's copy
-of it), so `SOHOA_S3_PART_SIZE` bounds it.
+1 MiB chunk for the local folder; for S3 about two parts' worth of buffers (the SDK assembles each part
+from smaller reads), so `SOHOA_S3_PART_SIZE` bounds it.
 
 ### Catalog queries at {args.documents:,} documents ({args.repeat} runs each)
 Filling (documents, links, jobs, dossiers of five): {", ".join(fills)}.
