@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 import urllib3
@@ -193,6 +193,12 @@ class S3ObjectStore:
             return self.client.presigned_get_object(
                 self.bucket, key, expires=timedelta(seconds=expires_seconds)
             )
+
+    def remove_debris(self, older_than: datetime) -> int:
+        """Nothing to do here: a cut-off multipart upload is not an object, and the server
+        expires stale ones itself (MinIO after 24 h; on AWS, a lifecycle rule)."""
+        del older_than
+        return 0
 
     def check(self) -> None:
         self._bucket_ready = False
