@@ -148,16 +148,21 @@ class S3ObjectStore:
         self.ensure_bucket()
         with s3_errors_as_ours(key):
             response = self.client.get_object(self.bucket, key)
-        # One request: the digest and size come from the same response as the bytes.
-        info = _info(key, response.headers)
-
-        def chunks() -> Iterator[bytes]:
-            with s3_errors_as_ours(key):
-                yield from response.stream(CHUNK)
 
         def close() -> None:
             response.close()
             response.release_conn()
+
+        # One request: the digest and size come from the same response as the bytes.
+        try:
+            info = _info(key, response.headers)
+        except IntegrityError:
+            close()
+            raise
+
+        def chunks() -> Iterator[bytes]:
+            with s3_errors_as_ours(key):
+                yield from response.stream(CHUNK)
 
         return VerifiedReader(info, chunks(), close)
 
