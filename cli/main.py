@@ -224,7 +224,8 @@ def sweep(
         typer.echo(f"{verb} {key}")
     typer.echo(
         f"{verb} {len(report.removed)} orphan object(s), {report.removed_bytes} bytes; "
-        f"kept {report.kept_young} younger than the grace; scanned {report.scanned}"
+        f"kept {report.kept_young} younger than the grace; scanned {report.scanned}; "
+        f"removed {report.debris} piece(s) of interrupted writes"
     )
 
 

@@ -25,7 +25,7 @@ def open_store(settings: Settings) -> ObjectStore:
         return LocalObjectStore(settings.objects_root)
     if not settings.s3_access_key or settings.s3_secret_key is None:
         raise StoreUnavailable(
-            "Chưa cấu hình khóa truy cập kho lưu trữ S3",
+            "Chưa cấu hình khóa truy cập kho lưu trữ S3 (SOHOA_S3_ACCESS_KEY, SOHOA_S3_SECRET_KEY)",
             detail="SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY are required with "
             "SOHOA_OBJECT_STORE=s3",
         )

@@ -130,6 +130,8 @@ def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
         content_type=content_type,
         size=item.size,
         page_count=item.info.page_count,
+        # One-stop systems file a submitted paper in its applicant's data store (that is where
+        # reuse looks); a clerk corrects it for a paper of someone else (a child's birth paper).
         owner_id=owner_id,
     )
 

@@ -26,6 +26,7 @@ class SweepReport:
     kept_young: int = 0
     removed: list[str] = field(default_factory=list)
     removed_bytes: int = 0
+    debris: int = 0  # temporary files and the like of interrupted writes
     dry_run: bool = False
 
 
@@ -48,6 +49,8 @@ def sweep_orphans(
                     ctx.store.delete(entry.key)
                 report.removed.append(entry.key)
                 report.removed_bytes += entry.size
+    if not dry_run:
+        report.debris = ctx.store.remove_debris(cutoff)
     return report
 
 

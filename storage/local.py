@@ -125,6 +125,23 @@ class LocalObjectStore:
             raise NotFound("Không tìm thấy tệp trong kho lưu trữ", detail={"key": key})
         return path.resolve().as_uri()
 
+    def remove_debris(self, older_than: datetime) -> int:
+        """Temporary files of writes killed midway, and sidecars whose data never arrived."""
+        if not self.root.is_dir():
+            return 0
+        removed = 0
+        for path in list(self.root.rglob("*")):
+            debris = ".tmp-" in path.name or (
+                path.name.endswith(self._META)
+                and not path.with_name(path.name.removesuffix(self._META)).exists()
+            )
+            if not debris or not path.is_file():
+                continue
+            if datetime.fromtimestamp(path.stat().st_mtime, tz=UTC) <= older_than:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     def check(self) -> None:
         try:
             self.root.mkdir(parents=True, exist_ok=True)

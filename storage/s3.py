@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 import urllib3
@@ -148,16 +148,21 @@ class S3ObjectStore:
         self.ensure_bucket()
         with s3_errors_as_ours(key):
             response = self.client.get_object(self.bucket, key)
-        # One request: the digest and size come from the same response as the bytes.
-        info = _info(key, response.headers)
-
-        def chunks() -> Iterator[bytes]:
-            with s3_errors_as_ours(key):
-                yield from response.stream(CHUNK)
 
         def close() -> None:
             response.close()
             response.release_conn()
+
+        # One request: the digest and size come from the same response as the bytes.
+        try:
+            info = _info(key, response.headers)
+        except IntegrityError:
+            close()
+            raise
+
+        def chunks() -> Iterator[bytes]:
+            with s3_errors_as_ours(key):
+                yield from response.stream(CHUNK)
 
         return VerifiedReader(info, chunks(), close)
 
@@ -193,6 +198,12 @@ class S3ObjectStore:
             return self.client.presigned_get_object(
                 self.bucket, key, expires=timedelta(seconds=expires_seconds)
             )
+
+    def remove_debris(self, older_than: datetime) -> int:
+        """Nothing to do here: a cut-off multipart upload is not an object, and the server
+        expires stale ones itself (MinIO after 24 h; on AWS, a lifecycle rule)."""
+        del older_than
+        return 0
 
     def check(self) -> None:
         self._bucket_ready = False

@@ -11,7 +11,6 @@ tested over real HTTP against moto's standalone S3 server (`ThreadedMotoServer`)
 
 from __future__ import annotations
 
-import contextlib
 import os
 import socket
 import uuid
@@ -81,14 +80,16 @@ class S3Server:
     """moto's S3 over real HTTP. Its data lives in this process, so a restart keeps it."""
 
     port: int
-    server: ThreadedMotoServer
+    server: ThreadedMotoServer | None = None
 
     @property
     def endpoint(self) -> str:
         return f"127.0.0.1:{self.port}"
 
     def stop(self) -> None:
-        self.server.stop()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
 
     def start(self) -> None:
         self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
@@ -111,7 +112,7 @@ class S3Server:
 
 
 def _start(port: int) -> S3Server:
-    server = S3Server(port, ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False))
+    server = S3Server(port)
     server.start()
     return server
 
@@ -128,8 +129,7 @@ def own_s3_server() -> Iterator[S3Server]:
     """A server of the test's own, which the test may stop and start (fault tests)."""
     server = _start(free_port())
     yield server
-    with contextlib.suppress(Exception):  # already stopped by the test
-        server.stop()
+    server.stop()
 
 
 @pytest.fixture

@@ -34,6 +34,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
+                if sqlite:  # foreign keys were not enforced while migrating: check them now
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
         finally:
             if sqlite:
                 _pragma(connection, "foreign_keys=ON")

@@ -1,0 +1,116 @@
+"""The orphan sweep over both key families, what it keeps, and the debris of interrupted writes."""
+
+import io
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from models.catalog import DocumentStatus
+from models.schemas import DossierCreate
+from services import intake
+from services.context import Context
+from services.settings import Settings
+from services.sweep import sweep_orphans
+from storage.catalog.repository import NewDocument, NewPage
+from storage.keys import original_key, page_result_key
+from storage.local import LocalObjectStore
+from storage.objects import sha256_hex
+from tests.conftest import DOSSIER
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, database_url: str) -> Iterator[Context]:
+    context = Context.open(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    intake.create_dossier(context, DossierCreate(**DOSSIER))
+    yield context
+    context.close()
+
+
+def test_only_unreferenced_objects_under_our_prefixes_are_removed(ctx: Context) -> None:
+    original = original_key(sha256_hex(b"scan"))
+    ctx.store.put(original, b"scan", content_type="image/png")
+    ctx.catalog.add_documents(
+        DOSSIER["code"],
+        [NewDocument("d" * 32, sha256_hex(b"scan"), original, "a.png", "image/png", 4, 2)],
+    )
+    page_1, page_2 = page_result_key("d" * 32, 1), page_result_key("d" * 32, 2)
+    for key in (page_1, page_2, "elsewhere/not-ours"):
+        ctx.store.put(key, b"{}", content_type="application/json")
+    # the worker recorded page 1 only (it died before page 2 was committed, say)
+    ctx.catalog.finish(
+        "d" * 32,
+        pages=[NewPage(1, "chữ", 90.0, "ocr", page_1)],
+        status=DocumentStatus.DONE,
+        reason=None,
+        mean_confidence=90.0,
+    )
+
+    dry = sweep_orphans(ctx, grace_seconds=0, dry_run=True)
+    assert dry.removed == [page_2] and ctx.store.exists(page_2)
+
+    report = sweep_orphans(ctx, grace_seconds=0)
+    assert report.removed == [page_2] and report.removed_bytes == 2
+    assert report.scanned == 3  # "elsewhere/" is not looked at
+    assert not ctx.store.exists(page_2)
+    for key in (original, page_1, "elsewhere/not-ours"):
+        assert ctx.store.exists(key), key
+
+
+def test_the_grace_is_measured_from_the_last_write(ctx: Context) -> None:
+    key = original_key(sha256_hex(b"old orphan"))
+    ctx.store.put(key, b"old orphan", content_type="image/png")
+    old = time.time() - 7200
+    os.utime(ctx.settings.objects_root / key, (old, old))  # written two hours ago
+    assert sweep_orphans(ctx, grace_seconds=3600, dry_run=True).removed == [key]
+
+    # rewritten (as intake does with an unreferenced original it needs): young again
+    ctx.store.put(key, b"old orphan", content_type="image/png")
+    report = sweep_orphans(ctx, grace_seconds=3600)
+    assert (report.removed, report.kept_young) == ([], 1)
+    assert ctx.store.exists(key)
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert sweep_orphans(ctx, grace_seconds=3600, now=later).removed == [key]
+
+
+def test_debris_of_interrupted_local_writes_goes_after_the_grace(tmp_path: Path) -> None:
+    store = LocalObjectStore(tmp_path / "objects")
+    store.put("originals/ab/kept", b"x", content_type="image/png")
+    folder = store.root / "originals" / "ab"
+    temporary = folder / ".dead.tmp-abc123"  # a write killed before its rename
+    temporary.write_bytes(b"half")
+    sidecar = folder / "dead.meta.json"  # killed between the sidecar and the data
+    sidecar.write_text("{}")
+    young = folder / ".young.tmp-def456"  # a write in flight right now
+    young.write_bytes(b"in flight")
+    old = time.time() - 7200
+    for path in (temporary, sidecar):
+        os.utime(path, (old, old))
+
+    assert store.remove_debris(datetime.now(UTC) - timedelta(hours=1)) == 2
+    assert not temporary.exists() and not sidecar.exists()
+    assert young.exists()
+    assert store.get("originals/ab/kept") == b"x"  # its own sidecar is not debris
+
+
+def test_intake_rewrites_an_unreferenced_original_it_needs(ctx: Context) -> None:
+    """An orphan with the bytes of a new upload may be swept any moment: intake writes it again
+    (renewing its age) rather than trusting it; a referenced original is not rewritten."""
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 40).save(buffer, "PNG")
+    scan = buffer.getvalue()
+    path = ctx.settings.objects_root / original_key(sha256_hex(scan))
+    ctx.store.put(original_key(sha256_hex(scan)), scan, content_type="image/png")
+    old = time.time() - 7200
+    os.utime(path, (old, old))
+
+    intake.upload_documents(ctx, DOSSIER["code"], [intake.Upload("a.png", io.BytesIO(scan))])
+    assert path.stat().st_mtime > old + 3600
+
+    os.utime(path, (old, old))
+    intake.upload_documents(ctx, DOSSIER["code"], [intake.Upload("b.png", io.BytesIO(scan))])
+    assert path.stat().st_mtime == old  # referenced now: stored once, not written again
