@@ -53,6 +53,7 @@ def fill_catalog(url: str, documents: int) -> float:
                             "procedure_code": "1.001193",
                             "applicant_name": "Nguyễn Văn An",
                             "applicant_id": f"{79193000000 + dossier_id // 2:012d}",
+                            "agency_code": "000.00.01.H29",
                             "status": DossierStatus.COMPLETED,
                             "created_at": now,
                             "updated_at": now,

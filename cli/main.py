@@ -185,6 +185,7 @@ def _context() -> Iterator[Context]:
     finally:
         ctx.close()
 
+
 @app.command()
 def sweep(
     grace: Annotated[

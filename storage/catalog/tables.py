@@ -185,6 +185,7 @@ class AuditRow(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
 
+
 class JobRow(Base):
     """A unit of work on a document (recognition today), with its attempts and last error.
 

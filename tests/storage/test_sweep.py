@@ -20,13 +20,13 @@ from storage.catalog.repository import NewDocument, NewPage
 from storage.keys import original_key, page_result_key
 from storage.local import LocalObjectStore
 from storage.objects import sha256_hex
-from tests.conftest import DOSSIER
+from tests.conftest import ADMIN, DOSSIER
 
 
 @pytest.fixture
 def ctx(tmp_path: Path, database_url: str) -> Iterator[Context]:
     context = Context.open(Settings(data_dir=tmp_path / "data", database_url=database_url))
-    intake.create_dossier(context, DossierCreate(**DOSSIER))
+    intake.create_dossier(context, ADMIN, DossierCreate(**DOSSIER))
     yield context
     context.close()
 
@@ -108,9 +108,9 @@ def test_intake_rewrites_an_unreferenced_original_it_needs(ctx: Context) -> None
     old = time.time() - 7200
     os.utime(path, (old, old))
 
-    intake.upload_documents(ctx, DOSSIER["code"], [intake.Upload("a.png", io.BytesIO(scan))])
+    intake.upload_documents(ctx, ADMIN, DOSSIER["code"], [intake.Upload("a.png", io.BytesIO(scan))])
     assert path.stat().st_mtime > old + 3600
 
     os.utime(path, (old, old))
-    intake.upload_documents(ctx, DOSSIER["code"], [intake.Upload("b.png", io.BytesIO(scan))])
+    intake.upload_documents(ctx, ADMIN, DOSSIER["code"], [intake.Upload("b.png", io.BytesIO(scan))])
     assert path.stat().st_mtime == old  # referenced now: stored once, not written again
