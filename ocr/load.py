@@ -52,6 +52,31 @@ def iter_pages(
         yield from _image_frames(data, max_pixels=max_pixels)
 
 
+def page_count(data: bytes, *, timeout: float = 60) -> int:
+    """How many pages a file has (decoding headers only where the format allows)."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        return _pdf_page_count(data, timeout=timeout)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(getattr(image, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(detail=str(exc)) from exc
+
+
+def page_at(
+    data: bytes, number: int, *, dpi: int, max_pixels: int, timeout: float = 120
+) -> Image.Image:
+    """Page `number` (from 1) alone: what one task of a process pool decodes."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        return _pdf_page(data, number, dpi=dpi, timeout=timeout)
+    for index, page in enumerate(_image_frames(data, max_pixels=max_pixels), start=1):
+        if index == number:
+            return page
+    raise CorruptFile(detail=f"no page {number} in file")
+
+
 def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
     try:
         with warnings.catch_warnings():
@@ -65,7 +90,11 @@ def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
                     )
                 frame.load()
                 page = ImageOps.exif_transpose(frame)
-                yield page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+                dpi = frame.info.get("dpi")
+                page = page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+                if dpi:
+                    page.info["dpi"] = dpi  # sizes the searchable PDF's page
+                yield page
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFile(detail=str(exc)) from exc
     except Image.DecompressionBombError as exc:
@@ -96,4 +125,6 @@ def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Im
         raise CorruptFile(detail=str(exc)[:300]) from exc
     if not pages:
         raise CorruptFile(detail=f"page {number} did not render")
-    return pages[0].convert("RGB")
+    page = pages[0].convert("RGB")
+    page.info["dpi"] = (dpi, dpi)
+    return page

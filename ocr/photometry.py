@@ -1,0 +1,126 @@
+"""Photometry: drop seal and signature ink by colour, flatten light and shadow, binarise, resample.
+
+Each step works on numpy arrays and is cheap next to one Tesseract pass (milliseconds on an A4
+page): heavy filters run on a quarter-size copy where the result is smooth anyway.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ocr.geometry import u8
+
+Gray = NDArray[np.uint8]
+
+# Tesseract's LSTM models read best with an x-height of roughly 20–35 pixels; a 300 dpi scan of
+# 12–14 pt text gives ~25. Outside this band we resample to the middle of it.
+X_HEIGHT_LOW, X_HEIGHT_HIGH, X_HEIGHT_TARGET = 18.0, 42.0, 27.0
+
+
+def drop_colour_ink(rgb: NDArray[np.uint8]) -> Gray:
+    """Greyscale in which saturated inks (red seals, blue signatures) fade into the paper.
+
+    Black print stays dark in every channel; coloured ink is bright in at least one. So where a
+    pixel is strongly coloured we take its brightest channel, lifted by its chroma, instead of
+    its luminance: the seal becomes paper, black text crossing it stays black. The weight ramps
+    with chroma so that a yellowish photo of white paper is not torn into speckle.
+    """
+    channels = rgb.astype(np.int16)
+    high = channels.max(axis=2)
+    chroma = high - channels.min(axis=2)
+    luminance = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    weight = np.clip((chroma.astype(np.float32) - 35.0) / 40.0, 0.0, 1.0)
+    lifted = np.minimum(255, high + chroma).astype(np.float32)
+    return u8(np.clip(luminance + weight * (lifted - luminance), 0, 255))
+
+
+def background(gray: Gray, *, text_height: float) -> Gray:
+    """The paper's brightness everywhere (light falloff, shadows, yellowing), text removed.
+
+    A closing (max then min filter) wider than a character wipes out the dark strokes; it runs on
+    a reduced copy because the background varies slowly.
+    """
+    height, width = gray.shape
+    scale = min(1.0, 8.0 / max(text_height, 1.0))  # a character ~8 px tall in the copy
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    smooth = cv2.GaussianBlur(closed, (0, 0), 4)
+    return u8(cv2.resize(smooth, (width, height), interpolation=cv2.INTER_LINEAR))
+
+
+def flatten(gray: Gray, *, text_height: float) -> Gray:
+    """Divide by the background: paper becomes uniformly white, ink keeps its relative darkness."""
+    paper = background(gray, text_height=text_height).astype(np.float32)
+    flat = gray.astype(np.float32) * (255.0 / np.maximum(paper, 1.0))
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def stretch(flat: Gray) -> Gray:
+    """Map the ink's typical darkness to black on a flattened page (faded copies, pale prints)."""
+    threshold, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    ink = flat[flat < threshold]
+    if ink.size < 100:
+        return flat
+    dark = float(np.percentile(ink, 20))
+    if dark >= 250:
+        return flat
+    lut = np.clip((np.arange(256, dtype=np.float32) - dark) * 255.0 / (255.0 - dark), 0, 255)
+    return u8(cv2.LUT(flat, lut.astype(np.uint8)))
+
+
+def noise_level(flat: Gray) -> float:
+    """Standard deviation of the paper on a flattened page: speckle, film grain, JPEG noise."""
+    paper = flat[flat > 200]
+    return float(paper.std()) if paper.size else 0.0
+
+
+def denoise(flat: Gray) -> Gray:
+    """A 3×3 median: removes speckle and grain while keeping strokes and diacritic dots."""
+    return u8(cv2.medianBlur(flat, 3))
+
+
+def binarise(flat: Gray) -> Gray:
+    """Otsu on a flattened page: after flattening one threshold suits the whole sheet."""
+    _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return u8(binary)
+
+
+def x_height(binary_ink: NDArray[np.bool_]) -> float | None:
+    """Typical height in pixels of a lowercase letter, from connected components of ink.
+
+    The median height of letter-sized components sits near the x-height: diacritics and specks
+    are dropped by a floor relative to the tallest common components.
+    """
+    count, _, stats, _ = cv2.connectedComponentsWithStats(
+        binary_ink.astype(np.uint8), connectivity=8
+    )
+    if count < 20:
+        return None
+    heights = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float64)
+    widths = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float64)
+    plausible = (heights >= 3) & (widths >= 2) & (heights < binary_ink.shape[0] / 10)
+    heights = heights[plausible]
+    if heights.size < 20:
+        return None
+    floor = 0.5 * float(np.percentile(heights, 80))
+    letters = heights[heights >= floor]
+    return float(np.median(letters)) if letters.size else None
+
+
+def resample_factor(measured_x_height: float | None) -> float:
+    """How much to scale a page so its x-height lands where Tesseract reads best."""
+    if measured_x_height is None:
+        return 1.0
+    if X_HEIGHT_LOW <= measured_x_height <= X_HEIGHT_HIGH:
+        return 1.0
+    return float(np.clip(X_HEIGHT_TARGET / measured_x_height, 0.25, 4.0))
+
+
+def resample(image: NDArray[np.uint8], factor: float) -> NDArray[np.uint8]:
+    if abs(factor - 1.0) < 0.02:
+        return image
+    interpolation = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
+    return u8(cv2.resize(image, None, fx=factor, fy=factor, interpolation=interpolation))
