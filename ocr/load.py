@@ -16,27 +16,48 @@ import pdf2image.exceptions
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from models.recognition import QualityVerdict
 from ocr.formats import PDF, FileFormat, sniff
+from ocr.quality import assess as assess_page
 
 
 @dataclass(frozen=True)
 class FileInfo:
     format: FileFormat
     page_count: int
+    quality: tuple[QualityVerdict | None, ...] = ()
+    """With `assess`: each page's verdict; None for PDF pages (judged when rendered, later)."""
 
 
-def inspect(data: bytes, *, max_pages: int, max_pixels: int, pdf_timeout: float = 60) -> FileInfo:
-    """Sniff and fully decode a file once; return its format and page count or raise our error."""
+def inspect(
+    data: bytes,
+    *,
+    max_pages: int,
+    max_pixels: int,
+    pdf_timeout: float = 60,
+    assess: bool = False,
+) -> FileInfo:
+    """Sniff and fully decode a file once; return its format and page count or raise our error.
+
+    With `assess`, each decoded image page also gets its quality verdict on the way (~0.1 s a
+    page): intake shows it to the clerk at once. PDF pages are not rendered here, too slow.
+    """
     fmt = sniff(data[:1024])
+    verdicts: list[QualityVerdict | None] = []
     if fmt is PDF:
         count = _pdf_page_count(data, timeout=pdf_timeout)
+        verdicts = [None] * count if assess else []
     else:
-        count = sum(1 for _ in _image_frames(data, max_pixels=max_pixels))
+        count = 0
+        for page in _image_frames(data, max_pixels=max_pixels):
+            count += 1
+            if assess and count <= max_pages:
+                verdicts.append(assess_page(page))
     if count == 0:
         raise CorruptFile(detail="no page in file")
     if count > max_pages:
         raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
-    return FileInfo(fmt, count)
+    return FileInfo(fmt, count, tuple(verdicts))
 
 
 def iter_pages(

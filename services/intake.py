@@ -12,6 +12,7 @@ which the orphan sweep removes; never a row without its object.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,6 +68,10 @@ def upload_documents(ctx: Context, dossier_code: str, uploads: Sequence[Upload])
                 content_type=info.format.content_type,
                 size=len(upload.data),
                 page_count=info.page_count,
+                quality=json.dumps(
+                    [v.model_dump(mode="json") if v else None for v in info.quality],
+                    ensure_ascii=False,
+                ),
             )
         )
     ctx.catalog.add_documents(dossier_code, documents)
@@ -78,7 +83,12 @@ def _check(ctx: Context, upload: Upload) -> FileInfo:
     try:
         if len(upload.data) > settings.max_upload_bytes:
             raise FileTooLarge(detail={"bytes": len(upload.data), "max": settings.max_upload_bytes})
-        return inspect(upload.data, max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        return inspect(
+            upload.data,
+            max_pages=settings.max_pages,
+            max_pixels=settings.max_pixels,
+            assess=True,  # the clerk sees a blurred or blank scan in the 202, not minutes later
+        )
     except TooManyPages as exc:
         exc.detail = {"file": upload.filename, **(exc.detail or {})}
         raise

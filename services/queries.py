@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from models.catalog import DocumentStatus, DossierStatus
-from models.errors import NotReady
+from models.errors import NotFound, NotReady
+from models.recognition import QualityVerdict
 from models.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -15,6 +17,7 @@ from models.schemas import (
 )
 from services.context import Context
 from storage.catalog.tables import DocumentRow, DossierRow
+from storage.keys import document_pdf_key, page_hocr_key
 
 
 def dossier(ctx: Context, code: str) -> DossierPublic:
@@ -41,9 +44,17 @@ def dossier_public(row: DossierRow) -> DossierPublic:
     )
 
 
+def page_verdicts(row: DocumentRow) -> list[QualityVerdict | None]:
+    """The stored per-page quality verdicts, one per page (None where none was made)."""
+    stored = json.loads(row.quality) if row.quality else []
+    verdicts = [QualityVerdict.model_validate(v) if v else None for v in stored]
+    return (verdicts + [None] * row.page_count)[: row.page_count]
+
+
 def document(ctx: Context, document_id: str) -> DocumentPublic:
     row = ctx.catalog.get_document(document_id)
     recognised = {page.number: page for page in row.pages}
+    verdicts = page_verdicts(row)
     return DocumentPublic(
         id=row.id,
         filename=row.filename,
@@ -64,18 +75,19 @@ def document(ctx: Context, document_id: str) -> DocumentPublic:
                 if number in recognised
                 else None,
                 source=recognised[number].source if number in recognised else None,
+                quality=verdict.issues if verdict is not None else None,
+                blank=verdict is not None and verdict.blank,
             )
-            for number in range(1, row.page_count + 1)
+            for number, verdict in enumerate(verdicts, start=1)
         ],
     )
 
 
 def document_text(ctx: Context, document_id: str) -> DocumentText:
-    row = ctx.catalog.get_document(document_id)
-    status = DocumentStatus(row.status)
-    if status not in (DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW):
-        raise NotReady(detail={"id": row.id, "status": status})
-    return DocumentText(id=row.id, status=status, text="\f".join(p.text for p in row.pages))
+    row = _finished(ctx, document_id)
+    return DocumentText(
+        id=row.id, status=DocumentStatus(row.status), text="\f".join(p.text for p in row.pages)
+    )
 
 
 @dataclass(frozen=True)
@@ -88,3 +100,33 @@ class Original:
 def original(ctx: Context, document_id: str) -> Original:
     row: DocumentRow = ctx.catalog.get_document(document_id)
     return Original(row.filename, row.content_type, ctx.store.get(row.object_key))
+
+
+@dataclass(frozen=True)
+class Artefact:
+    content_type: str
+    data: bytes
+
+
+def searchable_pdf(ctx: Context, document_id: str) -> Artefact:
+    """The document's searchable PDF (page images + invisible text); 409 until recognised."""
+    row = _finished(ctx, document_id)
+    return Artefact("application/pdf", ctx.store.get(document_pdf_key(row.id)))
+
+
+def page_hocr(ctx: Context, document_id: str, number: int) -> Artefact:
+    """Tesseract's hOCR of one page (words, lines, blocks with boxes); 409 until recognised."""
+    row = _finished(ctx, document_id)
+    if not 1 <= number <= row.page_count:
+        raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
+    if not ctx.store.exists(page_hocr_key(row.id, number)):
+        raise NotFound("Trang không có kết quả hOCR (trang trắng)", detail={"page": number})
+    return Artefact("text/html; charset=utf-8", ctx.store.get(page_hocr_key(row.id, number)))
+
+
+def _finished(ctx: Context, document_id: str) -> DocumentRow:
+    row = ctx.catalog.get_document(document_id)
+    status = DocumentStatus(row.status)
+    if status not in (DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW):
+        raise NotReady(detail={"id": row.id, "status": status})
+    return row

@@ -19,3 +19,11 @@ def original_key(sha256: str) -> str:
 
 def page_result_key(document_id: str, page_number: int) -> str:
     return f"documents/{document_id}/pages/{page_number:04d}.json"
+
+
+def page_hocr_key(document_id: str, page_number: int) -> str:
+    return f"documents/{document_id}/pages/{page_number:04d}.hocr"
+
+
+def document_pdf_key(document_id: str) -> str:
+    return f"documents/{document_id}/document.pdf"

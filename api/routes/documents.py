@@ -35,3 +35,21 @@ def get_original(document_id: str, ctx: ContextDep) -> Response:
         media_type=original.content_type,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}"},
     )
+
+
+@router.get("/{document_id}/pdf", response_class=Response)
+def get_pdf(document_id: str, ctx: ContextDep) -> Response:
+    """The searchable PDF: each page's colour image with its recognised text, invisible, on top."""
+    pdf = queries.searchable_pdf(ctx, document_id)
+    return Response(
+        content=pdf.data,
+        media_type=pdf.content_type,
+        headers={"Content-Disposition": f'inline; filename="{document_id}.pdf"'},
+    )
+
+
+@router.get("/{document_id}/pages/{number}/hocr", response_class=Response)
+def get_page_hocr(document_id: str, number: int, ctx: ContextDep) -> Response:
+    """One page's hOCR (words, lines and blocks with boxes and confidences)."""
+    hocr = queries.page_hocr(ctx, document_id, number)
+    return Response(content=hocr.data, media_type=hocr.content_type)

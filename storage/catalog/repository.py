@@ -35,6 +35,8 @@ class NewDocument:
     content_type: str
     size: int
     page_count: int
+    quality: str | None = None
+    """JSON: the intake quality verdict of each page (models.recognition.QualityVerdict)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class Catalog:
                         content_type=new.content_type,
                         size=new.size,
                         page_count=new.page_count,
+                        quality=new.quality,
                         status=DocumentStatus.QUEUED,
                         attempts=0,
                     )
@@ -178,6 +181,7 @@ class Catalog:
         status: DocumentStatus,
         reason: str | None,
         mean_confidence: float | None,
+        quality: str | None = None,
     ) -> None:
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             document = session.get(DocumentRow, document_id)
@@ -198,6 +202,8 @@ class Catalog:
             document.status = status
             document.reason = reason
             document.mean_confidence = mean_confidence
+            if quality is not None:
+                document.quality = quality
             self._settle_dossiers(session, document_id)
 
     def set_status(self, document_id: str, status: DocumentStatus, reason: str | None) -> None:
