@@ -117,7 +117,10 @@ def run(
     rows: list[Measurement] = []
     rendered = pages(page_count, seed)
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
-        for c_index, condition in enumerate(conditions):
+        for condition in conditions:
+            # The seed follows the condition's place in the registry, not in this run's list:
+            # `--conditions photo_afar` reads the same photos as a full run.
+            c_index = list(CONDITIONS).index(condition)
             for p_index, page in enumerate(rendered):
                 sample = degrade(page, condition, seed=seed * 10_000 + p_index * 100 + c_index)
                 path = Path(tmp) / f"{condition}-{p_index}{sample.suffix}"
