@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shlex
 import subprocess
 import sys
@@ -82,15 +83,23 @@ def pages(count: int, seed: int) -> list[RenderedPage]:
     ]
 
 
+def cpu_seconds() -> float:
+    """CPU time so far of this process and of its waited-for children (the tesseract runs)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(system: System, sample: DegradedPage, path: Path, page: int) -> tuple[Measurement, str]:
     """One system on one page file: its errors against the truth, its wall time, its text."""
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_seconds()
     error = None
     try:
         text = system.read(path)
     except Exception as exc:  # a system that fails on a page scores as empty, the run goes on
         text, error = "", f"{type(exc).__name__}: {exc}"[:300]
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
     ref, hyp = normalise(sample.text), normalise(text)
     return Measurement(
         condition=sample.condition,
@@ -101,6 +110,7 @@ def measure(system: System, sample: DegradedPage, path: Path, page: int) -> tupl
         word_errors=Levenshtein.distance(ref.split(), hyp.split()),
         words=len(ref.split()),
         seconds=seconds,
+        cpu_seconds=cpu,
         error=error,
     ), text
 
@@ -133,7 +143,8 @@ def run(
                     log(
                         f"{condition:<15} page {p_index}  {system.name:<10} "
                         f"CER {100 * row.char_errors / max(row.chars, 1):6.2f} %  "
-                        f"{row.seconds:6.2f} s" + (f"  FAILED {row.error}" if row.error else "")
+                        f"{row.seconds:6.2f} s  CPU {row.cpu_seconds:6.2f} s"
+                        + (f"  FAILED {row.error}" if row.error else "")
                     )
                     if keep:
                         keep.mkdir(parents=True, exist_ok=True)
@@ -201,8 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"Machine: {about}.  ",
         "CER and WER pooled over the pages (NFC, whitespace collapsed: `synth/metrics.py`); "
         "s/page is the median wall time of one page, both systems one after the other in one "
-        "process, one Tesseract thread each. Pages: `synth.render` + `synth.degrade`, "
-        "seeded; see the conditions' docstrings in `synth/degrade.py`.",
+        "process, one Tesseract thread each; CPU s/page the median CPU time of this process "
+        "and its children for the page (above wall time when a system uses several cores, "
+        "steadier than wall time on a busy machine). Ratios are sohoa's over plain "
+        "Tesseract's. Pages: `synth.render` + `synth.degrade`, seeded (see the table above).",
     ]
     body = markdown(table, verdicts, header)
     write_section(args.out, SECTION, body)

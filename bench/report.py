@@ -31,6 +31,9 @@ class Measurement:
     word_errors: int
     words: int
     seconds: float
+    """Wall time."""
+    cpu_seconds: float = float("nan")
+    """CPU time of this process and its children (Tesseract): less swayed by a busy machine."""
     error: str | None = None
     """The system raised instead of answering (its text counted as empty)."""
 
@@ -43,6 +46,7 @@ class Cell:
     cer: float
     wer: float
     seconds: float
+    cpu_seconds: float
     failures: int
 
     @classmethod
@@ -52,6 +56,7 @@ class Cell:
             cer=sum(r.char_errors for r in rows) / max(sum(r.chars for r in rows), 1),
             wer=sum(r.word_errors for r in rows) / max(sum(r.words for r in rows), 1),
             seconds=statistics.median(r.seconds for r in rows) if rows else float("nan"),
+            cpu_seconds=statistics.median(r.cpu_seconds for r in rows) if rows else float("nan"),
             failures=sum(r.error is not None for r in rows),
         )
 
@@ -108,6 +113,10 @@ def targets(table: dict[str, dict[str, Cell]]) -> list[Target]:
         )
     time_ratio = cand.seconds / base.seconds if base.seconds else float("inf")
     result.append(Target("median s/page / plain Tesseract's", time_ratio, "≤", TIME_RATIO, False))
+    cpu_ratio = cand.cpu_seconds / base.cpu_seconds if base.cpu_seconds else float("inf")
+    result.append(
+        Target("median CPU s/page / plain Tesseract's", cpu_ratio, "≤", TIME_RATIO, False)
+    )
     return result
 
 
@@ -123,7 +132,7 @@ def markdown(
     ratios = BASELINE in systems and CANDIDATE in systems
     head = ["condition", "pages"]
     for s in systems:
-        head += [f"{s} CER", f"{s} WER", f"{s} s/page"]
+        head += [f"{s} CER", f"{s} WER", f"{s} s/page", f"{s} CPU s/page"]
     if ratios:
         head += [f"CER {CANDIDATE}/{BASELINE}", f"time {CANDIDATE}/{BASELINE}"]
     lines = [*header_lines, "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
@@ -133,10 +142,15 @@ def markdown(
         for s in systems:
             cell = cells[s]
             failed = f" ({cell.failures} failed)" if cell.failures else ""
-            row += [_pct(cell.cer) + failed, _pct(cell.wer), f"{cell.seconds:.2f}"]
+            row += [
+                _pct(cell.cer) + failed,
+                _pct(cell.wer),
+                f"{cell.seconds:.2f}",
+                f"{cell.cpu_seconds:.2f}",
+            ]
         if ratios:
             base, cand = cells[BASELINE], cells[CANDIDATE]
-            row.append(f"{cand.cer / base.cer:.2f}" if base.cer else "–")
+            row.append(f"{cand.cer / base.cer:.2g}" if base.cer else "–")
             row.append(f"{cand.seconds / base.seconds:.2f}" if base.seconds else "–")
         lines.append("| " + " | ".join(row) + " |")
     if verdicts:
