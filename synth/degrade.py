@@ -213,7 +213,7 @@ def seal_signature(page: RenderedPage, rng: np.random.Generator) -> DegradedPage
     h, w = grey.shape
     px = 300 / 25.4
     seal, signature = seal_mask(300, rng), signature_mask(300, rng)
-    # Where signers sign: right half, over the last third of the body (here it still has text).
+    # Over the body, not in a blank signature block: the hard case, where ink crosses text.
     seal_at = (int(rng.uniform(0.35, 0.55) * w), int(rng.uniform(0.55, 0.75) * h))
     sign_at = (seal_at[0] + round(rng.uniform(15, 28) * px), seal_at[1] + round(8 * px))
     marks = {

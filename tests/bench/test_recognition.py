@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.recognition import System, plain_tesseract, run
+from bench.recognition import System, main, plain_tesseract, run
 from bench.report import Measurement, markdown, summarise, targets, write_section
 
 
@@ -94,3 +94,15 @@ def test_a_run_scores_each_system_and_survives_one_that_fails() -> None:
     assert 0 < by_system["tesseract"].char_errors < 0.2 * by_system["tesseract"].chars
     # Its CPU time is counted although it runs in a child process.
     assert by_system["tesseract"].cpu_seconds > 0.2 * by_system["tesseract"].seconds
+
+
+def test_the_command_writes_its_section_with_how_it_was_made(tmp_path: Path) -> None:
+    out = tmp_path / "benchmarks.md"
+    argv = ["--pages", "1", "--conditions", "fax_100", "--systems", "tesseract", "--out", str(out)]
+    assert main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    section = text.split("<!-- recognition:begin -->")[1].split("<!-- recognition:end -->")[0]
+    assert f"`python -m bench.recognition {' '.join(argv)}`" in section
+    assert "; tesseract " in section  # the machine line names the Tesseract that ran
+    assert "| fax_100 | 1 |" in section
+    assert "| **overall** | 1 |" in section
