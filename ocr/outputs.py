@@ -11,7 +11,8 @@ import io
 from collections.abc import Sequence
 
 from PIL import Image
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject
 
 from models.errors import RecognitionError
 
@@ -19,23 +20,52 @@ _JPEG_QUALITY = 85
 
 
 def page_pdf(colour: Image.Image, text_pdf: bytes | None, *, dpi: float) -> bytes:
-    """One PDF page: `colour` at `dpi` (so the page has the paper's size) under the text layer."""
-    buffer = io.BytesIO()
+    """One PDF page: `colour` at `dpi` (so the page has the paper's size) under the text layer.
+
+    The image is drawn first into Tesseract's own text page (a new content stream in front of
+    its text), which costs no parsing of either, unlike a general page merge.
+    """
     image = colour if colour.mode in ("L", "RGB") else colour.convert("RGB")
-    # Pillow embeds a JPEG as is (DCTDecode): the colour page costs ~0.5 MB, not 25 MB raw.
-    image.save(buffer, "PDF", resolution=dpi, quality=_JPEG_QUALITY)
     if text_pdf is None:
+        buffer = io.BytesIO()
+        image.save(buffer, "PDF", resolution=dpi, quality=_JPEG_QUALITY)
         return buffer.getvalue()
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
-    page = writer.pages[0]
     try:
-        text_page = PdfReader(io.BytesIO(text_pdf)).pages[0]
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf)))
+        page = writer.pages[0]
     except Exception as exc:  # pypdf raises many types on a malformed file; all mean the same here
         raise RecognitionError(detail=f"unreadable text layer: {exc}"[:300]) from exc
-    # Both pages describe the same sheet; scale the text layer if rounding made them differ.
-    sx = float(page.mediabox.width) / float(text_page.mediabox.width)
-    sy = float(page.mediabox.height) / float(text_page.mediabox.height)
-    page.merge_transformed_page(text_page, Transformation().scale(sx, sy))
+    jpeg = io.BytesIO()
+    # A JPEG is embedded as is (DCTDecode): a colour page costs ~0.5 MB, not 25 MB raw.
+    image.save(jpeg, "JPEG", quality=_JPEG_QUALITY)
+    picture = StreamObject()
+    picture.set_data(jpeg.getvalue())
+    picture.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(image.width),
+            NameObject("/Height"): NumberObject(image.height),
+            NameObject("/ColorSpace"): NameObject(
+                "/DeviceRGB" if image.mode == "RGB" else "/DeviceGray"
+            ),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    resources = page[NameObject("/Resources")].get_object()
+    assert isinstance(resources, DictionaryObject)  # Tesseract's page always has its fonts
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    xobjects = resources["/XObject"].get_object()
+    assert isinstance(xobjects, DictionaryObject)
+    xobjects[NameObject("/SohoaScan")] = writer._add_object(picture)
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    draw = StreamObject()
+    draw.set_data(f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /SohoaScan Do Q\n".encode())
+    text = page.raw_get("/Contents")  # the reference, not the stream it points to
+    texts = list(text.get_object()) if isinstance(text.get_object(), ArrayObject) else [text]
+    page[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *texts])
     return _write(writer)
 
 

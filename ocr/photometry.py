@@ -14,9 +14,11 @@ from ocr.geometry import u8
 
 Gray = NDArray[np.uint8]
 
-# Tesseract's LSTM models read best with an x-height of roughly 20–35 pixels; a 300 dpi scan of
-# 12–14 pt text gives ~25. Outside this band we resample to the middle of it.
-X_HEIGHT_LOW, X_HEIGHT_HIGH, X_HEIGHT_TARGET = 18.0, 42.0, 27.0
+# Tesseract scales each text line to its LSTM's input height itself, and measured on our
+# benchmark an upscaled 100 dpi fax reads worse than the fax as it is (interpolation blurs the
+# marks). So we only upscale text too small for its layout analysis, and downscale big photos
+# (Tesseract's time grows with pixels): ~25 px is a 300 dpi scan of 12–14 pt text.
+X_HEIGHT_LOW, X_HEIGHT_HIGH, X_HEIGHT_TARGET = 8.0, 42.0, 27.0
 
 
 def drop_colour_ink(rgb: NDArray[np.uint8]) -> Gray:
@@ -36,6 +38,17 @@ def drop_colour_ink(rgb: NDArray[np.uint8]) -> Gray:
     return u8(np.clip(luminance + weight * (lifted - luminance), 0, 255))
 
 
+def has_colour_ink(rgb: NDArray[np.uint8]) -> bool:
+    """Whether any strongly coloured ink is on the page, judged on a small copy (milliseconds).
+
+    Most scans are black on white: they skip the per-pixel colour work entirely.
+    """
+    scale = min(1.0, 400 / max(rgb.shape[:2]))
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA).astype(np.int16)
+    chroma = small.max(axis=2) - small.min(axis=2)
+    return bool((chroma > 60).mean() > 0.0005)
+
+
 def background(gray: Gray, *, text_height: float) -> Gray:
     """The paper's brightness everywhere (light falloff, shadows, yellowing), text removed.
 
@@ -53,9 +66,34 @@ def background(gray: Gray, *, text_height: float) -> Gray:
 
 def flatten(gray: Gray, *, text_height: float) -> Gray:
     """Divide by the background: paper becomes uniformly white, ink keeps its relative darkness."""
-    paper = background(gray, text_height=text_height).astype(np.float32)
-    flat = gray.astype(np.float32) * (255.0 / np.maximum(paper, 1.0))
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    paper = np.maximum(background(gray, text_height=text_height), 1)
+    return u8(cv2.divide(gray, paper, scale=255))  # saturating uint8 maths, SIMD in OpenCV
+
+
+def remove_streaks(flat: Gray) -> Gray:
+    """Undo thin streaks running the whole page: drum scratches, toner bands, scanner lines.
+
+    Text covers a minority of any column, so a column's median is its paper; a scratch makes
+    a few columns' paper darker than their neighbours'. Dividing each column by its paper
+    (relative to the neighbours') lifts the scratch and keeps the letters it crosses. Rows
+    likewise, for streaks across the page.
+    """
+    out = flat
+    for axis in (0, 1):
+        sample = out[::4, :] if axis == 0 else out[:, ::4]
+        paper = np.median(sample, axis=axis).astype(np.float32)
+        neighbours = (
+            cv2.medianBlur(np.clip(paper, 0, 255).astype(np.uint8).reshape(1, -1), 31)
+            .ravel()
+            .astype(np.float32)
+        )
+        gain = neighbours / np.maximum(paper, 1.0)
+        if np.abs(gain - 1).max() < 0.04:
+            continue
+        gain = np.where(np.abs(gain - 1) < 0.04, 1.0, gain)
+        shape = (1, -1) if axis == 0 else (-1, 1)
+        out = np.clip(out * gain.reshape(shape), 0, 255).astype(np.uint8)
+    return out
 
 
 def stretch(flat: Gray) -> Gray:
@@ -86,6 +124,23 @@ def binarise(flat: Gray) -> Gray:
     """Otsu on a flattened page: after flattening one threshold suits the whole sheet."""
     _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return u8(binary)
+
+
+def erase_rules(flat: Gray, *, text_height: float) -> Gray:
+    """Erase long thin straight lines: drum scratches, fax streaks, table rules, underlines.
+
+    Tesseract reads a line through text as a column separator or as letters (l, I, |, _). A run
+    of ink straight along one axis for several letters' heights is no letter; an opening with a
+    long thin kernel keeps exactly those runs, and they are painted back as paper.
+    """
+    length = max(int(6 * text_height), 60)
+    ink = u8(cv2.bitwise_not(binarise(flat)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
+    rules = cv2.bitwise_or(vertical, horizontal)
+    if not rules.any():
+        return flat
+    return u8(cv2.bitwise_or(flat, cv2.dilate(rules, np.ones((3, 3), np.uint8))))
 
 
 def x_height(binary_ink: NDArray[np.bool_]) -> float | None:

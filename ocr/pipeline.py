@@ -143,20 +143,28 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     quad = geometry.find_page_quad(luminance)
     if quad is not None:
         colour = geometry.warp_quad(colour, quad)
-    gray = colour if colour.ndim == 2 else photometry.drop_colour_ink(colour)
+        luminance = geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+    inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
+    gray = photometry.drop_colour_ink(colour) if inked else luminance
     pose = geometry.measure_pose(gray)
     gray = geometry.apply_pose(gray, pose)
-    colour = geometry.apply_pose(colour, pose)
+    colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
     # Photometry: flatten light, lift faded ink, clean speckle, bring the x-height to Tesseract's
-    # liking, then one threshold for the whole (now even) sheet.
-    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    letters = photometry.x_height(ink > 0)
-    flat = photometry.stretch(photometry.flatten(gray, text_height=letters or 25.0))
+    # liking, then one threshold for the whole (now even) sheet. The verdict's x-height holds
+    # unless the page was warped (a photo's sheet changes scale when flattened).
+    letters = verdict.x_height
+    if quad is not None or letters is None:
+        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        letters = photometry.x_height(ink > 0)
+    flat = photometry.flatten(gray, text_height=letters or 25.0)
+    flat = photometry.stretch(photometry.remove_streaks(flat))
     if photometry.noise_level(flat) > 12:
         flat = photometry.denoise(flat)
     scale = photometry.resample_factor(letters)
-    prepared = photometry.binarise(photometry.resample(flat, scale))
+    prepared = photometry.erase_rules(
+        photometry.resample(flat, scale), text_height=(letters or 25.0) * scale
+    )
     return PreparedPage(
         image=Image.fromarray(prepared),
         colour=Image.fromarray(colour),

@@ -37,6 +37,10 @@ def test_page_pdf_is_the_colour_image_with_its_text_searchable() -> None:
 
 
 def test_document_pdf_keeps_page_order() -> None:
-    pages = [page_pdf(_line(str(n)), None, dpi=150) for n in range(3)]
+    image = _line("Giấy mời")
+    layer = recognise(image.convert("L"), languages="vie", timeout=60, dpi=150).text_pdf
+    pages = [page_pdf(_line(str(n)), None, dpi=150) for n in range(2)]
+    pages.append(page_pdf(image, layer, dpi=150))
     joined = PdfReader(io.BytesIO(document_pdf(pages)))
     assert len(joined.pages) == 3
+    assert "Giấy mời" in (joined.pages[2].extract_text() or "")

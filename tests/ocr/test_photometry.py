@@ -68,3 +68,27 @@ def test_resampling_lands_in_tesseracts_band(measured: float) -> None:
 
 def test_binarise_gives_two_levels(small_gray: NDArray[np.uint8]) -> None:
     assert set(np.unique(photometry.binarise(small_gray))) <= {0, 255}
+
+
+def test_a_scratch_down_the_page_is_lifted_and_the_letters_it_crosses_stay(
+    small_gray: NDArray[np.uint8],
+) -> None:
+    scratched = small_gray.astype(np.int16)
+    scratched[:, 600:602] -= 40
+    scratched = np.clip(scratched, 0, 255).astype(np.uint8)
+    cleaned = photometry.remove_streaks(scratched)
+    paper = small_gray[:, 600] > 250
+    assert np.median(cleaned[:, 600][paper]) > 245
+    assert np.median(cleaned[:, 600][small_gray[:, 600] < 60]) < 80
+
+
+def test_long_rules_are_erased_text_is_not(small_gray: NDArray[np.uint8]) -> None:
+    ruled = small_gray.copy()
+    ruled[:, 100:103] = 0  # a table border down the page
+    ruled[900:902, :] = 0  # and one across it
+    erased = photometry.erase_rules(ruled, text_height=14)
+    assert erased[:, 100:103].min() > 200 and erased[900:902, :].mean() > 200
+    text = small_gray < 60
+    text[:, 95:108] = False
+    text[895:907, :] = False
+    assert np.median(erased[text]) < 60
