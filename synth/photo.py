@@ -22,13 +22,14 @@ Quad = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tupl
 def page_quad(
     page_size: tuple[int, int], width: float, tilt_deg: float, rng: np.random.Generator
 ) -> Quad:
-    """Where the page's corners land: scaled to `width`, turned, foreshortened, off-centre."""
+    """Where the page's corners land: scaled to `width`, turned, foreshortened, off-centre.
+
+    The whole page stays in the frame, as a clerk frames it; only the slack is used to move it.
+    """
     frame_w, frame_h = FRAME
     height = width * page_size[1] / page_size[0]
-    cx = frame_w / 2 + rng.uniform(-0.06, 0.06) * frame_w
-    cy = frame_h / 2 + rng.uniform(-0.05, 0.05) * frame_h
     # Keystone: the camera leans towards the page's far edge, so the top edge comes out shorter.
-    keystone = rng.uniform(0.02, 0.08) * width
+    keystone = rng.uniform(0.03, 0.08) * width
     base = np.array(
         [
             (-width / 2 + keystone, -height / 2),
@@ -37,10 +38,13 @@ def page_quad(
             (-width / 2, height / 2),
         ]
     )
-    base += rng.uniform(-0.012, 0.012, size=(4, 2)) * width
+    base += rng.uniform(-0.008, 0.008, size=(4, 2)) * width
     angle = math.radians(rng.uniform(-tilt_deg, tilt_deg))
     turn = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
-    corners = base @ turn.T + (cx, cy)
+    corners = base @ turn.T
+    margin = 0.01 * frame_w
+    slack = np.maximum(np.array([frame_w, frame_h]) / 2 - np.abs(corners).max(axis=0) - margin, 0)
+    corners += np.array([frame_w, frame_h]) / 2 + rng.uniform(-1, 1, size=2) * slack
     tl, tr, br, bl = (tuple(float(v) for v in corner) for corner in corners)
     return (tl, tr, br, bl)  # type: ignore[return-value]
 
