@@ -9,6 +9,8 @@ Tesseract as a subprocess with one thread, sohoa in-process), so their ratios ar
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import platform
 import resource
@@ -195,7 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument(
-        "--keep", type=Path, default=None, help="keep images, truths and outputs in this folder"
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep images, truths, outputs and measurements.jsonl in this folder",
     )
     args = parser.parse_args(argv)
     conditions = args.conditions or list(CONDITIONS)
@@ -205,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = datetime.now(UTC)
     about = machine()
     rows = run(conditions, [SYSTEMS[s] for s in args.systems], args.pages, args.seed, args.keep)
+    if args.keep:
+        # One line per page and system, to find the pages a change made better or worse.
+        lines = (json.dumps(dataclasses.asdict(r), ensure_ascii=False) for r in rows)
+        (args.keep / "measurements.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     table = summarise(rows)
     verdicts = targets(table)
     header = [
