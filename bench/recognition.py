@@ -35,7 +35,6 @@ from synth.metrics import normalise
 from synth.render import RenderedPage, render_page
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTION = "recognition"
 TITLES = ("QUYẾT ĐỊNH", "THÔNG BÁO", "BÁO CÁO", "TỜ TRÌNH", "GIẤY MỜI")
 
 
@@ -197,6 +196,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--systems", nargs="+", choices=list(SYSTEMS), default=list(SYSTEMS))
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument(
+        "--section",
+        default="recognition",
+        help="the markers to write between: another name keeps another run (e.g. a held-out seed)",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -217,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = summarise(rows)
     verdicts = targets(table)
     header = [
-        "## Recognition: sohoa against plain `tesseract -l vie`",
+        f"## Recognition: sohoa against plain `tesseract -l vie` (seed {args.seed})",
         "",
         f"Made by `{command.strip()}` on {started:%Y-%m-%d %H:%M} UTC, sohoa at {revision()}.  ",
         f"Machine: {about}.  ",
@@ -229,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Tesseract's. Pages: `synth.render` + `synth.degrade`, seeded (see the table above).",
     ]
     body = markdown(table, verdicts, header)
-    write_section(args.out, SECTION, body)
+    write_section(args.out, args.section, body)
     print(body)
     return 0
 
