@@ -15,14 +15,16 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from models.recognition import DocumentResult, PagePose, PageResult, QualityVerdict
+from models.recognition import DocumentResult, PagePose, PageResult, PageSource, QualityVerdict
 from ocr import geometry, photometry
 from ocr.engine import recognise
+from ocr.formats import PDF, sniff
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
-from ocr.outputs import page_pdf
+from ocr.outputs import original_page, page_pdf
 from ocr.quality import assess_gray
 from ocr.text import nfc, page_text
+from ocr.textlayer import text_layer
 
 A4_WIDTH_INCHES = 8.27
 # Paper of Vietnamese administration is A4 (Decree 30/2020): when a file does not say its
@@ -47,7 +49,10 @@ def recognise_document(
     With an `executor` (a process pool) each page is a task of its own, so a 20-page dossier
     uses every worker; without one, pages run here one after the other.
     """
-    if executor is None:
+    if executor is None and sniff(data[:1024]) is PDF:
+        count = page_count(data, timeout=options.page_timeout)
+        pages = [recognise_page_of(data, number, options) for number in range(1, count + 1)]
+    elif executor is None:
         pages = [
             recognise_page(image, number, options)
             for number, image in enumerate(_pages(data, options), start=1)
@@ -73,7 +78,23 @@ def _pages(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
 
 
 def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResult:
-    """Decode page `number` (from 1) of a file and recognise it: one task of a process pool."""
+    """Decode page `number` (from 1) of a file and recognise it: one task of a process pool.
+
+    A born-digital PDF page is not rendered nor OCR'd: its own text and page are taken.
+    """
+    if sniff(data[:1024]) is PDF:
+        layer = text_layer(data, number, dpi=options.pdf_dpi, timeout=options.page_timeout)
+        if layer is not None:
+            return PageResult(
+                number=number,
+                width=layer.width,
+                height=layer.height,
+                text=page_text(layer.words),
+                words=layer.words,
+                mean_confidence=None,
+                source=PageSource.TEXT_LAYER,
+                pdf=original_page(data, number),
+            )
     image = page_at(
         data,
         number,

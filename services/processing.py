@@ -39,6 +39,7 @@ def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
     if result.pages and all(p.blank for p in result.pages):
         return "Tất cả các trang đều trắng"
     empty = [p.number for p in result.pages if not p.words and not p.blank]
+    # a born-digital page has no OCR confidence (None): its text is the author's own
     if empty:
         return f"Không nhận dạng được chữ trên trang {', '.join(map(str, empty))}"
     low = [
