@@ -86,9 +86,19 @@ class DossierPublic(BaseModel):
     documents: list[DocumentSummary]
 
 
+class AcceptedDocument(BaseModel):
+    id: str
+    filename: str
+    page_count: int
+    quality: list[list[QualityIssue] | None] = Field(
+        description="per page: what is wrong with the scan ([] fine; None not checked yet, PDF)"
+    )
+
+
 class UploadAccepted(BaseModel):
     dossier_code: str
     document_ids: list[str]
+    documents: list[AcceptedDocument]
 
 
 class DocumentText(BaseModel):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from models.errors import FileTooLarge, NoFiles, SohoaError, TooManyFiles, TooManyPages
-from models.schemas import DossierCreate
+from models.schemas import AcceptedDocument, DossierCreate
 from ocr.load import FileInfo, inspect
 from services.context import Context
 from storage.catalog.repository import NewDocument
@@ -43,8 +43,11 @@ def create_dossier(ctx: Context, new: DossierCreate) -> DossierRow:
     )
 
 
-def upload_documents(ctx: Context, dossier_code: str, uploads: Sequence[Upload]) -> list[str]:
-    """Store the scans and queue them for recognition; return the new document ids."""
+def upload_documents(
+    ctx: Context, dossier_code: str, uploads: Sequence[Upload]
+) -> list[AcceptedDocument]:
+    """Store the scans and queue them for recognition; return the new documents with the
+    quality verdict of each page, so the clerk can rescan at once."""
     settings = ctx.settings
     ctx.catalog.get_dossier(dossier_code)  # 404 before reading a single byte of the files
     if not uploads:
@@ -75,7 +78,15 @@ def upload_documents(ctx: Context, dossier_code: str, uploads: Sequence[Upload])
             )
         )
     ctx.catalog.add_documents(dossier_code, documents)
-    return [document.id for document in documents]
+    return [
+        AcceptedDocument(
+            id=document.id,
+            filename=document.filename,
+            page_count=info.page_count,
+            quality=[v.issues if v is not None else None for v in info.quality],
+        )
+        for document, (_, info) in zip(documents, checked, strict=True)
+    ]
 
 
 def _check(ctx: Context, upload: Upload) -> FileInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from typing import Any
 
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
@@ -19,14 +20,14 @@ def _tiff(*pages: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(client: TestClient, code: str, data: bytes) -> str:
+def _upload(client: TestClient, code: str, data: bytes) -> tuple[str, dict[str, Any]]:
     response = client.post(
         f"/api/v1/dossiers/{code}/documents",
         files=[("files", ("ho-so.tif", data, "image/tiff"))],
     )
     assert response.status_code == 202, response.text
-    (document_id,) = response.json()["document_ids"]
-    return str(document_id)
+    (document,) = response.json()["documents"]
+    return str(document["id"]), document
 
 
 def test_quality_is_known_at_upload_before_any_recognition(
@@ -36,7 +37,9 @@ def test_quality_is_known_at_upload_before_any_recognition(
     sharp = vietnamese_page.image.convert("L")
     blurred = sharp.filter(ImageFilter.GaussianBlur(7))
     blank = Image.new("L", sharp.size, 250)
-    document_id = _upload(client, dossier["code"], _tiff(sharp, blurred, blank))
+    document_id, accepted = _upload(client, dossier["code"], _tiff(sharp, blurred, blank))
+    in_202 = [[issue["code"] for issue in page] for page in accepted["quality"]]
+    assert in_202 == [[], ["scan_too_blurry"], ["blank_page"]]
     body = client.get(f"/api/v1/documents/{document_id}").json()
     assert body["status"] == "queued"
     codes = [[issue["code"] for issue in page["quality"]] for page in body["pages"]]
@@ -51,7 +54,7 @@ def test_recognised_document_has_a_searchable_pdf_and_hocr_and_skips_blank_pages
 ) -> None:
     text_page = vietnamese_page.image.crop((0, 0, vietnamese_page.image.width, 900))
     blank = Image.new("RGB", text_page.size, "white")
-    document_id = _upload(client, dossier["code"], _tiff(text_page, blank))
+    document_id, _ = _upload(client, dossier["code"], _tiff(text_page, blank))
     document = wait_finished(client, document_id)
     assert document["status"] == "done", document  # a blank back page needs no review
     pages = document["pages"]
