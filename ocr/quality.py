@@ -18,7 +18,7 @@ from ocr.photometry import x_height
 # Limits, each as a property of the page rather than of the pixel grid where possible:
 BLANK_INK = 0.0015  # share of the page that is ink: a few specks or a stamp edge, no text
 LOW_CONTRAST = 60.0  # paper minus ink, 0..255: a faint photocopy Tesseract starts to lose
-LOW_X_HEIGHT = 12.0  # pixels: below, letters are too coarse to tell marks apart (~150 dpi)
+LOW_X_HEIGHT = 12.0  # pixels: below, marks blur into letters (13 pt text under ~110 dpi)
 BLURRY = 0.07  # blur radius / x-height: strokes and diacritics melt together beyond
 
 _WORK_SIDE = 1500
