@@ -37,6 +37,20 @@ class Orientation:
     certainty: float
 
 
+def shrink(image: NDArray[np.uint8], longest: int) -> tuple[NDArray[np.uint8], float]:
+    """An area-averaged copy at most `longest` pixels on its long side, and its scale (1/k).
+
+    By a whole factor k: OpenCV's area resampling then takes its fast path (~5 ms on 12 MP
+    instead of ~50 ms for an arbitrary factor), and measures made on the copy map back by k.
+    """
+    factor = -(-max(image.shape[:2]) // longest)  # ceiling division
+    if factor <= 1:
+        return image, 1.0
+    height, width = image.shape[:2]
+    size = (width // factor, height // factor)
+    return u8(cv2.resize(image, size, interpolation=cv2.INTER_AREA)), 1.0 / factor
+
+
 def order_corners(points: NDArray[np.float32]) -> Quad:
     """Corners in the order top-left, top-right, bottom-right, bottom-left."""
     pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
@@ -54,10 +68,8 @@ def find_page_quad(gray: Image) -> Quad | None:
     None when the sheet fills the frame (a scan) or no clear quadrilateral stands out: then the
     page is taken as it is, never warped on a guess.
     """
-    height, width = gray.shape
-    scale = min(1.0, 1000 / max(height, width))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (3, 3), 0)
+    small, scale = shrink(gray, 1000)
+    small = u8(cv2.GaussianBlur(small, (3, 3), 0))
     # Paper is the bright part of the frame: Otsu separates it from desk/background, and a
     # closing fills the text so the sheet becomes one solid blob.
     _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -224,8 +236,7 @@ def rotate(image: NDArray[np.uint8], degrees: float, *, fill: int = 255) -> Imag
 
 def work_ink(gray: Image) -> tuple[NDArray[np.bool_], float]:
     """Ink mask of a copy about `_WORK_WIDTH` wide, and that copy's scale to the page."""
-    scale = min(1.0, _WORK_WIDTH / max(gray.shape))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small, scale = shrink(gray, _WORK_WIDTH)
     binary = cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
     )

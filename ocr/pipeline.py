@@ -26,6 +26,10 @@ from ocr.quality import assess_gray
 from ocr.text import nfc, page_text
 from ocr.textlayer import text_layer
 
+# OpenCV's own threads would oversubscribe the cores a pool of one-process-per-core already fills,
+# as Tesseract's OpenMP threads would (OMP_THREAD_LIMIT=1 in ocr/engine.py).
+cv2.setNumThreads(1)
+
 A4_WIDTH_INCHES = 8.27
 # Paper of Vietnamese administration is A4 (Decree 30/2020): when a file does not say its
 # resolution (photos), the page's short side is taken as 210 mm to size the PDF page.

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from models.recognition import QualityCode, QualityIssue, QualityVerdict
-from ocr.geometry import u8
+from ocr.geometry import shrink, u8
 from ocr.photometry import x_height
 
 # Limits, each as a property of the page rather than of the pixel grid where possible:
@@ -34,12 +34,7 @@ def assess(image: Image.Image) -> QualityVerdict:
 
 
 def assess_gray(gray: NDArray[np.uint8]) -> QualityVerdict:
-    scale = min(1.0, _WORK_SIDE / max(gray.shape))
-    small = (
-        gray
-        if scale == 1.0
-        else u8(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
-    )
+    small, scale = shrink(gray, _WORK_SIDE)
     histogram = np.cumsum(cv2.calcHist([small], [0], None, [256], [0, 256]).ravel())
     paper = float(np.searchsorted(histogram, 0.9 * histogram[-1]))
     # Ink against its own neighbourhood, so shading in a photo does not count as ink.
