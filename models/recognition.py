@@ -32,6 +32,27 @@ class Word(BaseModel):
     line: int = Field(description="line index on the page, in reading order, from 0")
 
 
+class TextLine(BaseModel):
+    """A line of words in reading order, with the box around them all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    box: Box
+    block: int
+    confidence: float = Field(ge=0, le=100, description="mean of its words' confidences")
+
+
+class TextBlock(BaseModel):
+    """A block (paragraph, header cell, caption) as Tesseract's layout analysis found it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    box: Box
+    lines: int = Field(description="how many lines it holds")
+
+
 class PageSource(StrEnum):
     OCR = "ocr"
     TEXT_LAYER = "text_layer"
@@ -99,6 +120,8 @@ class PageResult(BaseModel):
     height: int
     text: str = Field(description="Unicode NFC, lines joined by newlines")
     words: list[Word]
+    lines: list[TextLine] = Field(default_factory=list)
+    blocks: list[TextBlock] = Field(default_factory=list)
     mean_confidence: float | None = Field(
         description="mean word confidence, 0..100; None when the page has no words"
     )

@@ -23,7 +23,7 @@ from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
 from ocr.quality import assess_gray
-from ocr.text import nfc, page_text
+from ocr.text import blocks_of, lines_of, nfc, page_text
 from ocr.textlayer import text_layer
 
 # OpenCV's own threads would oversubscribe the cores a pool of one-process-per-core already fills,
@@ -95,6 +95,8 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
                 height=layer.height,
                 text=page_text(layer.words),
                 words=layer.words,
+                lines=lines_of(layer.words),
+                blocks=blocks_of(lines_of(layer.words)),
                 mean_confidence=None,
                 source=PageSource.TEXT_LAYER,
                 pdf=original_page(data, number),
@@ -132,12 +134,15 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
     )
     words = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
     confidences = [w.confidence for w in words]
+    lines = lines_of(words)
     return PageResult(
         number=number,
         width=prepared.image.width,
         height=prepared.image.height,
         text=page_text(words),
         words=words,
+        lines=lines,
+        blocks=blocks_of(lines),
         mean_confidence=sum(confidences) / len(confidences) if confidences else None,
         quality=prepared.quality,
         pose=prepared.pose,

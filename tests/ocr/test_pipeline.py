@@ -79,6 +79,8 @@ def test_an_upside_down_skewed_sealed_scan_reads_like_a_clean_one(
     assert page.pose.turn == 180 and abs(page.pose.skew - (-4)) < 0.5
     assert cer(vietnamese_page.text, page.text) < 0.02
     assert page.hocr is not None and page.pdf is not None
+    assert len(page.lines) >= 20 and page.blocks
+    assert "\n".join(line.text for line in page.lines).startswith("CỘNG HÒA")
 
 
 def test_pages_fan_out_to_a_process_pool_in_order() -> None:
