@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -19,6 +20,7 @@ import typer
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
+    from ocr.options import OcrOptions
     from services.context import Context
 
 app = typer.Typer(
@@ -69,21 +71,49 @@ def ocr(
     paths: Annotated[list[Path], typer.Argument(help="image or PDF files", show_default=False)],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="write DIR/<stem>.txt (and .json) instead of stdout"),
+        typer.Option(
+            "--out",
+            help="write DIR/<stem>.txt, .pdf (searchable), .pNNNN.hocr (and .json) instead of stdout",
+        ),
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text, or json with words")] = (
         OutputFormat.TEXT
     ),
     languages: Annotated[str, typer.Option("--lang", help="Tesseract languages")] = "vie",
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, help="pages recognised in parallel (processes)")
+    ] = 1,
 ) -> None:
     """Recognise files locally: no server, no database."""
     from ocr.options import OcrOptions
-    from ocr.pipeline import recognise_document
 
     options = OcrOptions(languages=languages)
-    worst = 0
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+    if jobs == 1:
+        worst = _ocr_files(paths, options, out, fmt, None)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            worst = _ocr_files(paths, options, out, fmt, pool)
+    if worst:
+        raise typer.Exit(worst)
+
+
+def _ocr_files(
+    paths: list[Path],
+    options: OcrOptions,
+    out: Path | None,
+    fmt: OutputFormat,
+    pool: Executor | None,
+) -> int:
+    from ocr.outputs import document_pdf
+    from ocr.pipeline import recognise_document
+
+    worst = 0
     for path in paths:
         try:
             data = path.read_bytes()
@@ -92,7 +122,7 @@ def ocr(
             worst = worst or 2
             continue
         try:
-            result = recognise_document(data, options)
+            result = recognise_document(data, options, executor=pool)
         except SohoaError as exc:
             typer.echo(f"sohoa: {path}: {exc.message} [{exc.code}]", err=True)
             worst = worst or exc.exit_code
@@ -104,13 +134,19 @@ def ocr(
                 sys.stdout.write(result.text + "\n")
             continue
         (out / f"{path.stem}.txt").write_text(result.text + "\n", encoding="utf-8")
+        pdfs = [page.pdf for page in result.pages if page.pdf is not None]
+        if pdfs:
+            (out / f"{path.stem}.pdf").write_bytes(document_pdf(pdfs))
+        for page in result.pages:
+            if page.hocr is not None:
+                hocr = out / f"{path.stem}.p{page.number:04d}.hocr"
+                hocr.write_text(page.hocr, encoding="utf-8")
         if fmt is OutputFormat.JSON:
             (out / f"{path.stem}.json").write_text(
                 json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1),
                 encoding="utf-8",
             )
-    if worst:
-        raise typer.Exit(worst)
+    return worst
 
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")

@@ -32,22 +32,110 @@ class Word(BaseModel):
     line: int = Field(description="line index on the page, in reading order, from 0")
 
 
+class TextLine(BaseModel):
+    """A line of words in reading order, with the box around them all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    box: Box
+    block: int
+    confidence: float = Field(ge=0, le=100, description="mean of its words' confidences")
+
+
+class TextBlock(BaseModel):
+    """A block (paragraph, header cell, caption) as Tesseract's layout analysis found it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    box: Box
+    lines: int = Field(description="how many lines it holds")
+
+
 class PageSource(StrEnum):
     OCR = "ocr"
     TEXT_LAYER = "text_layer"
     """A born-digital PDF page: its text was extracted, not recognised."""
 
 
+class QualityCode(StrEnum):
+    """A problem of a scan that a clerk can fix by scanning again."""
+
+    BLANK = "blank_page"
+    BLURRY = "scan_too_blurry"
+    LOW_CONTRAST = "low_contrast"
+    LOW_RESOLUTION = "low_resolution"
+
+
+QUALITY_MESSAGES: dict[QualityCode, str] = {
+    QualityCode.BLANK: "Trang trắng, không có chữ để nhận dạng",
+    QualityCode.BLURRY: "Ảnh quét bị mờ, vui lòng quét lại",
+    QualityCode.LOW_CONTRAST: "Ảnh quét quá nhạt hoặc thiếu tương phản, vui lòng quét lại",
+    QualityCode.LOW_RESOLUTION: "Độ phân giải quá thấp, vui lòng quét ở 300 dpi",
+}
+
+
+class QualityIssue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: QualityCode
+    message: str = Field(description="for the clerk, in Vietnamese")
+
+    @classmethod
+    def of(cls, code: QualityCode) -> QualityIssue:
+        return cls(code=code, message=QUALITY_MESSAGES[code])
+
+
+class QualityVerdict(BaseModel):
+    """The fast check of a scan, before any heavy work: what is wrong, and the measures behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    issues: list[QualityIssue] = Field(default_factory=list)
+    blur: float = Field(description="estimated blur radius as a fraction of the x-height")
+    contrast: float = Field(description="paper minus ink brightness, 0..255")
+    x_height: float | None = Field(description="lowercase letter height in pixels of the scan")
+    ink_fraction: float = Field(description="share of the page covered by ink")
+
+    @property
+    def blank(self) -> bool:
+        return any(issue.code is QualityCode.BLANK for issue in self.issues)
+
+
+class PagePose(BaseModel):
+    """What the geometry stage undid, to explain a result and map it back to the original."""
+
+    model_config = ConfigDict(frozen=True)
+
+    flattened: bool = Field(default=False, description="a photographed sheet was warped flat")
+    turn: int = Field(default=0, description="clockwise right-angle turn of the scan, undone")
+    skew: float = Field(default=0.0, description="degrees counter-clockwise applied to deskew")
+    scale: float = Field(default=1.0, description="resampling factor applied for Tesseract")
+
+
 class PageResult(BaseModel):
     number: int = Field(ge=1, description="page number in the document, from 1")
-    width: int
+    width: int = Field(description="of the prepared page the word boxes refer to")
     height: int
     text: str = Field(description="Unicode NFC, lines joined by newlines")
     words: list[Word]
+    lines: list[TextLine] = Field(default_factory=list)
+    blocks: list[TextBlock] = Field(default_factory=list)
     mean_confidence: float | None = Field(
         description="mean word confidence, 0..100; None when the page has no words"
     )
     source: PageSource = PageSource.OCR
+    quality: QualityVerdict | None = None
+    pose: PagePose = Field(default_factory=PagePose)
+    hocr: str | None = Field(default=None, description="Tesseract's hOCR of the page", exclude=True)
+    pdf: bytes | None = Field(
+        default=None, description="one searchable PDF page (image + invisible text)", exclude=True
+    )
+
+    @property
+    def blank(self) -> bool:
+        return self.quality is not None and self.quality.blank
 
 
 class DocumentResult(BaseModel):

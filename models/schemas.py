@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from models.catalog import DocumentStatus, DossierStatus
 from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+from models.recognition import QualityIssue
 
 
 class DossierCreate(BaseModel):
@@ -47,6 +48,10 @@ class PagePublic(BaseModel):
     text: str | None
     mean_confidence: float | None
     source: str | None
+    quality: list[QualityIssue] | None = Field(
+        default=None, description="what is wrong with the scan (empty: fine; None: not checked)"
+    )
+    blank: bool = Field(default=False, description="a blank page: marked, not recognised")
 
 
 class DocumentPublic(BaseModel):
@@ -81,9 +86,19 @@ class DossierPublic(BaseModel):
     documents: list[DocumentSummary]
 
 
+class AcceptedDocument(BaseModel):
+    id: str
+    filename: str
+    page_count: int
+    quality: list[list[QualityIssue] | None] = Field(
+        description="per page: what is wrong with the scan ([] fine; None not checked yet, PDF)"
+    )
+
+
 class UploadAccepted(BaseModel):
     dossier_code: str
     document_ids: list[str]
+    documents: list[AcceptedDocument]
 
 
 class DocumentText(BaseModel):

@@ -6,9 +6,13 @@ and Tesseract's own threads in a pool of processes cost more than they give (des
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
+import tempfile
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytesseract
@@ -24,25 +28,68 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 _CONFIG = "--oem 1 --psm 3"
 
 
+@dataclass(frozen=True)
+class EngineOutput:
+    """Everything one Tesseract pass over a page gives us."""
+
+    words: list[Word]
+    hocr: str
+    text_pdf: bytes
+    """A one-page PDF holding only the invisible text layer, sized by `dpi`."""
+
+
+def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float) -> EngineOutput:
+    """Run Tesseract once on a prepared page: words (TSV), hOCR and a text-only PDF together.
+
+    The three renderers share one recognition, so hOCR and the PDF text layer cost next to
+    nothing over the words alone; `dpi` sets the PDF page size (pixels / dpi inches).
+    """
+    _check_languages(languages)
+    with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as folder:
+        # BMP: written in milliseconds (a PNG of a 300 dpi page takes ~0.3 s) and it carries
+        # the resolution, which sizes Tesseract's PDF page.
+        source = Path(folder) / "page.bmp"
+        image.save(source, "BMP", dpi=(dpi, dpi))
+        base = str(Path(folder) / "out")
+        try:
+            pytesseract.pytesseract.run_tesseract(
+                str(source),
+                base,
+                extension="tsv hocr pdf",
+                lang=languages,
+                config=f"{_CONFIG} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+                timeout=timeout,
+            )
+        except RuntimeError as exc:
+            # pytesseract signals its own timeout with a bare RuntimeError
+            if "timeout" in str(exc).lower():
+                raise RecognitionTimeout(detail={"timeout_s": timeout}) from exc
+            raise RecognitionError(detail=str(exc)[:300]) from exc
+        except pytesseract.TesseractError as exc:
+            raise RecognitionError(detail=str(exc)[:300]) from exc
+        tsv = Path(base + ".tsv").read_text(encoding="utf-8")
+        hocr = Path(base + ".hocr").read_text(encoding="utf-8")
+        text_pdf = Path(base + ".pdf").read_bytes()
+    return EngineOutput(words=_words(_read_tsv(tsv)), hocr=hocr, text_pdf=text_pdf)
+
+
 def recognise_words(image: Image.Image, *, languages: str, timeout: float) -> list[Word]:
     """Run Tesseract once on a page image; return its words in Tesseract's reading order."""
-    _check_languages(languages)
-    try:
-        data: dict[str, list[Any]] = pytesseract.image_to_data(
-            image,
-            lang=languages,
-            config=_CONFIG,
-            output_type=pytesseract.Output.DICT,
-            timeout=timeout,
-        )
-    except RuntimeError as exc:
-        # pytesseract signals its own timeout with a bare RuntimeError
-        if "timeout" in str(exc).lower():
-            raise RecognitionTimeout(detail={"timeout_s": timeout}) from exc
-        raise RecognitionError(detail=str(exc)[:300]) from exc
-    except pytesseract.TesseractError as exc:
-        raise RecognitionError(detail=str(exc)[:300]) from exc
-    return _words(data)
+    return recognise(image, languages=languages, timeout=timeout, dpi=300).words
+
+
+def _read_tsv(tsv: str) -> dict[str, list[Any]]:
+    # QUOTE_NONE: a recognised word may itself be a quote character.
+    rows = list(csv.reader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows:
+        return {"text": []}
+    header, body = rows[0], rows[1:]
+    columns: dict[str, list[Any]] = {name: [] for name in header}
+    for row in body:
+        row = row + [""] * (len(header) - len(row))
+        for name, value in zip(header, row, strict=False):
+            columns[name].append(value)
+    return columns
 
 
 def _words(data: dict[str, list[Any]]) -> list[Word]:

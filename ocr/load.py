@@ -16,32 +16,53 @@ import pdf2image.exceptions
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from models.recognition import QualityVerdict
 from ocr.formats import PDF, FileFormat, sniff
+from ocr.options import OcrOptions
 from ocr.pdf_safety import check_pdf
+from ocr.quality import assess as assess_page
 
 
 @dataclass(frozen=True)
 class FileInfo:
     format: FileFormat
     page_count: int
+    quality: tuple[QualityVerdict | None, ...] = ()
+    """With `assess`: each page's verdict; None for PDF pages (judged when rendered, later)."""
 
 
 def inspect(
-    data: bytes, *, max_pages: int, max_pixels: int, pdf_timeout: float = 60, pdf_dpi: int = 300
+    data: bytes,
+    *,
+    max_pages: int,
+    max_pixels: int,
+    pdf_timeout: float = 60,
+    pdf_dpi: int = 300,
+    assess: bool = False,
 ) -> FileInfo:
-    """Sniff and fully decode a file once; return its format and page count or raise our error."""
+    """Sniff and fully decode a file once; return its format and page count or raise our error.
+
+    With `assess`, each decoded image page also gets its quality verdict on the way (~0.1 s a
+    page): intake shows it to the clerk at once. PDF pages are not rendered here, too slow.
+    """
     fmt = sniff(data[:1024])
+    verdicts: list[QualityVerdict | None] = []
     if fmt is PDF:
         count = check_pdf(
             data, max_pages=max_pages, max_pixels=max_pixels, dpi=pdf_dpi, timeout=pdf_timeout
         )
+        verdicts = [None] * count if assess else []
     else:
-        count = sum(1 for _ in _image_frames(data, max_pixels=max_pixels))
+        count = 0
+        for page in _image_frames(data, max_pixels=max_pixels):
+            count += 1
+            if assess and count <= max_pages:
+                verdicts.append(assess_page(page))
     if count == 0:
         raise CorruptFile(detail="no page in file")
     if count > max_pages:
         raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
-    return FileInfo(fmt, count)
+    return FileInfo(fmt, count, tuple(verdicts))
 
 
 def iter_pages(
@@ -50,12 +71,36 @@ def iter_pages(
     """Yield the file's pages as RGB or L images, one at a time, with EXIF orientation applied."""
     fmt = sniff(data[:1024])
     if fmt is PDF:
-        # the CLI and the worker may be handed PDFs that no intake checked
-        count = check_pdf(data, max_pages=10**6, max_pixels=max_pixels, dpi=dpi, timeout=timeout)
+        count = _pdf_page_count(data, timeout=timeout)
         for number in range(1, count + 1):
             yield _pdf_page(data, number, dpi=dpi, timeout=timeout)
     else:
         yield from _image_frames(data, max_pixels=max_pixels)
+
+
+def page_count(data: bytes, *, timeout: float = 60) -> int:
+    """How many pages a file has (decoding headers only where the format allows)."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        return _pdf_page_count(data, timeout=timeout)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return int(getattr(image, "n_frames", 1))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptFile(detail=str(exc)) from exc
+
+
+def page_at(
+    data: bytes, number: int, *, dpi: int, max_pixels: int, timeout: float = 120
+) -> Image.Image:
+    """Page `number` (from 1) alone: what one task of a process pool decodes."""
+    fmt = sniff(data[:1024])
+    if fmt is PDF:
+        return _pdf_page(data, number, dpi=dpi, timeout=timeout)
+    for index, page in enumerate(_image_frames(data, max_pixels=max_pixels), start=1):
+        if index == number:
+            return page
+    raise CorruptFile(detail=f"no page {number} in file")
 
 
 def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
@@ -71,11 +116,28 @@ def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
                     )
                 frame.load()
                 page = ImageOps.exif_transpose(frame)
-                yield page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+                dpi = frame.info.get("dpi")
+                page = page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+                if dpi:
+                    page.info["dpi"] = dpi  # sizes the searchable PDF's page
+                yield page
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise CorruptFile(detail=str(exc)) from exc
     except Image.DecompressionBombError as exc:
         raise PageTooLarge(detail=str(exc)) from exc
+
+
+def _pdf_page_count(data: bytes, *, timeout: float) -> int:
+    # The CLI and the worker may be handed PDFs no intake checked: every PDF path goes through
+    # the same safety check (active content, locks, page sizes at recognition's resolution).
+    defaults = OcrOptions()
+    return check_pdf(
+        data,
+        max_pages=10**6,
+        max_pixels=defaults.max_pixels,
+        dpi=defaults.pdf_dpi,
+        timeout=timeout,
+    )
 
 
 def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Image:
@@ -89,4 +151,6 @@ def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Im
         raise CorruptFile(detail=str(exc)[:300]) from exc
     if not pages:
         raise CorruptFile(detail=f"page {number} did not render")
-    return pages[0].convert("RGB")
+    page = pages[0].convert("RGB")
+    page.info["dpi"] = (dpi, dpi)
+    return page

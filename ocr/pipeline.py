@@ -1,56 +1,208 @@
-"""The recognition pipeline: decode pages → prepare each page → Tesseract → NFC text.
+"""The recognition pipeline: load → quality verdict → geometry → photometry → Tesseract → outputs.
 
-This first version prepares a page by greyscale conversion only; the preprocessing stages
-(geometry, photometry, quality verdict) slot in at `prepare_page`.
+`prepare_page` is everything done to a page before Tesseract sees it; pages of one document run
+in parallel when the caller hands us a process pool (one Tesseract thread per process).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
 from PIL import Image
 
-from models.recognition import DocumentResult, PageResult
-from ocr.engine import recognise_words
-from ocr.load import iter_pages
+from models.recognition import DocumentResult, PagePose, PageResult, PageSource, QualityVerdict
+from ocr import geometry, photometry
+from ocr.engine import recognise
+from ocr.formats import PDF, sniff
+from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
-from ocr.text import nfc, page_text
+from ocr.outputs import original_page, page_pdf
+from ocr.quality import assess_gray
+from ocr.text import blocks_of, lines_of, nfc, page_text
+from ocr.textlayer import text_layer
+
+# OpenCV's own threads would oversubscribe the cores a pool of one-process-per-core already fills,
+# as Tesseract's OpenMP threads would (OMP_THREAD_LIMIT=1 in ocr/engine.py).
+cv2.setNumThreads(1)
+
+A4_WIDTH_INCHES = 8.27
+# Paper of Vietnamese administration is A4 (Decree 30/2020): when a file does not say its
+# resolution (photos), the page's short side is taken as 210 mm to size the PDF page.
 
 
-def recognise_document(data: bytes, options: OcrOptions) -> DocumentResult:
-    """Recognise every page of a scanned file (image or PDF bytes)."""
-    pages = [
-        recognise_page(image, number, options)
-        for number, image in enumerate(
-            iter_pages(
-                data,
-                dpi=options.pdf_dpi,
-                max_pixels=options.max_pixels,
-                timeout=options.page_timeout,
-            ),
-            start=1,
-        )
-    ]
+@dataclass(frozen=True)
+class PreparedPage:
+    image: Image.Image
+    """What Tesseract reads: grey, upright, flat, clean, at a good x-height."""
+    colour: Image.Image
+    """The same page, upright and flat but in its own colours and scale, for the PDF."""
+    pose: PagePose
+    quality: QualityVerdict
+
+
+def recognise_document(
+    data: bytes, options: OcrOptions, *, executor: Executor | None = None
+) -> DocumentResult:
+    """Recognise every page of a scanned file (image or PDF bytes).
+
+    With an `executor` (a process pool) each page is a task of its own, so a 20-page dossier
+    uses every worker; without one, pages run here one after the other.
+    """
+    if executor is None and sniff(data[:1024]) is PDF:
+        count = page_count(data, timeout=options.page_timeout)
+        pages = [recognise_page_of(data, number, options) for number in range(1, count + 1)]
+    elif executor is None:
+        pages = [
+            recognise_page(image, number, options)
+            for number, image in enumerate(_pages(data, options), start=1)
+        ]
+    else:
+        count = page_count(data, timeout=options.page_timeout)
+        futures: list[Future[PageResult]] = [
+            executor.submit(recognise_page_of, data, number, options)
+            for number in range(1, count + 1)
+        ]
+        try:
+            pages = [future.result() for future in futures]
+        finally:
+            for future in futures:
+                future.cancel()  # one failed page fails the document: drop the rest unstarted
     return DocumentResult(pages=pages, languages=options.languages)
+
+
+def _pages(data: bytes, options: OcrOptions) -> Iterator[Image.Image]:
+    return iter_pages(
+        data, dpi=options.pdf_dpi, max_pixels=options.max_pixels, timeout=options.page_timeout
+    )
+
+
+def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResult:
+    """Decode page `number` (from 1) of a file and recognise it: one task of a process pool.
+
+    A born-digital PDF page is not rendered nor OCR'd: its own text and page are taken.
+    """
+    if sniff(data[:1024]) is PDF:
+        layer = text_layer(data, number, dpi=options.pdf_dpi, timeout=options.page_timeout)
+        if layer is not None:
+            return PageResult(
+                number=number,
+                width=layer.width,
+                height=layer.height,
+                text=page_text(layer.words),
+                words=layer.words,
+                lines=lines_of(layer.words),
+                blocks=blocks_of(lines_of(layer.words)),
+                mean_confidence=None,
+                source=PageSource.TEXT_LAYER,
+                pdf=original_page(data, number),
+            )
+    image = page_at(
+        data,
+        number,
+        dpi=options.pdf_dpi,
+        max_pixels=options.max_pixels,
+        timeout=options.page_timeout,
+    )
+    return recognise_page(image, number, options)
 
 
 def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:
     prepared = prepare_page(image)
-    words = [
-        word.model_copy(update={"text": nfc(word.text)})
-        for word in recognise_words(
-            prepared, languages=options.languages, timeout=options.page_timeout
+    dpi = source_dpi(image, prepared.colour)
+    if prepared.quality.blank:
+        return PageResult(
+            number=number,
+            width=prepared.image.width,
+            height=prepared.image.height,
+            text="",
+            words=[],
+            mean_confidence=None,
+            quality=prepared.quality,
+            pose=prepared.pose,
+            pdf=page_pdf(prepared.colour, None, dpi=dpi),
         )
-    ]
+    output = recognise(
+        prepared.image,
+        languages=options.languages,
+        timeout=options.page_timeout,
+        dpi=dpi * prepared.image.width / prepared.colour.width,
+    )
+    words = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
     confidences = [w.confidence for w in words]
+    lines = lines_of(words)
     return PageResult(
         number=number,
-        width=image.width,
-        height=image.height,
+        width=prepared.image.width,
+        height=prepared.image.height,
         text=page_text(words),
         words=words,
+        lines=lines,
+        blocks=blocks_of(lines),
         mean_confidence=sum(confidences) / len(confidences) if confidences else None,
+        quality=prepared.quality,
+        pose=prepared.pose,
+        hocr=nfc(output.hocr),
+        pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
     )
 
 
-def prepare_page(image: Image.Image) -> Image.Image:
+def source_dpi(original: Image.Image, colour: Image.Image) -> float:
+    """The scan's resolution as its file states it, else as if the page were A4 wide."""
+    stated = original.info.get("dpi")
+    if isinstance(stated, tuple) and stated and 70 <= float(stated[0]) <= 1200:
+        return float(stated[0])
+    return min(colour.size) / A4_WIDTH_INCHES
+
+
+def prepare_page(image: Image.Image) -> PreparedPage:
     """Everything done to a page before Tesseract sees it."""
-    return image.convert("L")
+    colour: NDArray[np.uint8] = np.asarray(image.convert("RGB" if image.mode != "L" else "L"))
+    luminance = (
+        colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+    )
+    verdict = assess_gray(luminance)
+    if verdict.blank:
+        return PreparedPage(Image.fromarray(luminance), image, PagePose(), verdict)
+
+    # Geometry: a photographed sheet is warped flat first, then turned upright and deskewed.
+    quad = geometry.find_page_quad(luminance)
+    if quad is not None:
+        colour = geometry.warp_quad(colour, quad)
+        luminance = geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+    inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
+    gray = photometry.drop_colour_ink(colour) if inked else luminance
+    pose = geometry.measure_pose(gray)
+    gray = geometry.apply_pose(gray, pose)
+    colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
+
+    # Photometry: flatten light, lift faded ink, clean speckle, bring the x-height to Tesseract's
+    # liking, then one threshold for the whole (now even) sheet. The verdict's x-height holds
+    # unless the page was warped (a photo's sheet changes scale when flattened).
+    letters = verdict.x_height
+    if quad is not None or letters is None:
+        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        letters = photometry.x_height(ink > 0)
+    flat = photometry.flatten(gray, text_height=letters or 25.0)
+    flat = photometry.stretch(photometry.remove_streaks(flat))
+    if photometry.noise_level(flat) > 12:
+        flat = photometry.denoise(flat)
+    scale = photometry.resample_factor(letters)
+    prepared = photometry.erase_rules(
+        photometry.resample(flat, scale), text_height=(letters or 25.0) * scale
+    )
+    return PreparedPage(
+        image=Image.fromarray(prepared),
+        colour=Image.fromarray(colour),
+        pose=PagePose(
+            flattened=quad is not None,
+            turn=pose.turn,
+            skew=round(pose.skew, 2),
+            scale=round(scale, 4) if scale != 1.0 else 1.0,
+        ),
+        quality=verdict,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import unicodedata
 from itertools import groupby
 
-from models.recognition import Word
+from models.recognition import Box, TextBlock, TextLine, Word
 
 
 def nfc(text: str) -> str:
@@ -26,3 +26,33 @@ def page_text(words: list[Word]) -> str:
         ]
         blocks.append("\n".join(lines))
     return nfc("\n\n".join(blocks))
+
+
+def enclosing(boxes: list[Box]) -> Box:
+    left, top = min(b.left for b in boxes), min(b.top for b in boxes)
+    right = max(b.left + b.width for b in boxes)
+    bottom = max(b.top + b.height for b in boxes)
+    return Box(left=left, top=top, width=right - left, height=bottom - top)
+
+
+def lines_of(words: list[Word]) -> list[TextLine]:
+    """The page's lines in reading order: their text, box, block and mean confidence."""
+    lines = []
+    for _, group in groupby(words, key=lambda w: (w.block, w.line)):
+        members = list(group)
+        lines.append(
+            TextLine(
+                text=nfc(" ".join(w.text for w in members)),
+                box=enclosing([w.box for w in members]),
+                block=members[0].block,
+                confidence=sum(w.confidence for w in members) / len(members),
+            )
+        )
+    return lines
+
+
+def blocks_of(lines: list[TextLine]) -> list[TextBlock]:
+    return [
+        TextBlock(number=number, box=enclosing([ln.box for ln in group]), lines=len(group))
+        for number, group in ((n, list(g)) for n, g in groupby(lines, key=lambda ln: ln.block))
+    ]

@@ -18,6 +18,7 @@ file at a time is read whole to be decoded; decoding needs its pixels in memory 
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import uuid
 from collections.abc import Sequence
@@ -36,7 +37,7 @@ from models.errors import (
     TooManyFiles,
     TooManyPages,
 )
-from models.schemas import DossierCreate
+from models.schemas import AcceptedDocument, DossierCreate
 from ocr.load import FileInfo, inspect
 from services.access import dossier_for, require
 from services.context import Context
@@ -89,8 +90,9 @@ def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow
 
 def upload_documents(
     ctx: Context, actor: Actor, dossier_code: str, uploads: Sequence[Upload]
-) -> list[str]:
-    """Store the scans and queue them for recognition; return the new document ids."""
+) -> list[AcceptedDocument]:
+    """Store the scans and queue them for recognition; return the new documents with the
+    quality verdict of each page, so the clerk can rescan at once."""
     settings = ctx.settings
     # 403/404 before reading a single byte of the files
     dossier = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
@@ -111,7 +113,15 @@ def upload_documents(
             dossier_code=dossier_code,
             detail=document.filename,
         )
-    return [document.id for document in documents]
+    return [
+        AcceptedDocument(
+            id=document.id,
+            filename=document.filename,
+            page_count=item.info.page_count,
+            quality=[v.issues if v is not None else None for v in item.info.quality],
+        )
+        for document, item in zip(documents, checked, strict=True)
+    ]
 
 
 def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
@@ -133,6 +143,10 @@ def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
         # One-stop systems file a submitted paper in its applicant's data store (that is where
         # reuse looks); a clerk corrects it for a paper of someone else (a child's birth paper).
         owner_id=owner_id,
+        quality=json.dumps(
+            [v.model_dump(mode="json") if v else None for v in item.info.quality],
+            ensure_ascii=False,
+        ),
     )
 
 
@@ -141,7 +155,12 @@ def _check(ctx: Context, upload: Upload, temporaries: ExitStack) -> _Checked:
     try:
         file, sha256, size = _spool(upload.stream, settings.max_upload_bytes, temporaries)
         # inspect() decodes from bytes: one file at a time is in memory, then released.
-        info = inspect(file.read(), max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        info = inspect(
+            file.read(),
+            max_pages=settings.max_pages,
+            max_pixels=settings.max_pixels,
+            assess=True,  # the clerk sees a blurred or blank scan in the 202, not minutes later
+        )
         file.seek(0)
         return _Checked(upload, file, sha256, size, info, safe_filename(upload.filename, info))
     except TooManyPages as exc:

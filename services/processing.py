@@ -8,21 +8,23 @@ process (e.g. killed for memory) is retried up to `max_attempts` times, then fai
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from models.catalog import DocumentStatus
 from models.errors import SohoaError, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
+from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document
 from services.context import Context
 from storage.catalog.repository import NewPage
 from storage.catalog.tables import DocumentRow
-from storage.keys import page_result_key
+from storage.keys import document_pdf_key, page_hocr_key, page_result_key
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +32,14 @@ _IDLE_POLL_S = 2.0
 
 
 def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
-    """Why a recognised document needs a person to look at it, or None when it does not."""
-    empty = [p.number for p in result.pages if not p.words]
+    """Why a recognised document needs a person to look at it, or None when it does not.
+
+    A blank page (the back of a sheet) is expected and needs no one, unless every page is blank.
+    """
+    if result.pages and all(p.blank for p in result.pages):
+        return "Tất cả các trang đều trắng"
+    empty = [p.number for p in result.pages if not p.words and not p.blank]
+    # a born-digital page has no OCR confidence (None): its text is the author's own
     if empty:
         return f"Không nhận dạng được chữ trên trang {', '.join(map(str, empty))}"
     low = [
@@ -45,11 +53,25 @@ def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
 
 
 def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -> DocumentStatus:
-    """Write each page's words to the object store, then the pages and status to the catalog."""
+    """Write the outputs to the object store, then the pages and status to the catalog.
+
+    Outputs: each page's words (JSON) and hOCR, and the document's searchable PDF.
+    """
+    page_pdfs = [page.pdf for page in result.pages if page.pdf is not None]
+    if page_pdfs:
+        ctx.store.put(
+            document_pdf_key(document.id), document_pdf(page_pdfs), content_type="application/pdf"
+        )
     pages = []
     for page in result.pages:
         key = page_result_key(document.id, page.number)
         ctx.store.put(key, page.model_dump_json().encode(), content_type="application/json")
+        if page.hocr is not None:
+            ctx.store.put(
+                page_hocr_key(document.id, page.number),
+                page.hocr.encode(),
+                content_type="text/html; charset=utf-8",
+            )
         pages.append(
             NewPage(
                 number=page.number,
@@ -67,6 +89,10 @@ def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -
         status=status,
         reason=reason,
         mean_confidence=result.mean_confidence,
+        quality=json.dumps(
+            [p.quality.model_dump(mode="json") if p.quality else None for p in result.pages],
+            ensure_ascii=False,
+        ),
     )
     return status
 
@@ -129,7 +155,7 @@ class WorkerPool:
         ctx = self.ctx
         try:
             data = ctx.store.get(document.object_key)
-            result = self._submit(data).result()
+            result = self._recognise(data)
             status = record_result(ctx, document, result)
             log.info("document %s: %s", document.id, status)
         except BrokenProcessPool:
@@ -147,10 +173,15 @@ class WorkerPool:
                 document.id, DocumentStatus.FAILED, "Lỗi hệ thống khi nhận dạng"
             )
 
-    def _submit(self, data: bytes) -> Future[DocumentResult]:
+    def _recognise(self, data: bytes) -> DocumentResult:
+        """Fan the document's pages out to the shared pool: a 20-page dossier uses every process.
+
+        The pool bounds the work in flight; each worker thread waits on its own document's pages.
+        """
         with self._pool_lock:
-            assert self._pool is not None
-            return self._pool.submit(recognise_document, data, self.ctx.settings.ocr_options())
+            pool = self._pool
+        assert pool is not None
+        return recognise_document(data, self.ctx.settings.ocr_options(), executor=pool)
 
     def _replace_pool(self) -> None:
         with self._pool_lock:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, DossierStatus
-from models.errors import NotReady, Unauthenticated
+from models.errors import NotFound, NotReady, Unauthenticated
+from models.recognition import QualityVerdict
 from models.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -19,6 +21,7 @@ from services import links
 from services.access import document_for, dossier_for
 from services.context import Context
 from storage.catalog.tables import DocumentRow, DossierRow
+from storage.keys import document_pdf_key, page_hocr_key
 
 
 def dossier(ctx: Context, actor: Actor, code: str) -> DossierPublic:
@@ -49,9 +52,17 @@ def dossier_public(row: DossierRow) -> DossierPublic:
     )
 
 
+def page_verdicts(row: DocumentRow) -> list[QualityVerdict | None]:
+    """The stored per-page quality verdicts, one per page (None where none was made)."""
+    stored = json.loads(row.quality) if row.quality else []
+    verdicts = [QualityVerdict.model_validate(v) if v else None for v in stored]
+    return (verdicts + [None] * row.page_count)[: row.page_count]
+
+
 def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
     row = _read(ctx, actor, document_id, AuditAction.READ, "document")
     recognised = {page.number: page for page in row.pages}
+    verdicts = page_verdicts(row)
     return DocumentPublic(
         id=row.id,
         filename=row.filename,
@@ -72,18 +83,48 @@ def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
                 if number in recognised
                 else None,
                 source=recognised[number].source if number in recognised else None,
+                quality=verdict.issues if verdict is not None else None,
+                blank=verdict is not None and verdict.blank,
             )
-            for number in range(1, row.page_count + 1)
+            for number, verdict in enumerate(verdicts, start=1)
         ],
     )
 
 
 def document_text(ctx: Context, actor: Actor, document_id: str) -> DocumentText:
-    row = _read(ctx, actor, document_id, AuditAction.READ, "text")
+    row = _finished(_read(ctx, actor, document_id, AuditAction.READ, "text"))
+    return DocumentText(
+        id=row.id, status=DocumentStatus(row.status), text="\f".join(p.text for p in row.pages)
+    )
+
+
+@dataclass(frozen=True)
+class Artefact:
+    content_type: str
+    data: bytes
+
+
+def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
+    """The document's searchable PDF (page images + invisible text); 409 until recognised."""
+    row = _finished(_read(ctx, actor, document_id, AuditAction.DOWNLOAD, "searchable pdf"))
+    return Artefact("application/pdf", ctx.store.get(document_pdf_key(row.id)))
+
+
+def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
+    """Tesseract's hOCR of one page (words, lines, blocks with boxes); 409 until recognised."""
+    row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
+    if not 1 <= number <= row.page_count:
+        raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
+    if not ctx.store.exists(page_hocr_key(row.id, number)):
+        raise NotFound("Trang không có kết quả hOCR (trang trắng)", detail={"page": number})
+    return Artefact("text/html; charset=utf-8", ctx.store.get(page_hocr_key(row.id, number)))
+
+
+def _finished(row: DocumentRow) -> DocumentRow:
     status = DocumentStatus(row.status)
     if status not in (DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW):
         raise NotReady(detail={"id": row.id, "status": status})
-    return DocumentText(id=row.id, status=status, text="\f".join(p.text for p in row.pages))
+    return row
 
 
 @dataclass(frozen=True)

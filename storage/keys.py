@@ -19,3 +19,25 @@ def original_key(sha256: str) -> str:
 
 def page_result_key(document_id: str, page_number: int) -> str:
     return f"documents/{document_id}/pages/{page_number:04d}.json"
+
+
+def page_hocr_key(document_id: str, page_number: int) -> str:
+    return f"documents/{document_id}/pages/{page_number:04d}.hocr"
+
+
+def document_pdf_key(document_id: str) -> str:
+    return f"documents/{document_id}/document.pdf"
+
+
+def artefact_owner(key: str) -> str | None:
+    """The document whose hOCR or searchable PDF this key is, or None.
+
+    These artefacts have no catalog column: they live exactly as long as their document (page
+    results, by contrast, are referenced one by one by `pages.result_key`).
+    """
+    parts = key.split("/")
+    if len(parts) < 3 or parts[0] != "documents" or not parts[1]:
+        return None
+    if key == document_pdf_key(parts[1]) or (parts[2] == "pages" and key.endswith(".hocr")):
+        return parts[1]
+    return None

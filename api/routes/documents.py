@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from api.auth import ActorDep
 from api.deps import ContextDep
@@ -58,4 +59,32 @@ def _attachment(original: queries.Original) -> Response:
             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
             "Cache-Control": "no-store",
         },
+    )
+
+
+@router.get("/documents/{document_id}/pdf", response_class=Response)
+def get_pdf(document_id: str, ctx: ContextDep, actor: ActorDep) -> Response:
+    """The searchable PDF: each page's colour image with its recognised text, invisible, on top."""
+    pdf = queries.searchable_pdf(ctx, actor, document_id)
+    return Response(
+        content=pdf.data,
+        media_type=pdf.content_type,
+        headers={
+            "Content-Disposition": f'inline; filename="{document_id}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.get("/documents/{document_id}/pages/{number}/hocr", response_class=Response)
+def get_page_hocr(
+    document_id: str,
+    number: Annotated[int, Path(ge=1, le=100_000)],
+    ctx: ContextDep,
+    actor: ActorDep,
+) -> Response:
+    """One page's hOCR (words, lines and blocks with boxes and confidences)."""
+    hocr = queries.page_hocr(ctx, actor, document_id, number)
+    return Response(
+        content=hocr.data, media_type=hocr.content_type, headers={"Cache-Control": "no-store"}
     )

@@ -36,11 +36,14 @@ def upload_documents(
 ) -> UploadAccepted:
     """Store the scans durably, then recognise them in the background (one document per file).
 
-    The response comes after every original is on disk and recorded; poll
+    The response comes after every original is on disk and recorded, and carries each page's
+    quality verdict (blurred, faint, too coarse, blank) so the clerk can rescan at once; poll
     `GET /documents/{id}` for the text.
     """
     # Starlette has spooled each file to a temporary file: intake streams from there.
     uploads = [intake.Upload(file.filename or "scan", file.file) for file in files]
-    ids = intake.upload_documents(ctx, actor, code, uploads)
+    accepted = intake.upload_documents(ctx, actor, code, uploads)
     workers.notify()
-    return UploadAccepted(dossier_code=code, document_ids=ids)
+    return UploadAccepted(
+        dossier_code=code, document_ids=[d.id for d in accepted], documents=accepted
+    )

@@ -26,6 +26,7 @@ from storage.catalog.tables import (
     PageRow,
     utcnow,
 )
+from storage.keys import artefact_owner
 
 _BATCH = 500
 JOB_RECOGNISE = "recognise"
@@ -54,6 +55,9 @@ class NewDocument:
     kind_code: str | None = None
     role: str = "submitted"
     digitized_by: str | None = None
+
+    quality: str | None = None
+    """JSON: the intake quality verdict of each page (models.recognition.QualityVerdict)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Catalog:
                         content_type=new.content_type,
                         size=new.size,
                         page_count=new.page_count,
+                        quality=new.quality,
                         status=DocumentStatus.QUEUED,
                         attempts=0,
                         owner_id=new.owner_id,
@@ -235,7 +240,11 @@ class Catalog:
         return [(code, agency) for code, agency in rows]
 
     def referenced(self, keys: Iterable[str]) -> set[str]:
-        """Which of `keys` a row references (as an original or a page result), in batches."""
+        """Which of `keys` a row references, in batches.
+
+        Originals and page results are referenced by their rows; a page's hOCR and the
+        searchable PDF, which have no column, while their document exists.
+        """
         found: set[str] = set()
         batch: list[str] = []
         with unavailable_as_ours(), self._sessions() as session:
@@ -253,6 +262,13 @@ class Catalog:
                             select(PageRow.result_key).where(PageRow.result_key.in_(batch))
                         )
                     )
+                    owners = {k: owner for k in batch if (owner := artefact_owner(k))}
+                    alive = set(
+                        session.scalars(
+                            select(DocumentRow.id).where(DocumentRow.id.in_(set(owners.values())))
+                        )
+                    )
+                    found.update(k for k, owner in owners.items() if owner in alive)
                     batch = []
         return found
 
@@ -304,6 +320,7 @@ class Catalog:
         status: DocumentStatus,
         reason: str | None,
         mean_confidence: float | None,
+        quality: str | None = None,
     ) -> None:
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             document = session.get(DocumentRow, document_id)
@@ -331,6 +348,9 @@ class Catalog:
                 error=reason if status == DocumentStatus.FAILED else None,
                 finished_at=utcnow(),
             )
+
+            if quality is not None:
+                document.quality = quality
             self._settle_dossiers(session, document_id)
 
     def set_status(self, document_id: str, status: DocumentStatus, reason: str | None) -> None:

@@ -78,6 +78,9 @@ class DocumentRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     mean_confidence: Mapped[float | None] = mapped_column(Float)
+    quality: Mapped[str | None] = mapped_column(
+        Text, doc="JSON list, one quality verdict per page (None where not yet assessed)"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

@@ -80,3 +80,23 @@ def test_cli_in_process_reports_the_error_exit_code(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ocr", str(empty)])
     assert result.exit_code == 2
     assert "empty_file" in result.stderr
+
+
+def test_cli_writes_the_searchable_pdf_and_hocr_with_pages_in_parallel(
+    tmp_path: Path, vietnamese_page: RenderedPage
+) -> None:
+    top = vietnamese_page.image.crop((0, 0, vietnamese_page.image.width, 700))
+    bottom = vietnamese_page.image.crop((0, 700, vietnamese_page.image.width, 1400))
+    scan = tmp_path / "hai-trang.tif"
+    top.save(scan, "TIFF", save_all=True, append_images=[bottom], dpi=(300, 300))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["ocr", str(scan), "--out", str(out), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    pdf = (out / "hai-trang.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.")
+    text = subprocess.run(
+        ["pdftotext", str(out / "hai-trang.pdf"), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "Độc lập" in text and "\f" in text.rstrip("\f")  # two pages, the motto on the first
+    hocr = sorted(p.name for p in out.glob("*.hocr"))
+    assert hocr == ["hai-trang.p0001.hocr", "hai-trang.p0002.hocr"]

@@ -1,8 +1,12 @@
 """Real Tesseract on a real Vietnamese page: the text comes back right and in NFC."""
 
 import io
+import multiprocessing
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 
+import cv2
+import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
@@ -11,8 +15,9 @@ from models.errors import RecognitionError
 from ocr.engine import available_languages
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
+from synth.corpus import pick
 from synth.metrics import cer
-from synth.render import SERIF, SERIF_BOLD, RenderedPage
+from synth.render import SERIF, SERIF_BOLD, RenderedPage, render_page
 
 
 def test_the_test_font_has_every_glyph_of_the_page(vietnamese_page: RenderedPage) -> None:
@@ -57,3 +62,35 @@ def test_missing_language_is_a_recognition_error(vietnamese_png: bytes) -> None:
     with pytest.raises(RecognitionError) as caught:
         recognise_document(vietnamese_png, OcrOptions(languages="vie+xyz"))
     assert "xyz" in str(caught.value.detail)
+
+
+def test_an_upside_down_skewed_sealed_scan_reads_like_a_clean_one(
+    vietnamese_page: RenderedPage,
+) -> None:
+    rgb = np.array(vietnamese_page.image)
+    text = rgb[..., 0] < 100
+    seal = np.zeros(text.shape, np.uint8)
+    cv2.circle(seal, (1700, 1500), 330, 1, thickness=25)
+    rgb[(seal > 0) & ~text] = (205, 35, 45)
+    scanned = Image.fromarray(rgb).rotate(184, expand=True, fillcolor="white")
+    buffer = io.BytesIO()
+    scanned.save(buffer, "PNG")
+    (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
+    assert page.pose.turn == 180 and abs(page.pose.skew - (-4)) < 0.5
+    assert cer(vietnamese_page.text, page.text) < 0.02
+    assert page.hocr is not None and page.pdf is not None
+    assert len(page.lines) >= 20 and page.blocks
+    assert "\n".join(line.text for line in page.lines).startswith("CỘNG HÒA")
+
+
+def test_pages_fan_out_to_a_process_pool_in_order() -> None:
+    pages = [render_page(pick(1, seed=n), title=f"TRANG {n}", dpi=200) for n in (1, 2, 3)]
+    buffer = io.BytesIO()
+    images = [p.image.crop((0, 0, p.image.width, p.image.height // 3)) for p in pages]
+    images[0].save(buffer, "TIFF", save_all=True, append_images=images[1:], dpi=(200, 200))
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        result = recognise_document(buffer.getvalue(), OcrOptions(), executor=pool)
+    assert [p.number for p in result.pages] == [1, 2, 3]
+    for page in result.pages:
+        titles = [t for t in ("TRANG 1", "TRANG 2", "TRANG 3") if t in page.text]
+        assert titles == [f"TRANG {page.number}"]

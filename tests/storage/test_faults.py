@@ -104,9 +104,10 @@ def test_s3_stops_mid_upload_then_a_retry_stores_the_scan_once(
 
     server.start()
     assert list(ctx.store.list("originals/")) == []  # the aborted multipart left no object
-    (document_id,) = intake.upload_documents(
+    (accepted,) = intake.upload_documents(
         ctx, ADMIN, DOSSIER["code"], [intake.Upload("big.png", io.BytesIO(data))]
     )
+    document_id = accepted.id
     (stored,) = ctx.store.list("originals/")
     assert stored.size == len(data)
     document = ctx.catalog.get_document(document_id)
@@ -176,9 +177,10 @@ def test_killed_between_object_write_and_commit_then_the_sweep_cleans_up(
     ctx = Context.open(settings)
     intake.create_dossier(ctx, ADMIN, DossierCreate(**DOSSIER))
     kept_scan = _jpeg()
-    (kept_id,) = intake.upload_documents(
+    (kept,) = intake.upload_documents(
         ctx, ADMIN, DOSSIER["code"], [intake.Upload("kept.jpg", io.BytesIO(kept_scan))]
     )
+    kept_id = kept.id
     orphan_scan = _jpeg()
     scan_path = tmp_path / "orphan.jpg"
     scan_path.write_bytes(orphan_scan)

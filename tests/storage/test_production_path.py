@@ -45,7 +45,14 @@ def test_a_scan_goes_through_postgresql_and_s3(
 
         store = client.app.state.context.store  # type: ignore[attr-defined]
         keys = [entry.key for entry in store.list("")]
-        assert len(keys) == 2 and f"documents/{document_id}/pages/0001.json" in keys
+        assert sorted(keys) == sorted(
+            [
+                f"originals/{document['sha256'][:2]}/{document['sha256']}",
+                f"documents/{document_id}/pages/0001.json",
+                f"documents/{document_id}/pages/0001.hocr",
+                f"documents/{document_id}/document.pdf",
+            ]
+        )
         page = json.loads(store.get(f"documents/{document_id}/pages/0001.json"))
         assert page["number"] == 1 and page["words"]
         assert client.get(f"/api/v1/documents/{document_id}/original").content == vietnamese_png

@@ -17,7 +17,7 @@ from services.context import Context
 from services.settings import Settings
 from services.sweep import sweep_orphans
 from storage.catalog.repository import NewDocument, NewPage
-from storage.keys import original_key, page_result_key
+from storage.keys import document_pdf_key, original_key, page_hocr_key, page_result_key
 from storage.local import LocalObjectStore
 from storage.objects import sha256_hex
 from tests.conftest import ADMIN, DOSSIER
@@ -114,3 +114,19 @@ def test_intake_rewrites_an_unreferenced_original_it_needs(ctx: Context) -> None
     os.utime(path, (old, old))
     intake.upload_documents(ctx, ADMIN, DOSSIER["code"], [intake.Upload("b.png", io.BytesIO(scan))])
     assert path.stat().st_mtime == old  # referenced now: stored once, not written again
+
+
+def test_hocr_and_searchable_pdf_live_as_long_as_their_document(ctx: Context) -> None:
+    original = original_key(sha256_hex(b"scan"))
+    ctx.store.put(original, b"scan", content_type="image/png")
+    ctx.catalog.add_documents(
+        DOSSIER["code"],
+        [NewDocument("e" * 32, sha256_hex(b"scan"), original, "a.png", "image/png", 4, 1)],
+    )
+    kept = [page_hocr_key("e" * 32, 1), document_pdf_key("e" * 32)]
+    gone = [page_hocr_key("f" * 32, 1), document_pdf_key("f" * 32)]  # no such document
+    for key in kept + gone:
+        ctx.store.put(key, b"x", content_type="application/octet-stream")
+    report = sweep_orphans(ctx, grace_seconds=0)
+    assert sorted(report.removed) == sorted(gone)
+    assert all(ctx.store.exists(key) for key in kept)

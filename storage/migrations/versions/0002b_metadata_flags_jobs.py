@@ -1,7 +1,7 @@
 """document metadata, dossier component flags, jobs
 
 Revision ID: 0002b
-Revises: 0001
+Revises: 0002a
 Create Date: 2026-11-21 21:38:20.595281
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '0002b'
-down_revision = '0001'
+down_revision = '0002a'
 branch_labels = None
 depends_on = None
 

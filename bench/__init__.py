@@ -1,0 +1,1 @@
+"""Benchmarks: the figures in docs/benchmarks.md and the commands that make them."""

@@ -1,0 +1,104 @@
+"""Page geometry: skew back within 0.5°, right-angle turns told apart, the sheet found in a photo."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from ocr import geometry
+
+
+def _turn_clockwise(image: NDArray[np.uint8], degrees: int) -> NDArray[np.uint8]:
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return image if degrees == 0 else np.asarray(cv2.rotate(image, codes[degrees]))
+
+
+@settings(max_examples=12, deadline=None)
+@given(angle=st.floats(min_value=-20, max_value=20, allow_nan=False))
+def test_a_skewed_page_is_measured_within_half_a_degree(
+    small_gray: NDArray[np.uint8], angle: float
+) -> None:
+    tilted = geometry.rotate(small_gray, angle)  # content turned counter-clockwise by `angle`
+    pose = geometry.measure_pose(tilted)
+    assert pose.turn == 0
+    assert abs(pose.skew + angle) < 0.5
+
+
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+@pytest.mark.parametrize("angle", [0.0, 6.0])
+def test_right_angle_turns_are_undone(
+    small_gray: NDArray[np.uint8], turn: int, angle: float
+) -> None:
+    scanned = _turn_clockwise(geometry.rotate(small_gray, angle), turn)
+    pose = geometry.measure_pose(scanned)
+    assert pose.turn == turn
+    assert abs(pose.skew + angle) < 0.5
+    upright = geometry.apply_pose(scanned, pose)
+    # back upright: the page is portrait again and its first line (the motto) is at the top
+    assert upright.shape[0] > upright.shape[1]
+    ink_rows = np.nonzero((upright < 128).sum(axis=1))[0]
+    assert ink_rows[0] < upright.shape[0] * 0.25
+
+
+def test_upside_down_score_is_antisymmetric(small_gray: NDArray[np.uint8]) -> None:
+    ink = small_gray < 128
+    upright, flipped = geometry.upside_down_score(ink), geometry.upside_down_score(ink[::-1, ::-1])
+    assert upright > 0.05 and flipped < -0.05
+    assert upright == pytest.approx(-flipped, abs=0.05)
+
+
+def _photo_of(page: NDArray[np.uint8], corners: NDArray[np.float32]) -> NDArray[np.uint8]:
+    height, width = page.shape
+    source = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(source, corners)
+    desk = np.asarray(
+        cv2.warpPerspective(
+            page, matrix, (1600, 1500), borderMode=cv2.BORDER_CONSTANT, borderValue=70
+        )
+    )
+    return desk
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    jitter=st.lists(st.integers(min_value=-60, max_value=60), min_size=8, max_size=8),
+)
+def test_a_known_quadrilateral_is_found_within_a_few_pixels(
+    small_gray: NDArray[np.uint8], jitter: list[int]
+) -> None:
+    base = np.array([[300, 150], [1250, 200], [1300, 1350], [250, 1300]], np.float32)
+    corners = base + np.array(jitter, np.float32).reshape(4, 2)
+    photo = _photo_of(small_gray, corners)
+    found = geometry.find_page_quad(photo)
+    assert found is not None
+    assert np.abs(found - corners).max() < 6
+
+
+def test_a_scan_filling_the_frame_is_not_warped(small_gray: NDArray[np.uint8]) -> None:
+    assert geometry.find_page_quad(small_gray) is None
+
+
+def test_warp_flattens_the_quad_to_its_size(small_gray: NDArray[np.uint8]) -> None:
+    corners = np.array([[300, 150], [1250, 200], [1300, 1350], [250, 1300]], np.float32)
+    flat = geometry.warp_quad(_photo_of(small_gray, corners), corners)
+    assert abs(flat.shape[1] - 1000) < 30 and abs(flat.shape[0] - 1150) < 30
+
+
+@given(st.permutations(range(4)))
+def test_corners_come_out_in_reading_order_whatever_order_they_go_in(order: list[int]) -> None:
+    corners = np.array([[10, 12], [200, 5], [210, 300], [3, 280]], np.float32)
+    assert np.array_equal(geometry.order_corners(corners[list(order)]), corners)
+
+
+def test_a_page_photographed_from_afar_is_found(small_gray: NDArray[np.uint8]) -> None:
+    # about an eighth of the frame, tilted: a clerk standing over the desk
+    corners = np.array([[650, 500], [1050, 470], [1090, 1000], [640, 1030]], np.float32)
+    found = geometry.find_page_quad(_photo_of(small_gray, corners))
+    assert found is not None
+    assert np.abs(found - corners).max() < 6

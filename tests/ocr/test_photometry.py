@@ -1,0 +1,94 @@
+"""Photometry: seal and signature ink dropped by colour, light flattened, x-height resampled."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.typing import NDArray
+
+from ocr import photometry
+from synth.render import RenderedPage
+
+
+def test_red_seal_and_blue_signature_vanish_black_text_stays(small_page: RenderedPage) -> None:
+    rgb = np.array(small_page.image)
+    text = rgb[..., 0] < 100
+    seal = np.zeros(text.shape, np.uint8)
+    cv2.circle(seal, (600, 500), 150, 1, thickness=12)
+    signature = np.zeros(text.shape, np.uint8)
+    cv2.line(signature, (300, 700), (900, 760), 1, thickness=6)
+    rgb[(seal > 0) & ~text] = (200, 30, 40)
+    rgb[(signature > 0) & ~text] = (30, 50, 150)
+    gray = photometry.drop_colour_ink(rgb)
+    assert np.median(gray[(seal > 0) & ~text]) > 220
+    assert np.median(gray[(signature > 0) & ~text]) > 200
+    # black print is untouched, also where it crosses the seal
+    assert np.median(gray[text]) < 60
+    assert np.median(gray[text & (seal > 0)]) < 60
+
+
+def test_flatten_evens_out_a_shadow(small_gray: NDArray[np.uint8]) -> None:
+    height, width = small_gray.shape
+    light = np.linspace(0.45, 1.0, width, dtype=np.float32)[None, :].repeat(height, axis=0)
+    shaded = (small_gray.astype(np.float32) * light).astype(np.uint8)
+    paper = small_gray > 200
+    flat = photometry.flatten(shaded, text_height=12)
+    left, right = flat[:, :300][paper[:, :300]], flat[:, -300:][paper[:, -300:]]
+    assert abs(float(np.median(left)) - float(np.median(right))) < 12
+    assert np.median(flat[small_gray < 60]) < 140  # text stays dark
+
+
+def test_stretch_darkens_faded_ink(small_gray: NDArray[np.uint8]) -> None:
+    faded = (255 - (255 - small_gray.astype(np.float32)) * 0.3).astype(np.uint8)
+    stretched = photometry.stretch(faded)
+    assert np.median(stretched[small_gray < 60]) < 40
+    assert np.median(stretched[small_gray > 250]) > 245
+
+
+def test_x_height_scales_with_resolution(small_gray: NDArray[np.uint8]) -> None:
+    at_150 = photometry.x_height(small_gray < 128)
+    doubled = cv2.resize(small_gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    at_300 = photometry.x_height(doubled < 128)
+    assert at_150 is not None and at_300 is not None
+    # 13 pt DejaVu Serif: x-height ~0.52 em; 13 pt at 150 dpi is 27 px
+    assert 11 <= at_150 <= 18
+    assert at_300 == pytest.approx(2 * at_150, rel=0.15)
+
+
+@given(st.floats(min_value=3, max_value=200, allow_nan=False))
+def test_resampling_lands_in_tesseracts_band(measured: float) -> None:
+    factor = photometry.resample_factor(measured)
+    after = measured * factor
+    clipped = factor in (0.25, 4.0)
+    assert clipped or photometry.X_HEIGHT_LOW <= after <= photometry.X_HEIGHT_HIGH
+
+
+def test_binarise_gives_two_levels(small_gray: NDArray[np.uint8]) -> None:
+    assert set(np.unique(photometry.binarise(small_gray))) <= {0, 255}
+
+
+def test_a_scratch_down_the_page_is_lifted_and_the_letters_it_crosses_stay(
+    small_gray: NDArray[np.uint8],
+) -> None:
+    scratched = small_gray.astype(np.int16)
+    scratched[:, 600:602] -= 40
+    scratched = np.clip(scratched, 0, 255).astype(np.uint8)
+    cleaned = photometry.remove_streaks(scratched)
+    paper = small_gray[:, 600] > 250
+    assert np.median(cleaned[:, 600][paper]) > 245
+    assert np.median(cleaned[:, 600][small_gray[:, 600] < 60]) < 80
+
+
+def test_long_rules_are_erased_text_is_not(small_gray: NDArray[np.uint8]) -> None:
+    ruled = small_gray.copy()
+    ruled[:, 100:103] = 0  # a table border down the page
+    ruled[900:902, :] = 0  # and one across it
+    erased = photometry.erase_rules(ruled, text_height=14)
+    assert erased[:, 100:103].min() > 200 and erased[900:902, :].mean() > 200
+    text = small_gray < 60
+    text[:, 95:108] = False
+    text[895:907, :] = False
+    assert np.median(erased[text]) < 60
