@@ -1,0 +1,91 @@
+"""Correction of real Tesseract mark errors, and what it must never touch."""
+
+import pytest
+
+from models.recognition import Box, Word
+from ocr.vietnamese.correct import CorrectionOptions, correct_words, mark_edits
+
+
+def _words(text: str, confidence: float = 70) -> list[Word]:
+    return [
+        Word(
+            text=t,
+            confidence=confidence,
+            box=Box(left=10 * i, top=0, width=9, height=9),
+            block=1,
+            line=0,
+        )
+        for i, t in enumerate(text.split())
+    ]
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        # confusions Tesseract vie made on the benchmark pages (bench/correction.py)
+        ("quyết đinh", "quyết định"),
+        ("Trách nhiêm thi hành", "Trách nhiệm thi hành"),
+        ("cơ quan nha nươc có thẩm quyền", "cơ quan nhà nước có thẩm quyền"),
+        ("được cấp giầy chứng nhân", "được cấp giấy chứng nhận"),
+        ("tô chức, cá nhân", "tổ chức, cá nhân"),
+    ],
+)
+def test_mark_errors_are_corrected(read: str, meant: str) -> None:
+    assert _text(correct_words(_words(read))) == meant
+
+
+def test_the_raw_words_are_left_as_they_were() -> None:
+    raw = _words("quyết đinh")
+    fixed = correct_words(raw)
+    assert raw[1].text == "đinh" and fixed[1].text == "định"
+    assert fixed[1].box == raw[1].box and fixed[1].confidence == raw[1].confidence
+
+
+def test_a_confident_valid_word_is_kept() -> None:
+    # "đinh" (a nail) spells a syllable: at high confidence Tesseract is believed
+    assert _text(correct_words(_words("quyết đinh", confidence=97))) == "quyết đinh"
+
+
+def test_an_invalid_word_is_corrected_whatever_the_confidence() -> None:
+    # "quyêt": a stop ending with the level tone spells no syllable
+    assert _text(correct_words(_words("quyêt định", confidence=99))) == "quyết định"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Số 12/2020/NĐ-CP ngày 01/07/2020",  # numbers and codes
+        "mã 1.001193 và 079193002341",
+        "NGUYÊN VĂN AN",  # a name in capitals that spells syllables
+        "tỉnh Đắk Lắk, huyện Krông Búk",  # protected place names
+        "email info@sohoa.vn",
+    ],
+)
+def test_numbers_codes_capitals_and_place_names_are_never_corrected(text: str) -> None:
+    assert _text(correct_words(_words(text, confidence=20))) == text
+
+
+def test_extra_protected_words_are_honoured() -> None:
+    options = CorrectionOptions(protected=frozenset({"nhiêm"}))
+    assert _text(correct_words(_words("Trách Nhiêm"), options=options)) == "Trách Nhiêm"
+
+
+def test_disabled_correction_only_normalises() -> None:
+    options = CorrectionOptions(enabled=False)
+    assert _text(correct_words(_words("quyết đinh hoà"), options=options)) == "quyết đinh hòa"
+
+
+def test_case_is_kept() -> None:
+    assert _text(correct_words(_words("QUYÊT ĐỊNH"))) == "QUYẾT ĐỊNH"
+    assert _text(correct_words(_words("Quyết Đinh"))) == "Quyết Định"
+
+
+def test_mark_edits_counts_tone_vowel_marks_and_the_bar_of_đ() -> None:
+    assert mark_edits("dinh", "định") == 2
+    assert mark_edits("nươc", "nước") == 1
+    assert mark_edits("ấn", "ẩn") == 1
+    assert mark_edits("quyết", "quyết") == 0
