@@ -29,7 +29,7 @@ OUT = ROOT / "ocr" / "vietnamese" / "data" / MODEL_FILE
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
-    parser.add_argument("--min-bigram", type=int, default=2)
+    parser.add_argument("--min-bigram", type=int, default=1)
     args = parser.parse_args()
     raw = args.corpus.read_bytes()
     held_out = set(paragraphs())

@@ -8,6 +8,7 @@ minus a cost per changed mark; a valid reading is replaced only when a candidate
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.recognition import Word
 from ocr.vietnamese.model import SyllableModel, default_model
 from ocr.vietnamese.normalise import normalise_word, split_token, with_case_of
-from ocr.vietnamese.syllable import is_valid, split_tone
+from ocr.vietnamese.syllable import is_valid
 
 
 class CorrectionOptions(BaseModel):
@@ -26,12 +27,15 @@ class CorrectionOptions(BaseModel):
 
     enabled: bool = True
     trust_confidence: float = Field(
-        default=93.0, ge=0, le=100, description="a valid word at or above this is never changed"
+        default=97.0, ge=0, le=100, description="a valid word at or above this is never changed"
     )
     min_gain: float = Field(
-        default=3.0, ge=0, description="nats a candidate must win by to replace a valid word"
+        default=2.0, ge=0, description="nats a candidate must win by to replace a valid word"
     )
     mark_cost: float = Field(default=2.0, ge=0, description="nats per changed mark")
+    confidence_cost: float = Field(
+        default=2.0, ge=0, description="nats per changed mark added at 100 % word confidence"
+    )
     protected: frozenset[str] = Field(
         default=frozenset(), description="extra words (lower case) never changed when capitalised"
     )
@@ -105,7 +109,8 @@ def _correct(
         fit = model.logp(candidate, before)
         if after is not None:
             fit += model.logp(after, candidate)
-        return fit - options.mark_cost * mark_edits(observed, candidate)
+        cost = options.mark_cost + options.confidence_cost * confidence / 100
+        return fit - cost * mark_edits(observed, candidate)
 
     best = max(sorted(candidates), key=score)
     if best == observed or (valid and score(best) - score(observed) < options.min_gain):
@@ -120,13 +125,25 @@ def _correctable(core: str, options: CorrectionOptions) -> bool:
 
 
 def mark_edits(a: str, b: str) -> int:
-    """Marks that differ between two spellings of one skeleton: tone, vowel marks, đ/d."""
-    bare_a, tones_a = split_tone(a)
-    bare_b, tones_b = split_tone(b)
-    letters = sum(x != y for x, y in zip(bare_a, bare_b, strict=False))
-    tone_a = tones_a[0][1] if tones_a else None
-    tone_b = tones_b[0][1] if tones_b else None
-    return letters + (tone_a != tone_b)
+    """Marks to add, drop or swap to turn one spelling of a skeleton into the other.
+
+    Counted per letter as Tesseract sees them, one glyph above or below: "ã" for "ă" (tilde for
+    breve) or "ấ" for "ẩ" is one swapped mark, "ư" for "u" one dropped horn, "d" for "đ" one bar.
+    """
+    edits = 0
+    for x, y in zip(_marks(a), _marks(b), strict=False):
+        edits += max(len(x - y), len(y - x))
+    return edits
+
+
+def _marks(word: str) -> list[set[str]]:
+    letters: list[set[str]] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(ch) and letters:
+            letters[-1].add(ch)
+        else:
+            letters.append({"bar"} if ch in "đĐ" else set())
+    return letters
 
 
 @cache

@@ -84,8 +84,10 @@ def test_case_is_kept() -> None:
     assert _text(correct_words(_words("Quyết Đinh"))) == "Quyết Định"
 
 
-def test_mark_edits_counts_tone_vowel_marks_and_the_bar_of_đ() -> None:
-    assert mark_edits("dinh", "định") == 2
+def test_mark_edits_counts_glyphs_added_dropped_or_swapped() -> None:
+    assert mark_edits("dinh", "định") == 2  # the bar of đ, the dot below
     assert mark_edits("nươc", "nước") == 1
-    assert mark_edits("ấn", "ẩn") == 1
+    assert mark_edits("ấn", "ẩn") == 1  # acute read as hook above the circumflex
+    assert mark_edits("nãm", "năm") == 1  # tilde read for breve
+    assert mark_edits("ngây", "ngày") == 1
     assert mark_edits("quyết", "quyết") == 0
