@@ -9,7 +9,7 @@ minus a cost per changed mark; a valid reading is replaced only when a candidate
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -36,8 +36,14 @@ class CorrectionOptions(BaseModel):
     confidence_cost: float = Field(
         default=2.0, ge=0, description="nats per changed mark added at 100 % word confidence"
     )
+    heading_words: int = Field(
+        default=5,
+        ge=1,
+        description="a line with this many words in capitals in a row is a heading, not a name",
+    )
     protected: frozenset[str] = Field(
-        default=frozenset(), description="extra words (lower case) never changed when capitalised"
+        default=frozenset(),
+        description="extra names (lower case, e.g. 'krông pắc') never changed when capitalised",
     )
 
 
@@ -61,15 +67,30 @@ def correct_words(
     """The words in stored form (normalise_word), doubtful syllables corrected.
 
     `words` in reading order, as the engine returns them; the caller keeps them as the raw text.
+    Each run of syllables not broken by punctuation or a non-syllable is decoded as a whole
+    (Viterbi over the bigram model), so two misread neighbours ("CÔNG HÓA") are fixed together.
     """
     options = options or CorrectionOptions()
     tokens = [_Token(*split_token(normalise_word(w.text))) for w in words]
     if options.enabled:
         model = model or default_model()
-        for i, word in enumerate(words):
-            core = _correct(tokens, i, word.confidence, model, options)
-            if core != tokens[i].core:
-                tokens[i] = _Token(tokens[i].head, core, tokens[i].tail)
+        cores = [t.core for t in tokens]
+        headings = heading_words(words, cores, options.heading_words)
+        names = protected_names(cores, protected_words() | _names(options.protected))
+        choices = [
+            _choices(t, w.confidence, i in headings, i in names, model, options)
+            for i, (t, w) in enumerate(zip(tokens, words, strict=True))
+        ]
+        start = 0
+        for i in range(1, len(tokens) + 1):
+            if i == len(tokens) or not _joined(
+                tokens[i - 1], tokens[i], choices[i - 1], choices[i]
+            ):
+                for j, best in enumerate(_decode(choices[start:i], model), start=start):
+                    if best != tokens[j].core.lower():
+                        t = tokens[j]
+                        tokens[j] = _Token(t.head, with_case_of(t.core, best), t.tail)
+                start = i
     return [
         w
         if w.text == (t.head + t.core + t.tail)
@@ -78,50 +99,95 @@ def correct_words(
     ]
 
 
-def _correct(
-    tokens: list[_Token],
-    i: int,
+_Choices = dict[str, float]
+"""A token's readings (lower case) with their channel score: minus the cost of changed marks,
+plus `min_gain` for the reading Tesseract gave when it spells a syllable."""
+
+
+def _choices(
+    token: _Token,
     confidence: float,
+    in_heading: bool,
+    in_name: bool,
     model: SyllableModel,
     options: CorrectionOptions,
-) -> str:
-    token = tokens[i]
-    core = token.core
-    if not _correctable(core, options):
-        return core
-    observed = core.lower()
-    valid = is_valid(observed)
-    if valid and (confidence >= options.trust_confidence or core.isupper()):
-        return core  # a confident reading, or a name/heading in capitals that spells a syllable
-    candidates = set(model.spellings(observed))
+) -> _Choices:
+    observed = token.core.lower()
+    valid = bool(token.core) and is_valid(observed)
+    if (
+        in_name
+        or not token.core.isalpha()
+        or (
+            valid
+            and (
+                confidence >= options.trust_confidence or (token.core.isupper() and not in_heading)
+            )
+        )
+    ):
+        # a confident reading, a name in capitals that spells a syllable: kept, still context
+        return {observed: 0.0} if valid else {}
+    cost = options.mark_cost + options.confidence_cost * confidence / 100
+    choices = {c: -cost * mark_edits(observed, c) for c in model.spellings(observed)}
     if valid:
-        candidates.add(observed)
-    if not candidates or candidates == {observed}:
-        return core
-    before = tokens[i - 1].key if i > 0 and not token.head and not tokens[i - 1].tail else None
-    after = (
-        tokens[i + 1].key
-        if i + 1 < len(tokens) and not token.tail and not tokens[i + 1].head
-        else None
-    )
-
-    def score(candidate: str) -> float:
-        fit = model.logp(candidate, before)
-        if after is not None:
-            fit += model.logp(after, candidate)
-        cost = options.mark_cost + options.confidence_cost * confidence / 100
-        return fit - cost * mark_edits(observed, candidate)
-
-    best = max(sorted(candidates), key=score)
-    if best == observed or (valid and score(best) - score(observed) < options.min_gain):
-        return core
-    return with_case_of(core, best)
+        choices[observed] = options.min_gain
+    return choices
 
 
-def _correctable(core: str, options: CorrectionOptions) -> bool:
-    if not core.isalpha():
-        return False  # numbers, codes, mixed tokens: never ours to change
-    return not (core[0].isupper() and core.lower() in protected_words() | options.protected)
+def _joined(left: _Token, right: _Token, a: _Choices, b: _Choices) -> bool:
+    """Whether two neighbours are read as one phrase: both syllables, no punctuation between."""
+    return bool(a) and bool(b) and not left.tail and not right.head
+
+
+def _decode(run: list[_Choices], model: SyllableModel) -> list[str]:
+    """The most likely readings of a run of tokens, by Viterbi over the bigram model."""
+    if not run or not run[0]:
+        return []
+    best: dict[str, tuple[float, list[str]]] = {
+        c: (model.logp(c, None) + channel, [c]) for c, channel in sorted(run[0].items())
+    }
+    for choices in run[1:]:
+        best = {
+            c: max(
+                (
+                    (score + model.logp(c, p) + channel, [*path, c])
+                    for p, (score, path) in best.items()
+                ),
+                key=lambda sp: sp[0],
+            )
+            for c, channel in sorted(choices.items())
+        }
+    return max(best.values(), key=lambda sp: sp[0])[1]
+
+
+def heading_words(words: Sequence[Word], cores: Sequence[str], run: int) -> set[int]:
+    """Indices of words in runs of at least `run` capitalised words on one line.
+
+    Names in capitals (NGUYỄN VĂN AN) are left as read when they spell syllables; a run as long
+    as "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" is a heading, and its misread marks are corrected.
+    """
+    found: set[int] = set()
+    start = 0
+    for i in range(len(words) + 1):
+        ends = i == len(words) or not cores[i].isupper() or words[i].line != words[start].line
+        if ends:
+            if i - start >= run:
+                found.update(range(start, i))
+            start = i + 1 if i < len(words) and not cores[i].isupper() else i
+    return found
+
+
+def protected_names(cores: Sequence[str], names: frozenset[tuple[str, ...]]) -> set[int]:
+    """Indices of capitalised words that spell, with their neighbours, a protected name."""
+    found: set[int] = set()
+    longest = max((len(n) for n in names), default=0)
+    for i in range(len(cores)):
+        for size in range(1, longest + 1):
+            span = cores[i : i + size]
+            if len(span) < size or not all(c[:1].isupper() for c in span):
+                break
+            if tuple(c.lower() for c in span) in names:
+                found.update(range(i, i + size))
+    return found
 
 
 def mark_edits(a: str, b: str) -> int:
@@ -147,12 +213,15 @@ def _marks(word: str) -> list[set[str]]:
 
 
 @cache
-def protected_words() -> frozenset[str]:
-    """Syllables of place names (lower case) left alone when capitalised: Đắk, Lắk, Krông..."""
+def protected_words() -> frozenset[tuple[str, ...]]:
+    """Place names (lower case syllables) left alone when capitalised: Đắk Lắk, Krông Búk..."""
     text = files("ocr.vietnamese").joinpath("data").joinpath("protected.txt").read_text("utf-8")
+    return _names(line for line in text.splitlines() if not line.startswith("#"))
+
+
+def _names(lines: Iterable[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(
-        normalise_word(word).lower()
-        for line in text.splitlines()
-        if line.strip() and not line.startswith("#")
-        for word in line.split()
+        tuple(normalise_word(word).lower() for word in line.split())
+        for line in lines
+        if line.strip()
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 
 
 class Tone(StrEnum):
@@ -139,6 +139,7 @@ def split_tone(text: str) -> tuple[str, list[tuple[int, Tone]]]:
     return "".join(letters), tones
 
 
+@lru_cache(maxsize=65_536)
 def parse(word: str) -> Syllable | None:
     """The syllable `word` spells (any case, either tone placement), or None if it spells none."""
     bare, tones = split_tone(word.lower())

@@ -69,9 +69,20 @@ def test_numbers_codes_capitals_and_place_names_are_never_corrected(text: str) -
     assert _text(correct_words(_words(text, confidence=20))) == text
 
 
+def test_a_heading_in_capitals_is_corrected_a_name_is_not() -> None:
+    # both misread words of the motto are fixed together, from their neighbours
+    heading = _words("CÔNG HÓA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert _text(correct_words(heading)) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    name = _words("Họ và tên: NGUYÊN VĂN AN")
+    assert _text(correct_words(name)) == "Họ và tên: NGUYÊN VĂN AN"
+
+
 def test_extra_protected_words_are_honoured() -> None:
-    options = CorrectionOptions(protected=frozenset({"nhiêm"}))
-    assert _text(correct_words(_words("Trách Nhiêm"), options=options)) == "Trách Nhiêm"
+    options = CorrectionOptions(protected=frozenset({"trách nhiêm"}))
+    assert _text(correct_words(_words("ông Trách Nhiêm"), options=options)) == "ông Trách Nhiêm"
+    # a name is protected as a whole: "Hóa" of Thanh Hóa does not protect every "Hóa"
+    assert _text(correct_words(_words("tỉnh Thanh Hóa"))) == "tỉnh Thanh Hóa"
+    assert _text(correct_words(_words("Trách Nhiêm"))) == "Trách Nhiệm"
 
 
 def test_disabled_correction_only_normalises() -> None:
