@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytesseract
 from PIL import Image, ImageFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +33,7 @@ from models.recognition import PageResult  # noqa: E402
 from ocr.options import OcrOptions  # noqa: E402
 from ocr.pipeline import recognise_document  # noqa: E402
 from ocr.text import page_text  # noqa: E402
+from ocr.vietnamese.choices import TESSERACT_CONFIG, HocrWord, parse_hocr  # noqa: E402
 from ocr.vietnamese.correct import CorrectionOptions, correct_words  # noqa: E402
 from ocr.vietnamese.model import default_model  # noqa: E402
 from ocr.vietnamese.normalise import normalise_text  # noqa: E402
@@ -100,6 +102,9 @@ class Recognised:
     truth: str
     result: PageResult
     ocr_s: float
+    hocr: list[HocrWord]
+    """The same page read again through hOCR with the LSTM's per-character choices."""
+    hocr_s: float
 
 
 def recognise(pages: int, seed: int) -> list[Recognised]:
@@ -113,8 +118,64 @@ def recognise(pages: int, seed: int) -> list[Recognised]:
             degrade(page.image).save(buffer, "PNG")
             start = time.perf_counter()
             (result,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
-            out.append(Recognised(name, truth, result, time.perf_counter() - start))
+            ocr_s = time.perf_counter() - start
+            start = time.perf_counter()
+            hocr = read_with_choices(buffer.getvalue())
+            hocr_s = time.perf_counter() - start
+            out.append(Recognised(name, truth, result, ocr_s, hocr, hocr_s))
     return out
+
+
+def read_with_choices(png: bytes) -> list[HocrWord]:
+    """What the engine would run for choices: one hOCR pass with lstm_choice_mode=2 (the whole
+    call timed, decoding included, like recognise_document; greyscale as prepare_page does)."""
+    image = Image.open(io.BytesIO(png)).convert("L")
+    hocr = pytesseract.image_to_pdf_or_hocr(
+        image, lang="vie", config=f"--oem 1 --psm 3 {TESSERACT_CONFIG}", extension="hocr"
+    )
+    return parse_hocr(hocr.decode("utf-8"))
+
+
+@dataclass
+class ChoiceRow:
+    condition: str
+    chars: int = 0
+    raw: int = 0
+    corrected: int = 0
+    with_choices: int = 0
+    ocr_s: float = 0.0
+    hocr_s: float = 0.0
+
+
+def score_choices(pages: list[Recognised], options: CorrectionOptions) -> list[ChoiceRow]:
+    """On the hOCR reading: raw, corrected without and with Tesseract's per-character choices."""
+    rows = {name: ChoiceRow(name) for name in CONDITIONS}
+    for page in pages:
+        row = rows[page.condition]
+        words = [w.word() for w in page.hocr]
+        plain = correct_words(words, options=options)
+        chosen = correct_words(
+            words, options=options, alternatives=[w.alternatives() for w in page.hocr]
+        )
+        row.chars += len(normalise(page.truth))
+        row.raw += errors(page.truth, page_text(words))[0]
+        row.corrected += errors(page.truth, page_text(plain))[0]
+        row.with_choices += errors(page.truth, page_text(chosen))[0]
+        row.ocr_s += page.ocr_s
+        row.hocr_s += page.hocr_s
+    return list(rows.values())
+
+
+def choice_table(rows: list[ChoiceRow]) -> str:
+    lines = [
+        "| condition | CER raw (hOCR pass) | corrected | corrected with LSTM choices "
+        "| time of the hOCR + choices pass / plain pass |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        pct = [f"{100 * n / max(r.chars, 1):.2f} %" for n in (r.raw, r.corrected, r.with_choices)]
+        lines.append(f"| {r.condition} | {' | '.join(pct)} | {r.hocr_s / max(r.ocr_s, 1e-9):.2f} |")
+    return "\n".join(lines)
 
 
 def score(pages: list[Recognised], options: CorrectionOptions) -> list[Row]:
@@ -166,8 +227,11 @@ def main() -> None:
     start = time.perf_counter()
     default_model()
     load_ms = 1000 * (time.perf_counter() - start)
-    rows = score(recognise(args.pages, args.seed), CorrectionOptions())
+    pages = recognise(args.pages, args.seed)
+    rows = score(pages, CorrectionOptions())
     print(table(rows))
+    print()
+    print(choice_table(score_choices(pages, CorrectionOptions())))
     print(f"\n{args.pages} pages per condition; model load {load_ms:.0f} ms once per process.")
     print(f"median cost share {statistics.median(r.correct_s / r.ocr_s for r in rows):.2%}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,6 +35,12 @@ class CorrectionOptions(BaseModel):
     mark_cost: float = Field(default=2.0, ge=0, description="nats per changed mark")
     confidence_cost: float = Field(
         default=2.0, ge=0, description="nats per changed mark added at 100 % word confidence"
+    )
+    weighed_discount: float = Field(
+        default=0.5,
+        ge=0,
+        le=1,
+        description="share of a mark's cost waived when Tesseract's LSTM weighed the new letter",
     )
     heading_words: int = Field(
         default=5,
@@ -63,12 +69,15 @@ def correct_words(
     words: Sequence[Word],
     model: SyllableModel | None = None,
     options: CorrectionOptions | None = None,
+    alternatives: Sequence[frozenset[str]] | None = None,
 ) -> list[Word]:
     """The words in stored form (normalise_word), doubtful syllables corrected.
 
     `words` in reading order, as the engine returns them; the caller keeps them as the raw text.
     Each run of syllables not broken by punctuation or a non-syllable is decoded as a whole
     (Viterbi over the bigram model), so two misread neighbours ("CÔNG HÓA") are fixed together.
+    `alternatives`, one set per word when Tesseract gave them (`choices.HocrWord.alternatives`):
+    the letters its LSTM also weighed; a mark change to one of them costs less.
     """
     options = options or CorrectionOptions()
     tokens = [_Token(*split_token(normalise_word(w.text))) for w in words]
@@ -78,7 +87,15 @@ def correct_words(
         headings = heading_words(words, cores, options.heading_words)
         names = protected_names(cores, protected_words() | _names(options.protected))
         choices = [
-            _choices(t, w.confidence, i in headings, i in names, model, options)
+            _choices(
+                t,
+                w.confidence,
+                keep_capitals=t.core.isupper() and i not in headings,
+                in_name=i in names,
+                weighed=alternatives[i] if alternatives else frozenset(),
+                model=model,
+                options=options,
+            )
             for i, (t, w) in enumerate(zip(tokens, words, strict=True))
         ]
         start = 0
@@ -86,6 +103,9 @@ def correct_words(
             if i == len(tokens) or not _joined(
                 tokens[i - 1], tokens[i], choices[i - 1], choices[i]
             ):
+                if all(len(c) <= 1 for c in choices[start:i]):
+                    start = i
+                    continue  # nothing in doubt in this phrase
                 for j, best in enumerate(_decode(choices[start:i], model), start=start):
                     if best != tokens[j].core.lower():
                         t = tokens[j]
@@ -107,8 +127,10 @@ plus `min_gain` for the reading Tesseract gave when it spells a syllable."""
 def _choices(
     token: _Token,
     confidence: float,
-    in_heading: bool,
+    *,
+    keep_capitals: bool,
     in_name: bool,
+    weighed: frozenset[str],
     model: SyllableModel,
     options: CorrectionOptions,
 ) -> _Choices:
@@ -117,17 +139,16 @@ def _choices(
     if (
         in_name
         or not token.core.isalpha()
-        or (
-            valid
-            and (
-                confidence >= options.trust_confidence or (token.core.isupper() and not in_heading)
-            )
-        )
+        or (valid and (confidence >= options.trust_confidence or keep_capitals))
     ):
         # a confident reading, a name in capitals that spells a syllable: kept, still context
         return {observed: 0.0} if valid else {}
     cost = options.mark_cost + options.confidence_cost * confidence / 100
-    choices = {c: -cost * mark_edits(observed, c) for c in model.spellings(observed)}
+    choices = {
+        c: -cost
+        * (mark_edits(observed, c) - options.weighed_discount * weighed_edits(observed, c, weighed))
+        for c in model.spellings(observed)
+    }
     if valid:
         choices[observed] = options.min_gain
     return choices
@@ -190,6 +211,7 @@ def protected_names(cores: Sequence[str], names: frozenset[tuple[str, ...]]) -> 
     return found
 
 
+@lru_cache(maxsize=65_536)
 def mark_edits(a: str, b: str) -> int:
     """Marks to add, drop or swap to turn one spelling of a skeleton into the other.
 
@@ -200,6 +222,17 @@ def mark_edits(a: str, b: str) -> int:
     for x, y in zip(_marks(a), _marks(b), strict=False):
         edits += max(len(x - y), len(y - x))
     return edits
+
+
+def weighed_edits(observed: str, candidate: str, weighed: frozenset[str]) -> int:
+    """The mark edits of `candidate` that give a letter Tesseract's LSTM also weighed."""
+    if not weighed:
+        return 0
+    return sum(
+        max(len(x - y), len(y - x))
+        for x, y, letter in zip(_marks(observed), _marks(candidate), candidate, strict=False)
+        if letter in weighed
+    )
 
 
 def _marks(word: str) -> list[set[str]]:

@@ -28,27 +28,30 @@ class SyllableModel:
     bigrams: Mapping[tuple[str, str], int]
     total: int = field(init=False)
     _by_skeleton: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
-    _followers: Mapping[str, int] = field(init=False, repr=False)
+    _following: Mapping[str, Mapping[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         groups: defaultdict[str, list[str]] = defaultdict(list)
         for word in self.unigrams:
             groups[skeleton(word)].append(word)
-        followers: defaultdict[str, int] = defaultdict(int)
-        for previous, _ in self.bigrams:
-            followers[previous] += 1
+        following: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        for (previous, word), n in self.bigrams.items():
+            following[previous][word] = n
         object.__setattr__(self, "total", sum(self.unigrams.values()))
         object.__setattr__(self, "_by_skeleton", {k: tuple(v) for k, v in groups.items()})
-        object.__setattr__(self, "_followers", dict(followers))
+        object.__setattr__(self, "_following", dict(following))
 
     def spellings(self, word: str) -> tuple[str, ...]:
         """Every known syllable that differs from `word` (lower case) only in its marks."""
         return self._by_skeleton.get(skeleton(word), ())
 
-    def unigram_logp(self, word: str) -> float:
+    def prior(self, word: str) -> float:
         # add-half smoothing: an unseen valid syllable is rare, not impossible
         vocabulary = len(self.unigrams) + 1
-        return math.log((self.unigrams.get(word, 0) + 0.5) / (self.total + 0.5 * vocabulary))
+        return (self.unigrams.get(word, 0) + 0.5) / (self.total + 0.5 * vocabulary)
+
+    def unigram_logp(self, word: str) -> float:
+        return math.log(self.prior(word))
 
     def logp(self, word: str, previous: str | None) -> float:
         """log P(word | previous syllable), the unigram when there is no usable context.
@@ -57,12 +60,12 @@ class SyllableModel:
         unigram more weight than one with few followers, so one missing pair in 1.8 M syllables
         of legal text does not condemn a common word ("với tháng" was seen once, "với thang" twice).
         """
-        prior = math.exp(self.unigram_logp(word))
+        prior = self.prior(word)
         if previous is None or previous not in self.unigrams:
             return math.log(prior)
-        pair = self.bigrams.get((previous, word), 0)
-        types = self._followers.get(previous, 0) + 1
-        return math.log((pair + types * prior) / (self.unigrams[previous] + types))
+        after = self._following.get(previous, {})
+        types = len(after) + 1
+        return math.log((after.get(word, 0) + types * prior) / (self.unigrams[previous] + types))
 
     def dump(self, path: Path, *, comment: Iterable[str] = ()) -> None:
         """Write the model: header and comment lines, then `1 word n` and `2 prev word n` rows."""
