@@ -8,6 +8,7 @@ minus a cost per changed mark; a valid reading is replaced only when a candidate
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,12 @@ class CorrectionOptions(BaseModel):
         ge=0,
         le=1,
         description="share of a mark's cost waived when Tesseract's LSTM weighed the new letter",
+    )
+    letter_cost: float = Field(
+        default=6.0, ge=0, description="nats for reading one letter as another (b for h)"
+    )
+    candidates: int = Field(
+        default=8, ge=1, description="readings per word kept for the phrase decoder"
     )
     heading_words: int = Field(
         default=5,
@@ -144,14 +151,36 @@ def _choices(
         # a confident reading, a name in capitals that spells a syllable: kept, still context
         return {observed: 0.0} if valid else {}
     cost = options.mark_cost + options.confidence_cost * confidence / 100
-    choices = {
-        c: -cost
-        * (mark_edits(observed, c) - options.weighed_discount * weighed_edits(observed, c, weighed))
-        for c in model.spellings(observed)
-    }
+    choices: _Choices = {}
+    for letters, misread in _readings(observed, options.letter_cost):
+        for c in model.spellings(misread):
+            edits = mark_edits(misread, c) - options.weighed_discount * weighed_edits(
+                misread, c, weighed
+            )
+            choices[c] = max(choices.get(c, -math.inf), -cost * edits - letters)
     if valid:
         choices[observed] = options.min_gain
+    if len(choices) > options.candidates:
+        # the decoder's work grows with the square of this; rare, costly spellings go first
+        ranked = sorted(choices, key=lambda c: choices[c] + model.unigram_logp(c), reverse=True)
+        choices = {c: choices[c] for c in ranked[: options.candidates]}
     return choices
+
+
+LETTER_CONFUSIONS = (("b", "h"), ("h", "b"))
+"""Whole-letter misreadings Tesseract vie made on our benchmark pages ("bàng" for "hàng")."""
+
+
+def _readings(observed: str, letter_cost: float) -> list[tuple[float, str]]:
+    """The observed spelling (no cost) and each one-letter confusion of it (`letter_cost`)."""
+    readings = [(0.0, observed)]
+    for i, letter in enumerate(observed):
+        readings.extend(
+            (letter_cost, observed[:i] + other + observed[i + 1 :])
+            for seen, other in LETTER_CONFUSIONS
+            if letter == seen
+        )
+    return readings
 
 
 def _joined(left: _Token, right: _Token, a: _Choices, b: _Choices) -> bool:
@@ -163,21 +192,27 @@ def _decode(run: list[_Choices], model: SyllableModel) -> list[str]:
     """The most likely readings of a run of tokens, by Viterbi over the bigram model."""
     if not run or not run[0]:
         return []
-    best: dict[str, tuple[float, list[str]]] = {
-        c: (model.logp(c, None) + channel, [c]) for c, channel in sorted(run[0].items())
-    }
+    words = list(run[0])
+    scores = [model.logp(c, None) + run[0][c] for c in words]
+    back: list[list[int]] = []
     for choices in run[1:]:
-        best = {
-            c: max(
-                (
-                    (score + model.logp(c, p) + channel, [*path, c])
-                    for p, (score, path) in best.items()
-                ),
-                key=lambda sp: sp[0],
-            )
-            for c, channel in sorted(choices.items())
-        }
-    return max(best.values(), key=lambda sp: sp[0])[1]
+        following = list(choices)
+        table = model.transitions(words, following)
+        pointers: list[int] = []
+        new_scores: list[float] = []
+        for j, c in enumerate(following):
+            i = max(range(len(words)), key=lambda i: scores[i] + table[i][j])
+            pointers.append(i)
+            new_scores.append(scores[i] + table[i][j] + choices[c])
+        back.append(pointers)
+        words, scores = following, new_scores
+    # follow the pointers back from the best last reading
+    j = max(range(len(words)), key=scores.__getitem__)
+    path = [words[j]]
+    for pointers, choices in zip(reversed(back), reversed(run[:-1]), strict=True):
+        j = pointers[j]
+        path.append(list(choices)[j])
+    return path[::-1]
 
 
 def heading_words(words: Sequence[Word], cores: Sequence[str], run: int) -> set[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
@@ -66,6 +66,26 @@ class SyllableModel:
         after = self._following.get(previous, {})
         types = len(after) + 1
         return math.log((after.get(word, 0) + types * prior) / (self.unigrams[previous] + types))
+
+    def transitions(self, previous: Sequence[str], words: Sequence[str]) -> list[list[float]]:
+        """`logp(word, p)` for every p in `previous` (rows) and word in `words` (columns), in
+        one loop: the correction's Viterbi asks for thousands of them per page."""
+        priors = [self.prior(w) for w in words]
+        rows: list[list[float]] = []
+        for p in previous:
+            count = self.unigrams.get(p)
+            if count is None:
+                rows.append([math.log(prior) for prior in priors])
+                continue
+            after = self._following.get(p, {})
+            types = len(after) + 1
+            rows.append(
+                [
+                    math.log((after.get(w, 0) + types * prior) / (count + types))
+                    for w, prior in zip(words, priors, strict=True)
+                ]
+            )
+        return rows
 
     def dump(self, path: Path, *, comment: Iterable[str] = ()) -> None:
         """Write the model: header and comment lines, then `1 word n` and `2 prev word n` rows."""
