@@ -1,9 +1,11 @@
 """Correct the marks Tesseract misreads: each doubtful syllable against its re-marked spellings.
 
 A word is doubtful when it spells no Vietnamese syllable, or when Tesseract's own confidence in
-it is low. Its candidates are the known syllables that differ from it only in marks (tone, ă/â,
-ê, ô/ơ, ư, đ: Tesseract's confusions), scored by the syllable bigram model on both neighbours
-minus a cost per changed mark; a valid reading is replaced only when a candidate wins clearly.
+it is under `trust_confidence`. Its candidates are the known syllables that differ from it only
+in marks (tone, ă/â, ê, ô/ơ, ư, đ: Tesseract's confusions) or by one b/h, each at a price per
+changed mark that rises with the word's confidence; every phrase is decoded whole with the
+syllable bigram model, and a valid reading keeps a head start of `min_gain`. Numbers, codes,
+names in capitals and protected place names are context, never changed.
 """
 
 from __future__ import annotations
@@ -62,14 +64,11 @@ class CorrectionOptions(BaseModel):
 
 @dataclass(frozen=True)
 class _Token:
+    """A word as punctuation before, the word itself, punctuation after."""
+
     head: str
     core: str
     tail: str
-
-    @property
-    def key(self) -> str | None:
-        """The context this token gives its neighbours: its syllable, or None."""
-        return self.core.lower() if self.core and is_valid(self.core) else None
 
 
 def correct_words(

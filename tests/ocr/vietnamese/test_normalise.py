@@ -4,7 +4,9 @@ import unicodedata
 
 import pytest
 
+from ocr.vietnamese.model import default_model
 from ocr.vietnamese.normalise import fold_tone_placement, normalise_text, skeleton
+from ocr.vietnamese.syllable import parse
 
 
 def test_decomposed_text_is_composed() -> None:
@@ -67,3 +69,11 @@ def test_numbers_codes_and_spacing_pass_through() -> None:
 
 def test_skeleton_strips_every_mark() -> None:
     assert skeleton("Quyết Định đường") == "quyet dinh duong"
+
+
+def test_every_syllable_of_the_model_round_trips_through_both_placements() -> None:
+    for word in default_model().unigrams:
+        syllable = parse(word)
+        assert syllable is not None, word
+        assert syllable.spell() == word  # the model is stored in the old placement
+        assert normalise_text(syllable.spell(old_style=False)) == word
