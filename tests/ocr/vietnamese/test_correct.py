@@ -24,18 +24,40 @@ def _text(words: list[Word]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("read", "meant"),
+    ("read", "confidences", "meant"),
     [
-        # confusions Tesseract vie made on the benchmark pages (bench/correction.py)
-        ("quyết đinh", "quyết định"),
-        ("Trách nhiêm thi hành", "Trách nhiệm thi hành"),
-        ("cơ quan nha nươc có thẩm quyền", "cơ quan nhà nước có thẩm quyền"),
-        ("được cấp giầy chứng nhân", "được cấp giấy chứng nhận"),
-        ("tô chức, cá nhân", "tổ chức, cá nhân"),
+        # Tesseract vie's own readings of the benchmark pages (bench/correction.py), with its
+        # word confidences, and what the page said
+        ("này áp đụng đối với", [96, 96, 88, 96, 96], "này áp dụng đối với"),
+        ("hành quy chuấn kỹ thuật", [96, 93, 85, 94, 96], "hành quy chuẩn kỹ thuật"),
+        ("13 Nghị đình này.", [95, 96, 84, 94], "13 Nghị định này."),
+        ("vừa chuyến đối từ hộ", [96, 96, 84, 96, 96], "vừa chuyển đổi từ hộ"),
+        (
+            "được hồ sợ đấy đủ theö quy định,",
+            [97, 94, 85, 96, 93, 92, 96, 94],
+            "được hồ sơ đầy đủ theo quy định,",
+        ),
+        (
+            "(giờ, phút, ngây, tháng, nãm) vào Phiếu",
+            [50, 95, 90, 93, 91, 96, 96],
+            "(giờ, phút, ngày, tháng, năm) vào Phiếu",
+        ),
+        ("hợp lô bàng có số", [96, 83, 96, 96, 76], "hợp lô hàng có số"),
+        ("HỌC ĐÁP ƯNG NHƯ CẤU CHO", [96, 93, 55, 66, 49, 93], "HỌC ĐÁP ỨNG NHU CẦU CHO"),
     ],
 )
-def test_mark_errors_are_corrected(read: str, meant: str) -> None:
-    assert _text(correct_words(_words(read))) == meant
+def test_tesseract_misreadings_are_corrected(
+    read: str, confidences: list[float], meant: str
+) -> None:
+    words = [
+        w.model_copy(update={"confidence": c})
+        for w, c in zip(_words(read), confidences, strict=True)
+    ]
+    assert _text(correct_words(words)) == meant
+
+
+def test_the_example_of_the_issue() -> None:
+    assert _text(correct_words(_words("quyết đinh"))) == "quyết định"
 
 
 def test_the_raw_words_are_left_as_they_were() -> None:
