@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,21 +26,22 @@ HEADER = "# sohoa syllable model v1"
 @dataclass(frozen=True)
 class SyllableModel:
     unigrams: Mapping[str, int]
-    bigrams: Mapping[tuple[str, str], int]
+    following: Mapping[str, Mapping[str, int]] = field(repr=False)
+    """Pair counts by first syllable: following["quyết"]["định"]. Nested rather than keyed by
+    pairs: less memory in every worker process, and one lookup per context."""
     total: int = field(init=False)
     _by_skeleton: Mapping[str, tuple[str, ...]] = field(init=False, repr=False)
-    _following: Mapping[str, Mapping[str, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         groups: defaultdict[str, list[str]] = defaultdict(list)
         for word in self.unigrams:
             groups[skeleton(word)].append(word)
-        following: defaultdict[str, dict[str, int]] = defaultdict(dict)
-        for (previous, word), n in self.bigrams.items():
-            following[previous][word] = n
         object.__setattr__(self, "total", sum(self.unigrams.values()))
         object.__setattr__(self, "_by_skeleton", {k: tuple(v) for k, v in groups.items()})
-        object.__setattr__(self, "_following", dict(following))
+
+    @property
+    def bigrams(self) -> dict[tuple[str, str], int]:
+        return {(p, w): n for p, after in self.following.items() for w, n in after.items()}
 
     def spellings(self, word: str) -> tuple[str, ...]:
         """Every known syllable that differs from `word` (lower case) only in its marks."""
@@ -63,7 +65,7 @@ class SyllableModel:
         prior = self.prior(word)
         if previous is None or previous not in self.unigrams:
             return math.log(prior)
-        after = self._following.get(previous, {})
+        after = self.following.get(previous, {})
         types = len(after) + 1
         return math.log((after.get(word, 0) + types * prior) / (self.unigrams[previous] + types))
 
@@ -77,7 +79,7 @@ class SyllableModel:
             if count is None:
                 rows.append([math.log(prior) for prior in priors])
                 continue
-            after = self._following.get(p, {})
+            after = self.following.get(p, {})
             types = len(after) + 1
             rows.append(
                 [
@@ -126,13 +128,16 @@ def count(texts: Iterable[str], *, min_bigram: int = 1) -> SyllableModel:
                 if previous is not None:
                     bigrams[previous, word] += 1
             previous = word
-    kept = {pair: n for pair, n in bigrams.items() if n >= min_bigram}
-    return SyllableModel(dict(unigrams), kept)
+    following: defaultdict[str, dict[str, int]] = defaultdict(dict)
+    for (previous, word), n in bigrams.items():
+        if n >= min_bigram:
+            following[previous][word] = n
+    return SyllableModel(dict(unigrams), dict(following))
 
 
 def read_model(path: Path) -> SyllableModel:
     unigrams: dict[str, int] = {}
-    bigrams: dict[tuple[str, str], int] = {}
+    following: defaultdict[str, dict[str, int]] = defaultdict(dict)
     with gzip.open(path, "rt", encoding="utf-8") as rows:
         if rows.readline().rstrip("\n") != HEADER:
             raise ValueError(f"{path} is not a sohoa syllable model")
@@ -141,10 +146,11 @@ def read_model(path: Path) -> SyllableModel:
                 continue
             kind, *fields = row.rstrip("\n").split("\t")
             if kind == "1":
-                unigrams[fields[0]] = int(fields[1])
+                unigrams[sys.intern(fields[0])] = int(fields[1])
             else:
-                bigrams[fields[0], fields[1]] = int(fields[2])
-    return SyllableModel(unigrams, bigrams)
+                # interned: the 93 000 pairs share the 2 600 syllables' strings
+                following[sys.intern(fields[0])][sys.intern(fields[1])] = int(fields[2])
+    return SyllableModel(unigrams, dict(following))
 
 
 @cache
