@@ -124,3 +124,7 @@ def test_mark_edits_counts_glyphs_added_dropped_or_swapped() -> None:
     assert mark_edits("nãm", "năm") == 1  # tilde read for breve
     assert mark_edits("ngây", "ngày") == 1
     assert mark_edits("quyết", "quyết") == 0
+
+
+def test_no_words_no_work() -> None:
+    assert correct_words([]) == []
