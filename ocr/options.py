@@ -15,6 +15,10 @@ class OcrOptions(BaseModel):
     max_pixels: int = Field(
         default=120_000_000, ge=1, description="per page; refuses decompression bombs"
     )
+    correct_marks: bool = Field(
+        default=True,
+        description="correct misread Vietnamese marks (ocr.vietnamese); the raw text is kept",
+    )
     review_below: float = Field(
         default=60.0, ge=0, le=100, description="a page under this mean confidence needs review"
     )

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     max_files_per_request: int = Field(default=20, ge=1)
     max_pages: int = Field(default=200, ge=1, description="per document")
     max_pixels: int = Field(default=120_000_000, ge=1, description="per page")
+    correct_marks: bool = Field(
+        default=True, description="correct misread Vietnamese marks; the raw OCR text is kept"
+    )
     review_below: float = Field(
         default=60.0,
         ge=0,
@@ -96,4 +99,5 @@ class Settings(BaseSettings):
             max_pages=self.max_pages,
             max_pixels=self.max_pixels,
             review_below=self.review_below,
+            correct_marks=self.correct_marks,
         )
