@@ -230,7 +230,10 @@ class Catalog:
             rows = session.execute(
                 select(DossierRow.code, DossierRow.agency_code)
                 .join(DossierDocumentRow, DossierDocumentRow.dossier_id == DossierRow.id)
-                .where(DossierDocumentRow.document_id == document_id)
+                .where(
+                    DossierDocumentRow.document_id == document_id,
+                    DossierDocumentRow.removed_at.is_(None),
+                )
             ).all()
         return [(code, agency) for code, agency in rows]
 
