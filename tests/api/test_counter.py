@@ -34,7 +34,9 @@ def recognised(client: TestClient, dossier: dict[str, str], vietnamese_png: byte
     return document_id
 
 
-def test_a_correction_is_kept_beside_the_recognised_text(client: TestClient, recognised: str) -> None:
+def test_a_correction_is_kept_beside_the_recognised_text(
+    client: TestClient, recognised: str
+) -> None:
     before = client.get(f"/api/v1/documents/{recognised}").json()["pages"][0]
     corrected = before["text"].replace("QUYẾT ĐỊNH", "QUYẾT ĐỊNH (đã sửa)")
     response = client.put(f"/api/v1/documents/{recognised}/pages/1/text", json={"text": corrected})
@@ -62,7 +64,9 @@ def test_kind_and_metadata_are_edited_and_checked(
     assert client.patch(f"/api/v1/documents/{document_id}", json=update).status_code == 204
     shown = client.get(f"/api/v1/documents/{document_id}").json()
     assert (shown["kind_code"], shown["valid_until"]) == ("id_card", "2040-01-01")
-    assert_error_body(client.patch(f"/api/v1/documents/{document_id}", json={"kind_code": "x"}), 422)
+    assert_error_body(
+        client.patch(f"/api/v1/documents/{document_id}", json={"kind_code": "x"}), 422
+    )
     assert_error_body(client.patch(f"/api/v1/documents/{document_id}", json={"sha256": "0"}), 422)
 
 
@@ -70,7 +74,10 @@ def test_removing_a_paper_hides_it_keeps_it_and_is_audited(
     client: TestClient, dossier: dict[str, str]
 ) -> None:
     document_id = _upload(client, dossier["code"], _png())
-    assert client.delete(f"/api/v1/dossiers/{dossier['code']}/documents/{document_id}").status_code == 204
+    assert (
+        client.delete(f"/api/v1/dossiers/{dossier['code']}/documents/{document_id}").status_code
+        == 204
+    )
     assert client.get(f"/api/v1/dossiers/{dossier['code']}").json()["documents"] == []
     ctx = client.app.state.context  # type: ignore[attr-defined]
     assert ctx.catalog.get_document(document_id).id == document_id  # the record stays
@@ -87,7 +94,9 @@ def test_a_second_dossier_reuses_the_id_card_without_upload(
     assert client.post("/api/v1/dossiers", json=SECOND).status_code == 201
 
     offered = client.get(f"/api/v1/applicants/{DOSSIER['applicant_id']}/documents").json()
-    assert [(p["id"], p["kind_label"], p["expired"]) for p in offered] == [(card, "Căn cước", False)]
+    assert [(p["id"], p["kind_label"], p["expired"]) for p in offered] == [
+        (card, "Căn cước", False)
+    ]
     reuse = client.post(f"/api/v1/dossiers/{SECOND['code']}/documents/{card}/reuse")
     assert reuse.status_code == 204
     second = client.get(f"/api/v1/dossiers/{SECOND['code']}").json()
@@ -101,7 +110,9 @@ def test_an_expired_paper_is_shown_as_expired_and_not_reused(
 ) -> None:
     card = _upload(client, dossier["code"], _png())
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    client.patch(f"/api/v1/documents/{card}", json={"kind_code": "id_card", "valid_until": yesterday})
+    client.patch(
+        f"/api/v1/documents/{card}", json={"kind_code": "id_card", "valid_until": yesterday}
+    )
     client.post("/api/v1/dossiers", json=SECOND)
     (offered,) = client.get(f"/api/v1/applicants/{DOSSIER['applicant_id']}/documents").json()
     assert offered["expired"] is True
@@ -109,7 +120,9 @@ def test_an_expired_paper_is_shown_as_expired_and_not_reused(
     assert "hết hiệu lực" in assert_error_body(refused, 409)["message"]
 
 
-def test_another_applicants_paper_is_not_reused(client: TestClient, dossier: dict[str, str]) -> None:
+def test_another_applicants_paper_is_not_reused(
+    client: TestClient, dossier: dict[str, str]
+) -> None:
     card = _upload(client, dossier["code"], _png())
     stranger = {**SECOND, "applicant_id": "001300000001"}
     client.post("/api/v1/dossiers", json=stranger)
@@ -137,7 +150,9 @@ def test_rescan_replaces_the_scan_and_recognises_again(
     done = wait_finished(client, document_id)
     assert done["status"] == "done" and done["filename"] == "ro.png"
     assert "QUYẾT ĐỊNH" in done["pages"][0]["text"]
-    bad = client.put(f"/api/v1/documents/{document_id}/scan",
-                     files={"file": ("x.png", b"not an image", "image/png")})
+    bad = client.put(
+        f"/api/v1/documents/{document_id}/scan",
+        files={"file": ("x.png", b"not an image", "image/png")},
+    )
     assert_error_body(bad, 415)
     assert client.get(f"/api/v1/documents/{document_id}").json()["status"] == "done"
