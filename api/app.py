@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import audit, auth, documents, dossiers, health
+from api.routes import audit, auth, counter, documents, dossiers, health, web
 from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
@@ -51,6 +51,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.include_router(health.router)  # /healthz for load balancers, outside the version
-    for router in (health.router, auth.router, dossiers.router, documents.router, audit.router):
+    app.include_router(web.router)
+    for router in (
+        health.router,
+        auth.router,
+        dossiers.router,
+        documents.router,
+        counter.router,
+        audit.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     return app

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.catalog import DocumentStatus, DossierStatus
 from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+from models.kinds import DocumentKind
 from models.recognition import QualityIssue
 
 
@@ -45,7 +46,9 @@ class DossierCreate(BaseModel):
 
 class PagePublic(BaseModel):
     number: int
-    text: str | None
+    text: str | None = Field(description="the clerk's correction when there is one, else OCR")
+    ocr_text: str | None = Field(default=None, description="what recognition read, always kept")
+    corrected: bool = False
     mean_confidence: float | None
     source: str | None
     quality: list[QualityIssue] | None = Field(
@@ -66,6 +69,12 @@ class DocumentPublic(BaseModel):
     mean_confidence: float | None
     created_at: datetime
     updated_at: datetime
+    kind_code: str | None = None
+    number_symbol: str | None = None
+    issue_date: date | None = None
+    issuer: str | None = None
+    valid_until: date | None = None
+    permanent: bool = False
     pages: list[PagePublic]
 
 
@@ -74,6 +83,8 @@ class DocumentSummary(BaseModel):
     filename: str
     status: DocumentStatus
     page_count: int
+    kind_code: str | None = None
+    reused: bool = False
 
 
 class DossierPublic(BaseModel):
@@ -159,3 +170,48 @@ class AuditEventPublic(BaseModel):
 class AuditEventsPublic(BaseModel):
     data: list[AuditEventPublic]
     count: int
+
+
+class DocumentUpdate(BaseModel):
+    """Metadata a clerk may set or correct on a paper (design.md §5); omitted fields stay."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind_code: DocumentKind | None = None
+    number_symbol: str | None = Field(default=None, max_length=64)
+    issue_date: date | None = None
+    issuer: str | None = Field(default=None, max_length=200)
+    signer: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=2000)
+    valid_until: date | None = None
+    permanent: bool | None = None
+    validity_scope: str | None = Field(default=None, max_length=200)
+    owner_name: str | None = Field(default=None, max_length=200)
+
+
+class PageCorrection(BaseModel):
+    text: str = Field(max_length=200_000)
+
+    @field_validator("text")
+    @classmethod
+    def _nfc(cls, value: str) -> str:
+        return unicodedata.normalize("NFC", value)
+
+
+class ApplicantPaper(BaseModel):
+    id: str
+    filename: str
+    kind_code: str | None
+    kind_label: str | None
+    issue_date: date | None
+    valid_until: date | None
+    permanent: bool
+    expired: bool
+    status: str
+    created_at: datetime
+    dossiers: list[str]
+
+
+class KindPublic(BaseModel):
+    code: str
+    label: str

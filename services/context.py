@@ -14,6 +14,7 @@ from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
 from storage.catalog.database import make_engine
+from storage.catalog.papers import Papers
 from storage.catalog.repository import Catalog
 from storage.local import LocalObjectStore
 from storage.objects import ObjectStore
@@ -50,13 +51,16 @@ class Context:
     store: ObjectStore
     accounts: Accounts
     audit: AuditLog
+    papers: Papers
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
         store = open_store(settings)
         engine = make_engine(settings.catalog_url)
         migrate.upgrade(engine)
-        return cls(settings, Catalog(engine), store, Accounts(engine), AuditLog(engine))
+        return cls(
+            settings, Catalog(engine), store, Accounts(engine), AuditLog(engine), Papers(engine)
+        )
 
     def close(self) -> None:
         self.catalog.engine.dispose()

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from models.auth import Actor, AuditAction, Permission
+from models.catalog import DocumentStatus
 from models.codes import agency_of
 from models.errors import (
     FileTooLarge,
@@ -39,7 +40,7 @@ from models.errors import (
 )
 from models.schemas import AcceptedDocument, DossierCreate
 from ocr.load import FileInfo, inspect
-from services.access import dossier_for, require
+from services.access import document_for, dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
 from storage.catalog.tables import DossierRow
@@ -207,3 +208,35 @@ def safe_filename(name: str, info: FileInfo) -> str:
         raise InvalidFilename(detail={"file": name[:200]})
     base = name.strip() or "scan"
     return base[:200] if "." in base else base[:200] + info.format.extension
+
+
+def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -> None:
+    """Rescan: the paper keeps its id, links and metadata, gets the new scan, is recognised again.
+
+    Checked and stored exactly like an upload; the earlier original's key goes to the audit log
+    (the object itself stays until no row references it and the sweep's grace has passed).
+    """
+    dossier_code = document_for(ctx, actor, document_id)
+    dossier = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    with ExitStack() as temporaries:
+        item = _check(ctx, upload, temporaries)
+        new = _store(ctx, item, dossier.applicant_id)
+    previous = ctx.papers.replace_original(
+        document_id,
+        sha256=new.sha256,
+        object_key=new.object_key,
+        content_type=new.content_type,
+        size=new.size,
+        page_count=new.page_count,
+        filename=new.filename,
+        quality=new.quality,
+    )
+    ctx.catalog.set_status(document_id, DocumentStatus.QUEUED, None)
+    ctx.audit.record(
+        actor,
+        AuditAction.CHANGE,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail=f"rescan: {previous} -> {new.object_key}",
+    )

@@ -52,11 +52,17 @@ def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
     return None
 
 
-def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -> DocumentStatus:
+def record_result(
+    ctx: Context, document: DocumentRow, result: DocumentResult
+) -> DocumentStatus | None:
     """Write the outputs to the object store, then the pages and status to the catalog.
 
-    Outputs: each page's words (JSON) and hOCR, and the document's searchable PDF.
+    Outputs: each page's words (JSON) and hOCR, and the document's searchable PDF. None when
+    the paper was rescanned while this scan was recognised: the result is dropped (the new scan
+    is queued already).
     """
+    if ctx.catalog.get_document(document.id).sha256 != document.sha256:
+        return None
     page_pdfs = [page.pdf for page in result.pages if page.pdf is not None]
     if page_pdfs:
         ctx.store.put(
@@ -83,8 +89,9 @@ def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -
         )
     reason = review_reason(result, ctx.settings.ocr_options())
     status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
-    ctx.catalog.finish(
+    recorded = ctx.catalog.finish(
         document.id,
+        scan_sha256=document.sha256,
         pages=pages,
         status=status,
         reason=reason,
@@ -94,7 +101,7 @@ def record_result(ctx: Context, document: DocumentRow, result: DocumentResult) -
             ensure_ascii=False,
         ),
     )
-    return status
+    return status if recorded else None
 
 
 class WorkerPool:
@@ -166,11 +173,16 @@ class WorkerPool:
             self._retry_or_fail(document, "Kho lưu trữ không truy cập được")
         except SohoaError as exc:
             log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
-            self.ctx.catalog.set_status(document.id, DocumentStatus.FAILED, exc.message)
+            self.ctx.catalog.set_status(
+                document.id, DocumentStatus.FAILED, exc.message, scan_sha256=document.sha256
+            )
         except Exception:  # a bug must fail one document, not kill the worker thread
             log.exception("document %s: unexpected error", document.id)
             self.ctx.catalog.set_status(
-                document.id, DocumentStatus.FAILED, "Lỗi hệ thống khi nhận dạng"
+                document.id,
+                DocumentStatus.FAILED,
+                "Lỗi hệ thống khi nhận dạng",
+                scan_sha256=document.sha256,
             )
 
     def _recognise(self, data: bytes) -> DocumentResult:
@@ -190,7 +202,9 @@ class WorkerPool:
             self._pool = self._new_pool()
 
     def _retry_or_fail(self, document: DocumentRow, reason: str) -> None:
-        if document.attempts >= self.ctx.settings.max_attempts:
-            self.ctx.catalog.set_status(document.id, DocumentStatus.FAILED, reason)
-        else:
-            self.ctx.catalog.set_status(document.id, DocumentStatus.QUEUED, reason)
+        status = (
+            DocumentStatus.FAILED
+            if document.attempts >= self.ctx.settings.max_attempts
+            else DocumentStatus.QUEUED
+        )
+        self.ctx.catalog.set_status(document.id, status, reason, scan_sha256=document.sha256)

@@ -20,7 +20,7 @@ from models.schemas import (
 from services import links
 from services.access import document_for, dossier_for
 from services.context import Context
-from storage.catalog.tables import DocumentRow, DossierRow
+from storage.catalog.tables import DocumentRow, DossierRow, PageRow
 from storage.keys import document_pdf_key, page_hocr_key
 
 
@@ -46,8 +46,11 @@ def dossier_public(row: DossierRow) -> DossierPublic:
                 filename=link.document.filename,
                 status=DocumentStatus(link.document.status),
                 page_count=link.document.page_count,
+                kind_code=link.document.kind_code,
+                reused=link.reused,
             )
             for link in row.links
+            if link.removed_at is None
         ],
     )
 
@@ -75,26 +78,54 @@ def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
         mean_confidence=row.mean_confidence,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        kind_code=row.kind_code,
+        number_symbol=row.number_symbol,
+        issue_date=row.issue_date,
+        issuer=row.issuer,
+        valid_until=row.valid_until,
+        permanent=row.permanent,
         pages=[
-            PagePublic(
-                number=number,
-                text=recognised[number].text if number in recognised else None,
-                mean_confidence=recognised[number].mean_confidence
-                if number in recognised
-                else None,
-                source=recognised[number].source if number in recognised else None,
-                quality=verdict.issues if verdict is not None else None,
-                blank=verdict is not None and verdict.blank,
-            )
+            _page(number, recognised.get(number), verdict)
             for number, verdict in enumerate(verdicts, start=1)
         ],
     )
 
 
+def _page(number: int, page: PageRow | None, verdict: QualityVerdict | None) -> PagePublic:
+    quality = verdict.issues if verdict is not None else None
+    blank = verdict is not None and verdict.blank
+    if page is None:
+        return PagePublic(
+            number=number,
+            text=None,
+            mean_confidence=None,
+            source=None,
+            quality=quality,
+            blank=blank,
+        )
+    return PagePublic(
+        number=number,
+        text=effective_text(page),
+        ocr_text=page.text,
+        corrected=page.corrected_text is not None,
+        mean_confidence=page.mean_confidence,
+        source=page.source,
+        quality=quality,
+        blank=blank,
+    )
+
+
+def effective_text(page: PageRow) -> str:
+    """What the paper says as far as we know: the clerk's correction, else recognition's."""
+    return page.corrected_text if page.corrected_text is not None else page.text
+
+
 def document_text(ctx: Context, actor: Actor, document_id: str) -> DocumentText:
     row = _finished(_read(ctx, actor, document_id, AuditAction.READ, "text"))
     return DocumentText(
-        id=row.id, status=DocumentStatus(row.status), text="\f".join(p.text for p in row.pages)
+        id=row.id,
+        status=DocumentStatus(row.status),
+        text="\f".join(effective_text(p) for p in row.pages),
     )
 
 

@@ -235,7 +235,10 @@ class Catalog:
             rows = session.execute(
                 select(DossierRow.code, DossierRow.agency_code)
                 .join(DossierDocumentRow, DossierDocumentRow.dossier_id == DossierRow.id)
-                .where(DossierDocumentRow.document_id == document_id)
+                .where(
+                    DossierDocumentRow.document_id == document_id,
+                    DossierDocumentRow.removed_at.is_(None),
+                )
             ).all()
         return [(code, agency) for code, agency in rows]
 
@@ -321,11 +324,19 @@ class Catalog:
         reason: str | None,
         mean_confidence: float | None,
         quality: str | None = None,
-    ) -> None:
+        scan_sha256: str | None = None,
+    ) -> bool:
+        """Record a recognition; False (nothing written) when it read a scan since replaced.
+
+        `scan_sha256` is the scan the worker read: a clerk may rescan the paper while it is
+        being recognised, and the late result of the old scan must not overwrite the new one.
+        """
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             document = session.get(DocumentRow, document_id)
             if document is None:
                 raise NotFound(detail={"id": document_id})
+            if scan_sha256 is not None and document.sha256 != scan_sha256:
+                return False
             document.pages.clear()
             session.flush()
             document.pages.extend(
@@ -352,9 +363,24 @@ class Catalog:
             if quality is not None:
                 document.quality = quality
             self._settle_dossiers(session, document_id)
+            return True
 
-    def set_status(self, document_id: str, status: DocumentStatus, reason: str | None) -> None:
+    def set_status(
+        self,
+        document_id: str,
+        status: DocumentStatus,
+        reason: str | None,
+        *,
+        scan_sha256: str | None = None,
+    ) -> None:
+        """Set a document's status (only if it still has the scan `scan_sha256`, when given)."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            if scan_sha256 is not None:
+                current = session.scalar(
+                    select(DocumentRow.sha256).where(DocumentRow.id == document_id)
+                )
+                if current != scan_sha256:
+                    return
             session.execute(
                 update(DocumentRow)
                 .where(DocumentRow.id == document_id)

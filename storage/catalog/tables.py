@@ -116,6 +116,9 @@ class DossierDocumentRow(Base):
     # per dossier component (thành phần hồ sơ): was it digitized here, or reused from before
     reused: Mapped[bool] = mapped_column(Boolean, default=False)
     digitized: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # removed from the dossier by a clerk: kept, hidden, audited (never a hard delete)
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     dossier: Mapped[DossierRow] = relationship(back_populates="links")
@@ -134,6 +137,10 @@ class PageRow(Base):
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(16))
     result_key: Mapped[str] = mapped_column(String(200), index=True)  # the orphan sweep asks
+    # a clerk's correction; `text` stays what recognition read
+    corrected_text: Mapped[str | None] = mapped_column(Text)
+    corrected_by: Mapped[str | None] = mapped_column(String(64))
+    corrected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
 

@@ -222,3 +222,36 @@ def test_upgrading_a_catalog_with_rows_fills_the_new_columns(database_url: str) 
     (link,) = catalog.get_dossier("000.00.01.H29-240115-0001").links
     assert (link.digitized, link.reused) == (True, False)
     engine.dispose()
+
+
+def test_a_late_result_of_a_replaced_scan_is_dropped(catalog: Catalog) -> None:
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
+    claimed = catalog.claim_next()
+    assert claimed is not None
+    # the clerk rescans while the worker still reads the old scan
+    engine = catalog.engine
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE documents SET sha256 = :new, status = 'queued' WHERE id = :id"),
+            {"new": "f" * 64, "id": claimed.id},
+        )
+    recorded = catalog.finish(
+        claimed.id,
+        scan_sha256=claimed.sha256,
+        pages=[],
+        status=DocumentStatus.DONE,
+        reason=None,
+        mean_confidence=None,
+    )
+    catalog.set_status(claimed.id, DocumentStatus.FAILED, "late", scan_sha256=claimed.sha256)
+    assert recorded is False
+    assert catalog.get_document(claimed.id).status == DocumentStatus.QUEUED
+    assert catalog.finish(
+        claimed.id,
+        scan_sha256="f" * 64,
+        pages=[],
+        status=DocumentStatus.DONE,
+        reason=None,
+        mean_confidence=None,
+    )
+    assert catalog.get_document(claimed.id).status == DocumentStatus.DONE

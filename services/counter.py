@@ -1,0 +1,177 @@
+"""The clerk's verbs at the counter beyond intake: correct, classify, remove, reuse, look up.
+
+Each verb is authorised like a read of the paper plus the right to change the dossier, and
+leaves an audit row.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from models.auth import Actor, AuditAction, Permission
+from models.errors import Conflict, NotFound
+from models.kinds import DocumentKind
+from models.recognition import PageResult
+from models.schemas import ApplicantPaper, DocumentUpdate
+from ocr.preview import page_preview
+from services.access import document_for, dossier_for, require
+from services.context import Context
+from storage.catalog.tables import DocumentRow
+
+
+def update_document(ctx: Context, actor: Actor, document_id: str, update: DocumentUpdate) -> None:
+    dossier_code = document_for(ctx, actor, document_id)
+    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    values = update.model_dump(exclude_unset=True)
+    ctx.papers.update_metadata(document_id, values)
+    ctx.audit.record(
+        actor,
+        AuditAction.CHANGE,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail=json.dumps(values, default=str)[:500],
+    )
+
+
+def correct_page(ctx: Context, actor: Actor, document_id: str, number: int, text: str) -> None:
+    """Keep a clerk's correction of a page's text; recognition's own text stays beside it."""
+    dossier_code = document_for(ctx, actor, document_id)
+    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    ctx.papers.correct_page(document_id, number, text, actor.principal.username)
+    ctx.audit.record(
+        actor,
+        AuditAction.CHANGE,
+        object_type="page",
+        object_id=f"{document_id}/{number}",
+        dossier_code=dossier_code,
+        detail="text corrected",
+    )
+
+
+def remove_from_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> None:
+    """Soft delete: the paper leaves this dossier's list, its record and scan stay."""
+    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    if not ctx.papers.set_link_removed(dossier_code, document_id, actor.principal.username):
+        raise NotFound(
+            "Giấy tờ không thuộc hồ sơ này", detail={"code": dossier_code, "id": document_id}
+        )
+    ctx.audit.record(
+        actor,
+        AuditAction.DELETE,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail="removed from dossier",
+    )
+
+
+def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> None:
+    """Link a paper this applicant already gave us to a new dossier: no upload, no rescan."""
+    target = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    document_for(ctx, actor, document_id)
+    paper = ctx.catalog.get_document(document_id)
+    if paper.owner_id != target.applicant_id:
+        raise Conflict(
+            "Giấy tờ không thuộc người nộp hồ sơ này",
+            detail={"owner": paper.owner_id, "applicant": target.applicant_id},
+        )
+    if _expired(paper):
+        raise Conflict(
+            "Giấy tờ đã hết hiệu lực, không dùng lại được",
+            detail={"valid_until": str(paper.valid_until)},
+        )
+    if not ctx.papers.set_link_removed(dossier_code, document_id, None):
+        ctx.catalog.reuse_document(dossier_code, document_id)
+    ctx.audit.record(
+        actor,
+        AuditAction.LINK,
+        object_type="document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail="reused",
+    )
+
+
+def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[ApplicantPaper]:
+    """The papers this person already gave us, in the dossiers the actor may see."""
+    require(actor, Permission.READ_PAPERS)
+    papers = []
+    for row in ctx.catalog.documents_of_owner(applicant_id):
+        links = ctx.catalog.document_dossiers(row.id)
+        visible = [code for code, agency in links if actor.principal.sees_agency(agency)]
+        if not visible:
+            continue
+        papers.append(
+            ApplicantPaper(
+                id=row.id,
+                filename=row.filename,
+                kind_code=row.kind_code,
+                kind_label=_kind_label(row.kind_code),
+                issue_date=row.issue_date,
+                valid_until=row.valid_until,
+                permanent=row.permanent,
+                expired=_expired(row),
+                status=row.status,
+                created_at=row.created_at,
+                dossiers=visible,
+            )
+        )
+    ctx.audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="applicant",
+        object_id=applicant_id,
+        detail=f"{len(papers)} papers listed",
+    )
+    return papers
+
+
+def page_result(ctx: Context, actor: Actor, document_id: str, number: int) -> PageResult:
+    """A recognised page with its words, boxes and confidences (for marking doubtful words)."""
+    dossier_code = document_for(ctx, actor, document_id)
+    page = next(
+        (p for p in ctx.catalog.get_document(document_id).pages if p.number == number), None
+    )
+    if page is None:
+        raise NotFound("Trang chưa được nhận dạng", detail={"id": document_id, "page": number})
+    ctx.audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="page",
+        object_id=f"{document_id}/{number}",
+        dossier_code=dossier_code,
+    )
+    return PageResult.model_validate_json(ctx.store.get(page.result_key))
+
+
+def _expired(row: DocumentRow, today: date | None = None) -> bool:
+    return (
+        not row.permanent
+        and row.valid_until is not None
+        and row.valid_until < (today or date.today())
+    )
+
+
+def _kind_label(code: str | None) -> str | None:
+    try:
+        return DocumentKind(code).label if code else None
+    except ValueError:
+        return code
+
+
+def page_image(ctx: Context, actor: Actor, document_id: str, number: int, width: int) -> bytes:
+    dossier_code = document_for(ctx, actor, document_id)
+    row = ctx.catalog.get_document(document_id)
+    ctx.audit.record(
+        actor,
+        AuditAction.READ,
+        object_type="page",
+        object_id=f"{document_id}/{number}",
+        dossier_code=dossier_code,
+        detail="preview",
+    )
+    return page_preview(
+        ctx.store.get(row.object_key), number, width=width, max_pixels=ctx.settings.max_pixels
+    )

@@ -1,0 +1,115 @@
+"""What a clerk changes on a paper: its metadata, a page's text, its place in a dossier, its scan.
+
+Nothing here destroys a record: a correction sits beside recognition's text, a removal from a
+dossier hides the link, a rescan keeps the earlier original's key in the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, select, update
+
+from models.catalog import DocumentStatus
+from models.errors import NotFound
+from storage.catalog.database import session_factory, unavailable_as_ours
+from storage.catalog.tables import DocumentRow, DossierDocumentRow, DossierRow, PageRow, utcnow
+
+EDITABLE = frozenset(
+    {
+        "kind_code",
+        "number_symbol",
+        "issue_date",
+        "issuer",
+        "signer",
+        "summary",
+        "valid_until",
+        "permanent",
+        "validity_scope",
+        "owner_name",
+        "role",
+    }
+)
+
+
+class Papers:
+    def __init__(self, engine: Engine) -> None:
+        self._sessions = session_factory(engine)
+
+    def update_metadata(self, document_id: str, values: Mapping[str, Any]) -> None:
+        unknown = set(values) - EDITABLE
+        if unknown:
+            raise ValueError(f"not editable: {sorted(unknown)}")
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            changed = session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == document_id)
+                .values(updated_at=utcnow(), **values)
+            )
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+
+    def correct_page(self, document_id: str, number: int, text: str, by: str) -> datetime:
+        now = utcnow()
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            changed = session.execute(
+                update(PageRow)
+                .where(PageRow.document_id == document_id, PageRow.number == number)
+                .values(corrected_text=text, corrected_by=by, corrected_at=now)
+            )
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                raise NotFound(
+                    "Trang chưa được nhận dạng hoặc không tồn tại",
+                    detail={"id": document_id, "page": number},
+                )
+        return now
+
+    def set_link_removed(self, dossier_code: str, document_id: str, by: str | None) -> bool:
+        """Hide (by=name) or show again (by=None) a paper in a dossier; False if not linked."""
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            dossier_id = session.scalar(
+                select(DossierRow.id).where(DossierRow.code == dossier_code)
+            )
+            changed = session.execute(
+                update(DossierDocumentRow)
+                .where(
+                    DossierDocumentRow.dossier_id == dossier_id,
+                    DossierDocumentRow.document_id == document_id,
+                )
+                .values(removed_at=utcnow() if by else None, removed_by=by)
+            )
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    def replace_original(
+        self,
+        document_id: str,
+        *,
+        sha256: str,
+        object_key: str,
+        content_type: str,
+        size: int,
+        page_count: int,
+        filename: str,
+        quality: str | None,
+    ) -> str:
+        """Point the paper at a new scan and queue it again; return the previous object key."""
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            document = session.get(DocumentRow, document_id)
+            if document is None:
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+            previous = document.object_key
+            session.execute(delete(PageRow).where(PageRow.document_id == document_id))
+            document.sha256 = sha256
+            document.object_key = object_key
+            document.content_type = content_type
+            document.size = size
+            document.page_count = page_count
+            document.filename = filename
+            document.quality = quality
+            document.status = DocumentStatus.QUEUED
+            document.reason = None
+            document.mean_confidence = None
+            document.attempts = 0
+            return previous

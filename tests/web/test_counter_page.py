@@ -1,0 +1,179 @@
+"""The clerk's page end to end, in real headless Chromium against a real server.
+
+Debian's chromium is driven by Playwright through `executable_path` (no browser download).
+Screenshots of the main states go to tests/artifacts/ (the README shows two of them).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2
+import pytest
+import uvicorn
+from PIL import ImageFilter
+from playwright.sync_api import Page, expect, sync_playwright
+
+from api.app import create_app
+from models.auth import Role
+from services import auth
+from services.settings import Settings
+from synth.corpus import pick
+from synth.render import RenderedPage, render_page
+from tests.conftest import AGENCY, DOSSIER, PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+EARLIER = {**DOSSIER, "code": "000.00.01.H29-240110-0003", "procedure_code": "1.000656"}
+NEW_CODE = "000.00.01.H29-240115-0042"
+
+
+def _png(page: RenderedPage, blur: float = 0) -> bytes:
+    image = page.image.filter(ImageFilter.GaussianBlur(blur)) if blur else page.image
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = create_app(Settings(data_dir=tmp_path_factory.mktemp("counter"), workers=1))
+    instance = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning")
+    )
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not instance.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    auth.add_user(app.state.context, "lan", Role.CLERK, AGENCY, PASSWORD)
+    yield f"http://127.0.0.1:{instance.config.port}"
+    instance.should_exit = True
+    thread.join(timeout=60)
+
+
+@pytest.fixture(scope="module")
+def earlier_id_card(server: str) -> str:
+    """The applicant's ID card, digitized for an earlier dossier (so it can be reused)."""
+    token = httpx2.post(
+        f"{server}/api/v1/auth/token", data={"username": "lan", "password": PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    httpx2.post(f"{server}/api/v1/dossiers", json=EARLIER, headers=headers).raise_for_status()
+    card = render_page(pick(1, seed=11), title="CĂN CƯỚC", dpi=150, motto=False)
+    uploaded = httpx2.post(
+        f"{server}/api/v1/dossiers/{EARLIER['code']}/documents",
+        files=[("files", ("can-cuoc.png", _png(card), "image/png"))],
+        headers=headers,
+    )
+    uploaded.raise_for_status()
+    document_id = str(uploaded.json()["document_ids"][0])
+    httpx2.patch(
+        f"{server}/api/v1/documents/{document_id}",
+        json={"kind_code": "id_card", "permanent": True},
+        headers=headers,
+    ).raise_for_status()
+    return document_id
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        tab = context.new_page()
+        # recognition on a loaded 2-core machine takes seconds to minutes: wait, don't guess
+        tab.set_default_timeout(180_000)
+        expect.set_options(timeout=180_000)
+        yield tab
+        browser.close()
+
+
+def _shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+
+
+def test_a_clerk_scans_a_dossier_while_the_citizen_waits(
+    server: str, page: Page, earlier_id_card: str, tmp_path: Path
+) -> None:
+    clear = render_page(pick(5, seed=21), title="ĐƠN ĐỀ NGHỊ")
+    (tmp_path / "don-de-nghi.png").write_bytes(_png(clear))
+    (tmp_path / "giay-mo.png").write_bytes(_png(clear, blur=6))
+
+    page.goto(server + "/")
+    expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill("lan")
+    page.get_by_label("Mật khẩu").fill("sai-mat-khau")
+    page.keyboard.press("Enter")
+    expect(page.locator("#login-form .error")).to_have_text("Sai tên đăng nhập hoặc mật khẩu")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.keyboard.press("Enter")
+
+    # a code nobody has opened yet: the page offers to create the dossier
+    page.get_by_label("Mã hồ sơ").fill(NEW_CODE)
+    page.keyboard.press("Enter")
+    page.get_by_label("Mã thủ tục").fill("1.001193")
+    page.get_by_label("Họ tên người nộp").fill(DOSSIER["applicant_name"])
+    page.get_by_label("Số định danh cá nhân").fill(DOSSIER["applicant_id"])
+    page.get_by_role("button", name="Tạo hồ sơ").click()
+    expect(page.locator("#d-code")).to_have_text(NEW_CODE)
+    _shot(page, "1-dossier-opened")
+
+    page.locator("#pick").set_input_files(
+        [str(tmp_path / "don-de-nghi.png"), str(tmp_path / "giay-mo.png")]
+    )
+    blurred = page.locator(".paper", has_text="giay-mo.png")
+    expect(blurred.locator(".warnings")).to_contain_text("Ảnh quét bị mờ")
+    _shot(page, "2-blur-warning")
+
+    good = page.locator(".paper", has_text="don-de-nghi.png")
+    expect(good.locator(".status")).to_have_text("Đã nhận dạng")
+    expect(good.locator(".text")).to_contain_text("ĐƠN ĐỀ NGHỊ")
+
+    # rescan the blurred paper: the warning goes, the text comes
+    blurred.locator(".rescan").set_input_files(str(tmp_path / "don-de-nghi.png"))
+    expect(blurred.locator(".status")).to_have_text("Đã nhận dạng")
+    expect(blurred.locator(".warnings")).to_be_empty()
+    expect(blurred.locator(".text")).to_contain_text("ĐƠN ĐỀ NGHỊ")
+    _shot(page, "3-text-ready")
+
+    # correct the text: the correction is kept, the OCR too
+    good.get_by_role("button", name="Sửa văn bản").click()
+    editor = good.locator("textarea.edit")
+    editor.fill(editor.input_value() + "\nGhi chú của cán bộ")
+    good.get_by_role("button", name="Lưu").click()
+    expect(good.locator(".note")).to_contain_text("Đã sửa bởi cán bộ")
+    expect(good.locator(".text")).to_contain_text("Ghi chú của cán bộ")
+
+    # the ID card from the earlier dossier is offered and reused without a scan
+    offer = page.locator("#reusable li", has_text="Căn cước")
+    expect(offer).to_contain_text("không thời hạn")
+    offer.get_by_role("button", name="Dùng cho hồ sơ này").click()
+    expect(page.locator(".paper", has_text="can-cuoc.png")).to_be_visible()
+    expect(page.locator("#reusable li", has_text="Căn cước")).to_have_count(0)
+    _shot(page, "4-reused")
+
+
+def test_the_page_needs_no_network_but_the_server(server: str, page: Page) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server + "/")
+    page.wait_for_load_state("networkidle")
+    assert requests and all(url.startswith(server) for url in requests), requests
