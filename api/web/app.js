@@ -203,6 +203,7 @@ async function renderPage(id, page, block, status) {
     try {
       const result = await json(`/documents/${id}/pages/${page.number}/words`);
       text.replaceChildren(...markedWords(result.words));
+      noteTurn(block.closest(".paper"), page.number, result.pose);
     } catch (_) { text.textContent = page.text; }
   }
   const edit = $(".edit", block);
@@ -221,6 +222,22 @@ async function renderPage(id, page, block, status) {
       refresh();
     } catch (error) { $(".note", block).textContent = error.message; }
   };
+}
+
+// Recognition turns a page fed upside down or sideways back itself; the clerk should still know,
+// to feed the next one right.
+const TURNS = { 180: "Trang bị ngược, đã được xoay lại", 90: "Trang bị xoay ngang, đã được xoay lại",
+  270: "Trang bị xoay ngang, đã được xoay lại" };
+
+function noteTurn(item, number, pose) {
+  const message = pose && TURNS[pose.turn];
+  if (!message) return;
+  const warnings = $(".warnings", item);
+  const text = `Trang ${number}: ${message}`;
+  if ([...warnings.children].some((li) => li.textContent === text)) return;
+  const li = document.createElement("li");
+  li.textContent = text;
+  warnings.append(li);
 }
 
 function markedWords(words) {

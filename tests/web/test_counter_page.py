@@ -116,6 +116,8 @@ def test_a_clerk_scans_a_dossier_while_the_citizen_waits(
     clear = render_page(pick(5, seed=21), title="ĐƠN ĐỀ NGHỊ")
     (tmp_path / "don-de-nghi.png").write_bytes(_png(clear))
     (tmp_path / "giay-mo.png").write_bytes(_png(clear, blur=6))
+    upside_down = RenderedPage(clear.image.rotate(180), clear.text, clear.dpi)
+    (tmp_path / "nguoc.png").write_bytes(_png(upside_down))
 
     page.goto(server + "/")
     expect(page.get_by_role("heading", name="Đăng nhập")).to_be_visible()
@@ -137,11 +139,16 @@ def test_a_clerk_scans_a_dossier_while_the_citizen_waits(
     _shot(page, "1-dossier-opened")
 
     page.locator("#pick").set_input_files(
-        [str(tmp_path / "don-de-nghi.png"), str(tmp_path / "giay-mo.png")]
+        [str(tmp_path / name) for name in ("don-de-nghi.png", "giay-mo.png", "nguoc.png")]
     )
     blurred = page.locator(".paper", has_text="giay-mo.png")
     expect(blurred.locator(".warnings")).to_contain_text("Ảnh quét bị mờ")
     _shot(page, "2-blur-warning")
+
+    # a page fed upside down is turned back by recognition, and the clerk is told
+    turned = page.locator(".paper", has_text="nguoc.png")
+    expect(turned.locator(".warnings")).to_contain_text("Trang bị ngược")
+    expect(turned.locator(".text")).to_contain_text("ĐƠN ĐỀ NGHỊ")
 
     good = page.locator(".paper", has_text="don-de-nghi.png")
     expect(good.locator(".status")).to_have_text("Đã nhận dạng")
