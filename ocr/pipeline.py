@@ -17,7 +17,7 @@ from PIL import Image
 
 from models.recognition import DocumentResult, PagePose, PageResult, PageSource, QualityVerdict
 from ocr import geometry, photometry
-from ocr.engine import recognise
+from ocr.engine import recognise, upside_down_by_osd
 from ocr.formats import PDF, sniff
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
@@ -29,6 +29,9 @@ from ocr.textlayer import text_layer
 # OpenCV's own threads would oversubscribe the cores a pool of one-process-per-core already fills,
 # as Tesseract's OpenMP threads would (OMP_THREAD_LIMIT=1 in ocr/engine.py).
 cv2.setNumThreads(1)
+
+UNSURE = 0.25
+"""Below this certainty of up versus down, Tesseract's OSD is asked about a crop of the page."""
 
 A4_WIDTH_INCHES = 8.27
 # Paper of Vietnamese administration is A4 (Decree 30/2020): when a file does not say its
@@ -151,6 +154,18 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
     )
 
 
+def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.PagePose) -> geometry.PagePose:
+    """Up or down, when the ink's balance is too even to tell: Tesseract OSD on a crop."""
+    upright = geometry.apply_pose(gray, pose)
+    height, width = upright.shape
+    side = min(height, width, 1000)  # OSD's cost grows with the crop: ~1 s at 1600 px
+    top, left = (height - side) // 2, (width - side) // 2
+    crop = Image.fromarray(upright[top : top + side, left : left + side])
+    if upside_down_by_osd(crop, timeout=20) is True:
+        return geometry.PagePose(turn=(pose.turn + 180) % 360, skew=pose.skew, certainty=1.0)
+    return pose
+
+
 def source_dpi(original: Image.Image, colour: Image.Image) -> float:
     """The scan's resolution as its file states it, else as if the page were A4 wide."""
     stated = original.info.get("dpi")
@@ -177,6 +192,8 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
     gray = photometry.drop_colour_ink(colour) if inked else luminance
     pose = geometry.measure_pose(gray)
+    if pose.certainty < UNSURE:
+        pose = confirm_with_osd(gray, pose)
     gray = geometry.apply_pose(gray, pose)
     colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
