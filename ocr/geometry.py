@@ -29,14 +29,6 @@ _WORK_WIDTH = 1000
 _MAX_POINTS = 40_000
 
 
-@dataclass(frozen=True)
-class Orientation:
-    """How far the page is turned clockwise (0, 90, 180, 270) and how sure we are (0..1)."""
-
-    degrees: int
-    certainty: float
-
-
 def shrink(image: NDArray[np.uint8], longest: int) -> tuple[NDArray[np.uint8], float]:
     """An area-averaged copy at most `longest` pixels on its long side, and its scale (1/k).
 
@@ -244,7 +236,7 @@ def work_ink(gray: Image) -> tuple[NDArray[np.bool_], float]:
 
 
 @dataclass(frozen=True)
-class PagePose:
+class Pose:
     """What to undo: a right-angle turn (clockwise degrees) then a small skew (degrees, ccw)."""
 
     turn: int
@@ -252,7 +244,7 @@ class PagePose:
     certainty: float
 
 
-def measure_pose(gray: Image, *, max_skew: float = 20.0) -> PagePose:
+def measure_pose(gray: Image, *, max_skew: float = 20.0) -> Pose:
     """Turn and skew of a page, from its ink alone."""
     ink, _ = work_ink(gray)
     angle, vertical = text_angle(ink, max_skew=max_skew)
@@ -262,9 +254,9 @@ def measure_pose(gray: Image, *, max_skew: float = 20.0) -> PagePose:
     score = upside_down_score(upright > 127)
     if score < 0:
         turn = (turn + 180) % 360
-    return PagePose(turn=turn, skew=angle, certainty=min(1.0, abs(score) * 5))
+    return Pose(turn=turn, skew=angle, certainty=min(1.0, abs(score) * 5))
 
 
-def apply_pose(image: NDArray[np.uint8], pose: PagePose) -> NDArray[np.uint8]:
+def apply_pose(image: NDArray[np.uint8], pose: Pose) -> NDArray[np.uint8]:
     upright = rotate_right_angle(image, pose.turn)
     return rotate(upright, pose.skew)

@@ -154,7 +154,7 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
     )
 
 
-def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.PagePose) -> geometry.PagePose:
+def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.Pose) -> geometry.Pose:
     """Up or down, when the ink's balance is too even to tell: Tesseract OSD on a crop."""
     upright = geometry.apply_pose(gray, pose)
     height, width = upright.shape
@@ -162,7 +162,7 @@ def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.PagePose) -> geomet
     top, left = (height - side) // 2, (width - side) // 2
     crop = Image.fromarray(upright[top : top + side, left : left + side])
     if upside_down_by_osd(crop, timeout=20) is True:
-        return geometry.PagePose(turn=(pose.turn + 180) % 360, skew=pose.skew, certainty=1.0)
+        return geometry.Pose(turn=(pose.turn + 180) % 360, skew=pose.skew, certainty=1.0)
     return pose
 
 
@@ -197,9 +197,10 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     gray = geometry.apply_pose(gray, pose)
     colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
-    # Photometry: flatten light, lift faded ink, clean speckle, bring the x-height to Tesseract's
-    # liking, then one threshold for the whole (now even) sheet. The verdict's x-height holds
-    # unless the page was warped (a photo's sheet changes scale when flattened).
+    # Photometry: flatten light, lift streaks and faded ink, clean speckle, bring the x-height
+    # into Tesseract's range, erase long rules. Tesseract gets this even grey page, not our
+    # binarisation (its LSTM reads faint strokes from grey values). The verdict's x-height
+    # holds unless the page was warped (a photo's sheet changes scale when flattened).
     letters = verdict.x_height
     if quad is not None or letters is None:
         _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)

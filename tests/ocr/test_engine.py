@@ -7,7 +7,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from ocr.engine import upside_down_by_osd
-from ocr.geometry import PagePose
+from ocr.geometry import Pose
 from ocr.pipeline import confirm_with_osd
 
 
@@ -29,7 +29,7 @@ def test_osd_cannot_tell_a_blank_crop() -> None:
 
 def test_an_unsure_pose_is_settled_by_osd(small_gray: NDArray[np.uint8]) -> None:
     flipped = np.ascontiguousarray(_at_300(small_gray)[::-1, ::-1])
-    unsure = PagePose(turn=0, skew=0.0, certainty=0.0)
+    unsure = Pose(turn=0, skew=0.0, certainty=0.0)
     assert confirm_with_osd(flipped, unsure).turn == 180
     upright = np.ascontiguousarray(_at_300(small_gray))
     assert confirm_with_osd(upright, unsure).turn == 0
