@@ -30,22 +30,14 @@ def get_text(document_id: str, ctx: ContextDep) -> DocumentText:
 def get_original(document_id: str, ctx: ContextDep) -> Response:
     """The scan exactly as uploaded (its sha256 is verified on the way out)."""
     original = queries.original(ctx, document_id)
-    return Response(
-        content=original.data,
-        media_type=original.content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}"},
-    )
+    return _file(original.data, original.content_type, original.filename, "attachment")
 
 
 @router.get("/{document_id}/pdf", response_class=Response)
 def get_pdf(document_id: str, ctx: ContextDep) -> Response:
     """The searchable PDF: each page's colour image with its recognised text, invisible, on top."""
     pdf = queries.searchable_pdf(ctx, document_id)
-    return Response(
-        content=pdf.data,
-        media_type=pdf.content_type,
-        headers={"Content-Disposition": f'inline; filename="{document_id}.pdf"'},
-    )
+    return _file(pdf.data, pdf.content_type, f"{document_id}.pdf", "inline")
 
 
 @router.get("/{document_id}/pages/{number}/hocr", response_class=Response)
@@ -53,3 +45,8 @@ def get_page_hocr(document_id: str, number: int, ctx: ContextDep) -> Response:
     """One page's hOCR (words, lines and blocks with boxes and confidences)."""
     hocr = queries.page_hocr(ctx, document_id, number)
     return Response(content=hocr.data, media_type=hocr.content_type)
+
+
+def _file(data: bytes, media_type: str, filename: str, disposition: str) -> Response:
+    header = f"{disposition}; filename*=UTF-8''{quote(filename)}"
+    return Response(content=data, media_type=media_type, headers={"Content-Disposition": header})
