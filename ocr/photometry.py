@@ -82,7 +82,7 @@ def remove_streaks(flat: Gray) -> Gray:
     (relative to the neighbours') lifts the scratch and keeps the letters it crosses. Rows
     likewise, for streaks across the page.
     """
-    out = flat
+    out = flat.copy()
     for axis in (0, 1):
         sample = out[::8, :] if axis == 0 else out[:, ::8]
         paper = np.median(sample, axis=axis).astype(np.float32)
@@ -92,11 +92,10 @@ def remove_streaks(flat: Gray) -> Gray:
             .astype(np.float32)
         )
         gain = neighbours / np.maximum(paper, 1.0)
-        if np.abs(gain - 1).max() < 0.04:
-            continue
-        gain = np.where(np.abs(gain - 1) < 0.04, 1.0, gain)
-        shape = (1, -1) if axis == 0 else (-1, 1)
-        out = np.clip(out * gain.reshape(shape), 0, 255).astype(np.uint8)
+        # only the few streaked columns (rows) are touched: the rest of the page is left alone
+        for index in np.nonzero(np.abs(gain - 1) >= 0.04)[0]:
+            line = out[:, index] if axis == 0 else out[index, :]
+            line[:] = np.clip(line.astype(np.float32) * gain[index], 0, 255).astype(np.uint8)
     return out
 
 

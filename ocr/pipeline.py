@@ -176,7 +176,9 @@ def source_dpi(original: Image.Image, colour: Image.Image) -> float:
 
 def prepare_page(image: Image.Image) -> PreparedPage:
     """Everything done to a page before Tesseract sees it."""
-    colour: NDArray[np.uint8] = np.asarray(image.convert("RGB" if image.mode != "L" else "L"))
+    colour: NDArray[np.uint8] = np.asarray(
+        image if image.mode in ("L", "RGB") else image.convert("RGB")
+    )
     luminance = (
         colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
     )
