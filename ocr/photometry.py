@@ -92,8 +92,11 @@ def remove_streaks(flat: Gray) -> Gray:
             .astype(np.float32)
         )
         gain = neighbours / np.maximum(paper, 1.0)
-        # only the few streaked columns (rows) are touched: the rest of the page is left alone
-        for index in np.nonzero(np.abs(gain - 1) >= 0.04)[0]:
+        # Only the few streaked columns (rows) are touched. A streak greys the paper a little
+        # (gain up to ~1.6); a line whose "paper" is far darker is mostly ink (a dark band, a
+        # filled table header) and is left alone, as is anything lighter than its neighbours.
+        streaked = (gain >= 1.04) & (gain <= 1.6)
+        for index in np.nonzero(streaked)[0]:
             line = out[:, index] if axis == 0 else out[index, :]
             line[:] = np.clip(line.astype(np.float32) * gain[index], 0, 255).astype(np.uint8)
     return out
