@@ -53,6 +53,12 @@ def has_colour_ink(rgb: NDArray[np.uint8]) -> bool:
     return bool((chroma > 60).mean() > 0.0005)
 
 
+def is_bilevel(gray: Gray) -> bool:
+    """Black and white only (a fax, a 1-bit scan), apart from the grey a deskew adds at edges."""
+    histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    return bool(histogram[16:240].sum() < 0.02 * gray.size)
+
+
 def background(gray: Gray, *, text_height: float) -> Gray:
     """The paper's brightness everywhere (light falloff, shadows, yellowing), text removed.
 

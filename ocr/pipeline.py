@@ -207,21 +207,26 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     if quad is not None or letters is None:
         _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
         letters = photometry.x_height(ink > 0)
-    flat = photometry.flatten(gray, text_height=letters or 25.0)
-    flat = photometry.stretch(photometry.remove_streaks(flat))
-    if photometry.noise_level(flat) > 12:
-        flat = photometry.denoise(flat)
     scale = photometry.resample_factor(letters)
-    prepared = photometry.erase_rules(
-        photometry.resample(flat, scale), text_height=(letters or 25.0) * scale
-    )
+    if photometry.is_bilevel(gray):
+        # A fax or 1-bit scan has no light to flatten and no grey to stretch; measured on the
+        # benchmark, every photometric step only thinned or broke its strokes.
+        prepared = photometry.resample(gray, scale)
+    else:
+        flat = photometry.flatten(gray, text_height=letters or 25.0)
+        flat = photometry.stretch(photometry.remove_streaks(flat))
+        if photometry.noise_level(flat) > 12:
+            flat = photometry.denoise(flat)
+        prepared = photometry.erase_rules(
+            photometry.resample(flat, scale), text_height=(letters or 25.0) * scale
+        )
     return PreparedPage(
         image=Image.fromarray(prepared),
         colour=Image.fromarray(colour),
         pose=PagePose(
             flattened=quad is not None,
             turn=pose.turn,
-            skew=round(pose.skew, 2),
+            skew=round(geometry.applied_skew(pose), 2),
             scale=round(scale, 4) if scale != 1.0 else 1.0,
         ),
         quality=verdict,
