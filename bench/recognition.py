@@ -67,9 +67,15 @@ def sohoa(path: Path) -> str:
     return recognise_document(path.read_bytes(), OcrOptions()).text
 
 
+def sohoa_uncorrected(path: Path) -> str:
+    """sohoa with the Vietnamese mark correction off (SOHOA_CORRECT_MARKS=false)."""
+    return recognise_document(path.read_bytes(), OcrOptions(correct_marks=False)).text
+
+
 SYSTEMS: dict[str, System] = {
     "tesseract": System("tesseract", plain_tesseract),
     "sohoa": System("sohoa", sohoa),
+    "sohoa-uncorrected": System("sohoa-uncorrected", sohoa_uncorrected),
 }
 """Columns the benchmark can run. Add variants here (e.g. correction off) to compare them."""
 

@@ -119,6 +119,9 @@ class PageResult(BaseModel):
     width: int = Field(description="of the prepared page the word boxes refer to")
     height: int
     text: str = Field(description="Unicode NFC, lines joined by newlines")
+    raw_text: str | None = Field(
+        default=None, description="Tesseract's reading before the Vietnamese mark correction"
+    )
     words: list[Word]
     lines: list[TextLine] = Field(default_factory=list)
     blocks: list[TextBlock] = Field(default_factory=list)

@@ -73,6 +73,23 @@ def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float)
     return EngineOutput(words=_words(_read_tsv(tsv)), hocr=hocr, text_pdf=text_pdf)
 
 
+def upside_down_by_osd(image: Image.Image, *, timeout: float) -> bool | None:
+    """Tesseract's orientation detection on a (small) crop: True when it reads it upside down.
+
+    A second Tesseract run, so the pipeline asks only when its own measure is unsure, and only
+    about a crop. None when OSD cannot tell (too few letters) or is not installed.
+    """
+    try:
+        osd: dict[str, Any] = pytesseract.image_to_osd(
+            image, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=timeout
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return None
+    if float(osd.get("orientation_conf", 0)) < 1.0:
+        return None
+    return int(osd.get("rotate", 0)) == 180
+
+
 def recognise_words(image: Image.Image, *, languages: str, timeout: float) -> list[Word]:
     """Run Tesseract once on a page image; return its words in Tesseract's reading order."""
     return recognise(image, languages=languages, timeout=timeout, dpi=300).words

@@ -22,6 +22,8 @@ from ocr.options import OcrOptions
 from ocr.pdf_safety import check_pdf
 from ocr.quality import assess as assess_page
 
+_EXIF_ORIENTATION = 0x0112
+
 
 @dataclass(frozen=True)
 class FileInfo:
@@ -115,7 +117,9 @@ def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
                         detail={"width": frame.width, "height": frame.height, "max": max_pixels}
                     )
                 frame.load()
-                page = ImageOps.exif_transpose(frame)
+                # Turning copies the page: only when the EXIF orientation asks for it.
+                turned = frame.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
+                page = ImageOps.exif_transpose(frame) if turned else frame
                 dpi = frame.info.get("dpi")
                 page = page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
                 if dpi:

@@ -53,6 +53,12 @@ def has_colour_ink(rgb: NDArray[np.uint8]) -> bool:
     return bool((chroma > 60).mean() > 0.0005)
 
 
+def is_bilevel(gray: Gray) -> bool:
+    """Black and white only (a fax, a 1-bit scan), apart from the grey a deskew adds at edges."""
+    histogram = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()
+    return bool(histogram[16:240].sum() < 0.02 * gray.size)
+
+
 def background(gray: Gray, *, text_height: float) -> Gray:
     """The paper's brightness everywhere (light falloff, shadows, yellowing), text removed.
 
@@ -82,7 +88,7 @@ def remove_streaks(flat: Gray) -> Gray:
     (relative to the neighbours') lifts the scratch and keeps the letters it crosses. Rows
     likewise, for streaks across the page.
     """
-    out = flat
+    out = flat.copy()
     for axis in (0, 1):
         sample = out[::8, :] if axis == 0 else out[:, ::8]
         paper = np.median(sample, axis=axis).astype(np.float32)
@@ -92,11 +98,13 @@ def remove_streaks(flat: Gray) -> Gray:
             .astype(np.float32)
         )
         gain = neighbours / np.maximum(paper, 1.0)
-        if np.abs(gain - 1).max() < 0.04:
-            continue
-        gain = np.where(np.abs(gain - 1) < 0.04, 1.0, gain)
-        shape = (1, -1) if axis == 0 else (-1, 1)
-        out = np.clip(out * gain.reshape(shape), 0, 255).astype(np.uint8)
+        # Only the few streaked columns (rows) are touched. A streak greys the paper a little
+        # (gain up to ~1.6); a line whose "paper" is far darker is mostly ink (a dark band, a
+        # filled table header) and is left alone, as is anything lighter than its neighbours.
+        streaked = (gain >= 1.04) & (gain <= 1.6)
+        for index in np.nonzero(streaked)[0]:
+            line = out[:, index] if axis == 0 else out[index, :]
+            line[:] = np.clip(line.astype(np.float32) * gain[index], 0, 255).astype(np.uint8)
     return out
 
 

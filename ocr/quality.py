@@ -92,8 +92,8 @@ def _blur(small: NDArray[np.uint8], letters: float | None) -> float:
 
 
 def _steepest(image: NDArray[np.uint8]) -> float:
+    """The 99.5th percentile of the gradient magnitude, from a histogram (no sort)."""
     gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)
-    magnitude = cv2.magnitude(gx, gy).ravel()
-    k = int(magnitude.size * 0.995)
-    return float(np.partition(magnitude, k)[k])  # the 99.5th percentile without a full sort
+    counts = np.bincount(cv2.magnitude(gx, gy).astype(np.uint16).ravel())
+    return float(np.searchsorted(np.cumsum(counts), 0.995 * image.size))

@@ -31,7 +31,7 @@ def get_text(document_id: str, ctx: ContextDep, actor: ActorDep) -> DocumentText
 @router.get("/documents/{document_id}/original", response_class=Response)
 def get_original(document_id: str, ctx: ContextDep, actor: ActorDep) -> Response:
     """The scan exactly as uploaded (its sha256 is verified on the way out)."""
-    return _attachment(queries.original(ctx, actor, document_id))
+    return _file(queries.original(ctx, actor, document_id), "attachment")
 
 
 @router.post("/documents/{document_id}/download-link")
@@ -48,32 +48,14 @@ def create_download_link(
 def download(token: str, request: Request, ctx: ContextDep) -> Response:
     """Fetch an original through a signed link (authorised and audited at issue and at use)."""
     client = request.client.host if request.client else None
-    return _attachment(queries.original_by_link(ctx, token, client))
-
-
-def _attachment(original: queries.Original) -> Response:
-    return Response(
-        content=original.data,
-        media_type=original.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(original.filename)}",
-            "Cache-Control": "no-store",
-        },
-    )
+    return _file(queries.original_by_link(ctx, token, client), "attachment")
 
 
 @router.get("/documents/{document_id}/pdf", response_class=Response)
 def get_pdf(document_id: str, ctx: ContextDep, actor: ActorDep) -> Response:
     """The searchable PDF: each page's colour image with its recognised text, invisible, on top."""
     pdf = queries.searchable_pdf(ctx, actor, document_id)
-    return Response(
-        content=pdf.data,
-        media_type=pdf.content_type,
-        headers={
-            "Content-Disposition": f'inline; filename="{document_id}.pdf"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return _file(queries.Original(f"{document_id}.pdf", pdf.content_type, pdf.data), "inline")
 
 
 @router.get("/documents/{document_id}/pages/{number}/hocr", response_class=Response)
@@ -87,4 +69,14 @@ def get_page_hocr(
     hocr = queries.page_hocr(ctx, actor, document_id, number)
     return Response(
         content=hocr.data, media_type=hocr.content_type, headers={"Cache-Control": "no-store"}
+    )
+
+
+def _file(original: queries.Original, disposition: str) -> Response:
+    """A paper leaves with its name and is never cached: it is personal data."""
+    header = f"{disposition}; filename*=UTF-8''{quote(original.filename)}"
+    return Response(
+        content=original.data,
+        media_type=original.content_type,
+        headers={"Content-Disposition": header, "Cache-Control": "no-store"},
     )

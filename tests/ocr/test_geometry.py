@@ -102,3 +102,12 @@ def test_a_page_photographed_from_afar_is_found(small_gray: NDArray[np.uint8]) -
     found = geometry.find_page_quad(_photo_of(small_gray, corners))
     assert found is not None
     assert np.abs(found - corners).max() < 6
+
+
+def test_a_few_tenths_of_a_degree_are_measured_but_not_undone(
+    small_gray: NDArray[np.uint8],
+) -> None:
+    pose = geometry.Pose(turn=0, skew=0.3, certainty=1.0)
+    assert geometry.applied_skew(pose) == 0.0
+    assert np.array_equal(geometry.apply_pose(small_gray, pose), small_gray)
+    assert geometry.applied_skew(geometry.Pose(turn=0, skew=-2.0, certainty=1.0)) == -2.0

@@ -92,3 +92,16 @@ def test_long_rules_are_erased_text_is_not(small_gray: NDArray[np.uint8]) -> Non
     text[:, 95:108] = False
     text[895:907, :] = False
     assert np.median(erased[text]) < 60
+
+
+def test_a_dark_band_is_not_taken_for_a_streak(small_gray: NDArray[np.uint8]) -> None:
+    banded = small_gray.copy()
+    banded[300:310, 100:1100] = 20  # a thick black rule across most of the page
+    cleaned = photometry.remove_streaks(banded)
+    assert np.median(cleaned[300:310, 100:1100]) < 40
+
+
+def test_a_fax_is_bilevel_a_grey_scan_is_not(small_gray: NDArray[np.uint8]) -> None:
+    fax = np.where(small_gray > 128, 255, 0).astype(np.uint8)
+    assert photometry.is_bilevel(fax)
+    assert not photometry.is_bilevel(np.asarray(cv2.GaussianBlur(small_gray, (0, 0), 2)))
