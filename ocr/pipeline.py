@@ -25,7 +25,7 @@ from ocr.outputs import original_page, page_pdf
 from ocr.quality import assess_gray
 from ocr.text import blocks_of, lines_of, nfc, page_text
 from ocr.textlayer import text_layer
-from ocr.vietnamese import CorrectionOptions, correct_words
+from ocr.vietnamese import CorrectionOptions, correct_words, default_model
 
 # OpenCV's own threads would oversubscribe the cores a pool of one-process-per-core already fills,
 # as Tesseract's OpenMP threads would (OMP_THREAD_LIMIT=1 in ocr/engine.py).
@@ -113,6 +113,11 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
         timeout=options.page_timeout,
     )
     return recognise_page(image, number, options)
+
+
+def warm_up() -> None:
+    """Load what the first page would otherwise load: run once in each worker process."""
+    default_model()
 
 
 def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:

@@ -20,7 +20,7 @@ from models.errors import SohoaError, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.outputs import document_pdf
-from ocr.pipeline import recognise_document
+from ocr.pipeline import recognise_document, warm_up
 from services.context import Context
 from storage.catalog.repository import NewPage
 from storage.catalog.tables import DocumentRow
@@ -142,7 +142,13 @@ class WorkerPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs threads (uvicorn, SQLAlchemy) is unsafe.
-        return ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+        # The pool starts a process only when a task finds none idle, and a fresh process pays
+        # its imports and the syllable model (~1-2 s) on its first page: pay it now, for every
+        # process, rather than on the first clerk's scan.
+        for _ in range(self.processes):
+            pool.submit(warm_up)
+        return pool
 
     def _run(self) -> None:
         while not self._stopping.is_set():
