@@ -41,6 +41,8 @@ from storage.objects import sha256_hex
 class Upload:
     filename: str
     data: bytes
+    document_id: str | None = None
+    """Set by callers that must be idempotent (the backfile); new uploads get a random id."""
 
 
 def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow:
@@ -87,7 +89,7 @@ def upload_documents(
             ctx.store.put(key, upload.data, content_type=info.format.content_type)
         documents.append(
             NewDocument(
-                id=uuid.uuid4().hex,
+                id=upload.document_id or uuid.uuid4().hex,
                 sha256=sha,
                 object_key=key,
                 filename=name,

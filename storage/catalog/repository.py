@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.catalog import DocumentStatus, DossierStatus
 from models.errors import Conflict, NotFound
@@ -35,6 +37,13 @@ class NewDocument:
     content_type: str
     size: int
     page_count: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    document: DocumentRow | None
+    """The claimed document, or None: finished already, or `busy` (another worker has it)."""
+    busy: bool
 
 
 @dataclass(frozen=True)
@@ -173,19 +182,30 @@ class Catalog:
                 )
                 if candidate is None:
                     return None
-                # Compare-and-set: of two workers racing for one row, exactly one updates it.
-                claimed = session.execute(
-                    update(DocumentRow)
-                    .where(DocumentRow.id == candidate, DocumentRow.status == DocumentStatus.QUEUED)
-                    .values(
-                        status=DocumentStatus.PROCESSING,
-                        attempts=DocumentRow.attempts + 1,
-                        updated_at=utcnow(),
-                    )
-                )
-                session.commit()
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                if _claim(session, candidate, DocumentRow.status == DocumentStatus.QUEUED):
                     return self.get_document(candidate)
+
+    def claim(self, document_id: str, *, stale_after: timedelta | None = None) -> Claim:
+        """Compare-and-set one document to `processing`, for a task that names its document.
+
+        A document another worker holds is `busy`, unless that worker has held it longer than
+        `stale_after` (it died: its broker message comes back after the same delay).
+        """
+        claimable = DocumentRow.status == DocumentStatus.QUEUED
+        if stale_after is not None:
+            claimable = or_(
+                claimable,
+                and_(
+                    DocumentRow.status == DocumentStatus.PROCESSING,
+                    DocumentRow.updated_at < utcnow() - stale_after,
+                ),
+            )
+        with unavailable_as_ours(), self._sessions() as session:
+            claimed = _claim(session, document_id, claimable)
+        if claimed:
+            return Claim(self.get_document(document_id), busy=False)
+        current = self.get_document(document_id)
+        return Claim(None, busy=current.status == DocumentStatus.PROCESSING)
 
     def finish(
         self,
@@ -264,3 +284,18 @@ class Catalog:
                     updated_at=utcnow(),
                 )
             )
+
+
+def _claim(session: Session, document_id: str, claimable: ColumnElement[bool]) -> bool:
+    """Compare-and-set: of two workers racing for one row, exactly one updates it."""
+    claimed = session.execute(
+        update(DocumentRow)
+        .where(DocumentRow.id == document_id, claimable)
+        .values(
+            status=DocumentStatus.PROCESSING,
+            attempts=DocumentRow.attempts + 1,
+            updated_at=utcnow(),
+        )
+    )
+    session.commit()
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]

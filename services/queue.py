@@ -1,0 +1,58 @@
+"""The Celery side of the work: one app built from the settings, and `enqueue` for producers.
+
+Celery is imported only when `SOHOA_QUEUE_URL` is set, so the embedded default never needs it.
+The result of a task is the document's row in the catalog; Celery's own result store is off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.settings import Settings
+
+TASK = "sohoa.process_document"
+
+
+def celery_app(settings: Settings) -> Any:
+    """The Celery app for `settings.queue_url` (Redis or RabbitMQ), with sohoa's task on it."""
+    from celery import Celery
+
+    from services import tasks
+
+    if not settings.queue_url:
+        raise ValueError("SOHOA_QUEUE_URL is not set")
+    app = Celery("sohoa", broker=settings.queue_url, set_as_current=False)
+    app.conf.update(
+        # a task is acknowledged when it ends, not when it starts: a worker killed mid-task
+        # leaves its message unacknowledged and the broker hands it to another worker
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        # one task at a time per worker process: a killed worker holds no other message hostage
+        worker_prefetch_multiplier=1,
+        task_default_queue=settings.queue_name,
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_connection_retry_on_startup=True,
+        # Redis: an unacknowledged message comes back after this; RabbitMQ redelivers when the
+        # connection drops, and its consumer timeout must exceed the slowest document
+        broker_transport_options={"visibility_timeout": settings.queue_visibility_timeout},
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+    )
+    tasks.register(app, settings)
+    return app
+
+
+class Enqueuer:
+    """Sends document ids to the workers; one broker connection pool per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._app = celery_app(settings)
+
+    def enqueue(self, document_id: str) -> None:
+        self._app.send_task(TASK, args=[document_id], queue=self.settings.queue_name)
+
+    def close(self) -> None:
+        self._app.close()
