@@ -36,12 +36,27 @@ def celery_app(settings: Settings) -> Any:
         broker_connection_retry_on_startup=True,
         # Redis: an unacknowledged message comes back after this; RabbitMQ redelivers when the
         # connection drops, and its consumer timeout must exceed the slowest document
-        broker_transport_options={"visibility_timeout": settings.queue_visibility_timeout},
+        broker_transport_options=_transport_options(settings.queue_visibility_timeout),
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
     )
     tasks.register(app, settings)
     return app
+
+
+def _transport_options(visibility_timeout: int) -> dict[str, int]:
+    """Redis: look for abandoned messages about ten times per visibility timeout.
+
+    kombu sweeps every `interval × throttle` seconds (10 × 10 by default): with a short timeout
+    a killed worker's task would otherwise wait a hundred seconds to be seen.
+    """
+    interval = max(1, min(10, visibility_timeout // 10))
+    throttle = max(1, min(10, visibility_timeout // (10 * interval)))
+    return {
+        "visibility_timeout": visibility_timeout,
+        "unacked_restore_interval": interval,
+        "unacked_restore_throttle": throttle,
+    }
 
 
 class Enqueuer:
