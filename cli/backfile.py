@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -121,6 +122,9 @@ def worker(
     ] = None,
     pool: Annotated[str, typer.Option(help="prefork, or solo (one process: tests)")] = "prefork",
     loglevel: Annotated[str, typer.Option(help="DEBUG, INFO, WARNING")] = "INFO",
+    ping: Annotated[
+        bool, typer.Option("--ping", help="exit 0 if a worker on this host answers (healthcheck)")
+    ] = False,
 ) -> None:
     """Run a Celery worker that recognises documents queued at SOHOA_QUEUE_URL."""
     from cli.main import _context, fail
@@ -130,6 +134,11 @@ def worker(
     settings = Settings()
     if not settings.queue_url:
         raise fail("chưa đặt SOHOA_QUEUE_URL (vd. redis://127.0.0.1:6379/0)", 2)
+    if ping:
+        replies = celery_app(settings).control.ping(timeout=3.0) or []
+        host = socket.gethostname()
+        alive = any(name.endswith(f"@{host}") for reply in replies for name in reply)
+        raise typer.Exit(0 if alive else 1)
     with _context():
         pass  # bring the catalog to the newest schema before taking tasks
     if pool not in ("prefork", "solo", "threads"):

@@ -97,6 +97,9 @@ def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(tmp_path: 
         workers[0].wait(timeout=10)
 
         _out, err = backfile.communicate(timeout=240)
+        # the compose healthcheck: the surviving worker answers a ping
+        ping = subprocess.run([*command, "worker", "--ping"], env=env, timeout=60, check=False)
+        assert ping.returncode == 0
     finally:
         for worker in workers:
             if worker.poll() is None:

@@ -1,0 +1,59 @@
+"""With SOHOA_QUEUE_URL set, an API upload is sent to the Celery queue (real Redis), not recognised
+in the API process."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from models.auth import Role
+from services.queue import TASK
+from services.settings import Settings
+from tests.conftest import AGENCY, DOSSIER, sign_in
+from tests.services.shelf import scan
+from tests.services.test_celery_workers import REDIS, redis_up
+
+pytestmark = pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def queue() -> Iterator[str]:
+    name = f"sohoa-test-{uuid.uuid4().hex[:12]}"
+    yield name
+    client = redis.Redis(*REDIS)
+    client.delete(name)
+    client.close()
+
+
+def test_an_upload_is_enqueued_for_the_workers(tmp_path: Path, queue: str) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        workers=1,
+        queue_url=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+        queue_name=queue,
+    )
+    with TestClient(create_app(settings)) as client:
+        client.headers.update(sign_in(client, "motcua", Role.CLERK, AGENCY))
+        assert client.post("/api/v1/dossiers", json=DOSSIER).status_code == 201
+        response = client.post(
+            f"/api/v1/dossiers/{DOSSIER['code']}/documents",
+            files=[("files", ("a.png", scan(1), "image/png"))],
+        )
+        assert response.status_code == 202, response.text
+        (document_id,) = response.json()["document_ids"]
+        # no worker in the API process: the document waits for a `sohoa worker`
+        assert client.get(f"/api/v1/documents/{document_id}").json()["status"] == "queued"
+
+    broker = redis.Redis(*REDIS)
+    messages = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
+    broker.close()
+    assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
+        (TASK, repr([document_id]))
+    ]
