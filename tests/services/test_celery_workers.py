@@ -1,4 +1,4 @@
-"""Two Celery workers on the real Redis process a backfile; one is SIGKILLed mid-run.
+"""Two Celery workers on the real Redis (and RabbitMQ) process a backfile; one is SIGKILLed mid-run.
 
 Each test uses its own queue name and catalog, so it never meets another run's messages.
 Every file must end up done, as exactly one document, whatever the kill interrupted.
@@ -12,26 +12,46 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kombu import Connection
 from sqlalchemy import create_engine, text
 
 from tests.services.shelf import add_archivist, make_shelf, sohoa
 
 REDIS = ("127.0.0.1", 6379)
+RABBITMQ = ("127.0.0.1", 5672)
+BROKERS = {
+    "redis": (REDIS, f"redis://{REDIS[0]}:{REDIS[1]}/0"),
+    "rabbitmq": (RABBITMQ, f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}//"),
+}
 VISIBILITY = 8  # seconds: a killed worker's task comes back this fast (production: an hour)
 
 
-def redis_up() -> bool:
+def listening(address: tuple[str, int]) -> bool:
     try:
-        socket.create_connection(REDIS, timeout=1).close()
+        socket.create_connection(address, timeout=1).close()
     except OSError:
         return False
     return True
 
 
-pytestmark = pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379")
+def redis_up() -> bool:
+    return listening(REDIS)
+
+
+@pytest.fixture(params=list(BROKERS))
+def broker(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """(broker URL, queue name); the queue is deleted afterwards (RabbitMQ keeps it otherwise)."""
+    address, url = BROKERS[request.param]
+    if not listening(address):
+        pytest.skip(f"needs {request.param} on {address}")
+    queue = f"sohoa-test-{uuid.uuid4().hex[:12]}"
+    yield url, queue
+    with Connection(url) as connection:
+        connection.default_channel.queue_delete(queue)
 
 
 def states(data_dir: Path) -> list[tuple[str, str, int]]:
@@ -44,13 +64,15 @@ def states(data_dir: Path) -> list[tuple[str, str, int]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(tmp_path: Path) -> None:
+def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, broker: tuple[str, str]
+) -> None:
     manifest = make_shelf(tmp_path, dossiers=4, files_per_dossier=3)
     data_dir = tmp_path / "data"
     add_archivist(data_dir)
     queue = {
-        "SOHOA_QUEUE_URL": f"redis://{REDIS[0]}:{REDIS[1]}/0",
-        "SOHOA_QUEUE_NAME": f"sohoa-test-{uuid.uuid4().hex[:12]}",
+        "SOHOA_QUEUE_URL": broker[0],
+        "SOHOA_QUEUE_NAME": broker[1],
         "SOHOA_QUEUE_VISIBILITY_TIMEOUT": str(VISIBILITY),
     }
     command, env = sohoa(data_dir, **queue)
