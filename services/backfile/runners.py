@@ -14,6 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from models.catalog import DocumentStatus
+from models.errors import Busy
 from services.context import Context
 from services.processing import process_document
 from services.settings import Settings
@@ -71,6 +72,8 @@ class LocalPool:
 
     def wait(self, timeout: float) -> None:
         if not self._futures:
+            # what is pending is in another worker's hands (see Busy below): poll the catalog
+            time.sleep(min(timeout, 0.5))
             return
         done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
         broken = False
@@ -80,6 +83,8 @@ class LocalPool:
             error = future.exception()
             if error is None:
                 continue
+            if isinstance(error, Busy):
+                continue  # another worker (an API's pool on this catalog) is recognising it
             # the process died (killed, out of memory) or a bug: the catalog still says
             # `processing`; put it back while attempts remain, the backfile resubmits it
             log.warning("document %s: worker failed: %r", document_id, error)
