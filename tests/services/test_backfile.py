@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from minio import Minio
+from moto.server import ThreadedMotoServer
 from sqlalchemy import func, select
 
 from models.auth import Actor, Role
@@ -20,7 +22,7 @@ from services.context import Context
 from services.settings import Settings
 from storage.catalog.backfile import BackfileLog
 from storage.catalog.tables import BackfileItemRow, DocumentRow
-from storage.sources import LocalFolder
+from storage.sources import LocalFolder, open_source
 from tests.conftest import PASSWORD
 from tests.services.shelf import AGENCY, make_shelf
 
@@ -140,3 +142,30 @@ def test_only_an_archivist_may_backfile(ctx: Context, tmp_path: Path) -> None:
     with pytest.raises(Forbidden):
         backfile(ctx, actor(ctx, Role.CLERK), tmp_path, manifest)
     assert count(ctx, DocumentRow) == 0
+
+
+def test_a_shelf_on_s3_is_imported_like_a_folder(ctx: Context, tmp_path: Path) -> None:
+    manifest = make_shelf(tmp_path, dossiers=1, files_per_dossier=2)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        client = Minio(f"{host}:{port}", access_key="k", secret_key="s", secure=False)
+        client.make_bucket("kho")
+        for path in sorted((tmp_path / "shelf").rglob("*.png")):
+            relative = path.relative_to(tmp_path / "shelf").as_posix()
+            client.fput_object("kho", f"1998/{relative}", str(path))
+        source = open_source(
+            "s3://kho/1998",
+            s3_endpoint=f"http://{host}:{port}",
+            s3_access_key="k",
+            s3_secret_key="s",
+        )
+        rows = read_manifest(manifest.read_text(encoding="utf-8"), source, AGENCY)
+        outcome = run_backfile(
+            ctx, actor(ctx), source, rows, files=len(rows), runner=LocalPool(ctx, 1)
+        )
+    finally:
+        server.stop()
+    assert outcome.tally.done + outcome.tally.needs_review == 2
+    assert count(ctx, DocumentRow) == 2
