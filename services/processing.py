@@ -106,6 +106,10 @@ def process_document(
         log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
         ctx.catalog.set_status(document.id, DocumentStatus.FAILED, exc.message)
         return DocumentStatus.FAILED
+    except Exception:  # a bug fails one document (a backfile rerun retries it), never sticks
+        log.exception("document %s: unexpected error", document.id)
+        ctx.catalog.set_status(document.id, DocumentStatus.FAILED, "Lỗi hệ thống khi nhận dạng")
+        return DocumentStatus.FAILED
 
 
 class WorkerPool:
