@@ -198,6 +198,7 @@ class _Run:
     def _settle(self, ids: list[str]) -> None:
         for doc_id, status, pages, _reason in self.checkpoint.settle(ids):
             self.pending.discard(doc_id)
+            self.runner.forget(doc_id)
             if status == DocumentStatus.FAILED:
                 self.tally.failed += 1
             else:

@@ -27,6 +27,10 @@ class Runner(Protocol):
     """How many documents may be handed out and unfinished at once (bounded memory)."""
 
     def submit(self, document_id: str) -> None: ...
+    def forget(self, document_id: str) -> None:
+        """The document is finished: stop tracking it."""
+        ...
+
     def wait(self, timeout: float) -> None:
         """Return when some handed-out document may have finished, or after `timeout`."""
         ...
@@ -69,6 +73,9 @@ class LocalPool:
 
     def submit(self, document_id: str) -> None:
         self._futures[self._pool.submit(_process, document_id)] = document_id
+
+    def forget(self, document_id: str) -> None:
+        pass  # its future was dropped when it completed
 
     def wait(self, timeout: float) -> None:
         if not self._futures:
@@ -125,12 +132,27 @@ class CeleryQueue:
         self._enqueuer = Enqueuer(settings)
         self.window = window
         self._poll = poll
+        # a message can be lost with the broker (Redis restarted without persistence): what is
+        # still unfinished long after the visibility timeout is sent again (a duplicate is a no-op)
+        self._resend_after = 2.0 * settings.queue_visibility_timeout
+        self._sent: dict[str, float] = {}
 
     def submit(self, document_id: str) -> None:
         self._enqueuer.enqueue(document_id)
+        self._sent[document_id] = time.monotonic()
+
+    def forget(self, document_id: str) -> None:
+        self._sent.pop(document_id, None)
 
     def wait(self, timeout: float) -> None:
         time.sleep(min(timeout, self._poll))
+        now = time.monotonic()
+        for document_id, sent in list(self._sent.items()):
+            if now - sent > self._resend_after:
+                log.warning(
+                    "document %s: not finished long after it was sent; resending", document_id
+                )
+                self.submit(document_id)
 
     def close(self, *, cancel: bool) -> None:
         # tasks already sent stay with the broker: the workers finish them without us

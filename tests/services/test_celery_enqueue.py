@@ -1,9 +1,9 @@
-"""With SOHOA_QUEUE_URL set, an API upload is sent to the Celery queue (real Redis), not recognised
-in the API process."""
+"""With SOHOA_QUEUE_URL set, uploads and backfiles send document ids to the broker (real Redis)."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from models.auth import Role
+from services.backfile.runners import CeleryQueue
 from services.queue import TASK
 from services.settings import Settings
 from tests.conftest import AGENCY, DOSSIER, sign_in
@@ -57,3 +58,24 @@ def test_an_upload_is_enqueued_for_the_workers(tmp_path: Path, queue: str) -> No
     assert [(m["headers"]["task"], m["headers"]["argsrepr"]) for m in messages] == [
         (TASK, repr([document_id]))
     ]
+
+
+def test_the_backfile_resends_what_the_broker_lost(tmp_path: Path, queue: str) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data", queue_url=f"redis://{REDIS[0]}:{REDIS[1]}/0", queue_name=queue
+    )
+    runner = CeleryQueue(settings, poll=0.1)
+    runner._resend_after = 0.3  # production: twice the visibility timeout
+    broker = redis.Redis(*REDIS)
+    try:
+        runner.submit("a" * 32)
+        runner.submit("b" * 32)
+        broker.delete(queue)  # Redis restarted without its data, say
+        runner.forget("b" * 32)  # finished meanwhile: not to be sent again
+        time.sleep(0.4)
+        runner.wait(timeout=0.1)
+        messages = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
+    finally:
+        runner.close(cancel=False)
+        broker.close()
+    assert [m["headers"]["argsrepr"] for m in messages] == [repr(["a" * 32])]
