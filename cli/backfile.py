@@ -37,9 +37,9 @@ def backfile(
 ) -> None:
     """Import a folder of old dossiers; rerun it to resume after a crash or Ctrl-C.
 
-    Without --manifest the source holds one folder per dossier, named by its code, with a
-    dossier.json (procedure_code, applicant_name, applicant_id). With SOHOA_QUEUE_URL set the
-    files are recognised by `sohoa worker` processes, otherwise by a local process pool.
+    Without --manifest: one folder per dossier, named by its code, with a dossier.json.
+
+    With SOHOA_QUEUE_URL set, `sohoa worker` processes recognise; otherwise a local pool.
     """
     from cli.main import _context, fail
     from models.auth import Actor
