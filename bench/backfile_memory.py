@@ -5,6 +5,7 @@ one at a time, and at most a window of documents is in the workers' hands. The w
 memory is per document and does not depend on the source. Small generated pages keep OCR cheap.
 
   nice .venv/bin/python bench/backfile_memory.py --files 40
+  nice .venv/bin/python bench/backfile_memory.py --manifest-rows 100000
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -65,14 +67,53 @@ def rss_mib() -> float:
     return 0.0
 
 
+def manifest_memory(count: int) -> None:
+    """What a validated manifest of `count` rows holds (the one part that grows with a source)."""
+    import tracemalloc
+
+    from services.backfile.manifest import read_manifest
+    from storage.sources import SourceFile
+
+    def path(i: int) -> str:
+        return f"kho/1998/hop-{i // 10:05d}/trang-{i % 10:02d}.tif"
+
+    class Listing:  # the presence check only lists the source
+        name = "listing"
+
+        def files(self) -> Iterator[SourceFile]:
+            return (SourceFile(path(i), 1000) for i in range(count))
+
+        def read(self, path: str, max_bytes: int) -> bytes:
+            raise NotImplementedError
+
+    lines = ["file,dossier_code,procedure_code,applicant_name,applicant_id,kind"]
+    lines += [
+        f"{path(i)},000.00.01.H29-{980101 + i // 100_000}-{(i // 10) % 10_000:04d},1.001193,"
+        "Nguyễn Văn An,079193002341,birth_certificate"
+        for i in range(count)
+    ]
+    text = "\n".join(lines) + "\n"
+    tracemalloc.start()
+    rows = read_manifest(text, Listing(), "000.00.01.H29")
+    held, peak = tracemalloc.get_traced_memory()
+    print(
+        f"{len(rows)} manifest rows: held {held / 2**20:.1f} MiB ({held / len(rows):.0f} B/row), "
+        f"peak while validating {peak / 2**20:.1f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=40)
+    parser.add_argument("--manifest-rows", type=int, help="measure a manifest of N rows instead")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.files, args.root)
+        return
+    if args.manifest_rows:
+        manifest_memory(args.manifest_rows)
         return
     results = []
     for files in (args.files, 8 * args.files):

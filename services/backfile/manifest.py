@@ -54,13 +54,18 @@ def read_manifest(text: str, source: Source, agency: str | None) -> list[Row]:
         )
     rows: list[Row] = []
     bad: list[BadRow] = []
+    shared: dict[str, DossierCreate] = {}
     for record in reader:
         number = reader.line_num
         path = (record.get("file") or "").strip()
         try:
-            rows.append(_row(number, path, record, agency))
+            row = _row(number, path, record, agency)
         except _Bad as exc:
             bad.append(BadRow(number, path, str(exc)))
+            continue
+        # rows of one dossier share its record: memory per row is a path and a few numbers
+        first = shared.setdefault(row.dossier.code, row.dossier)
+        rows.append(Row(row.number, row.path, first, row.kind) if first == row.dossier else row)
     _check_consistent(rows, bad)
     _check_present(rows, source, bad)
     if bad:
