@@ -6,7 +6,9 @@ Generates N Vietnamese A4 pages (150 dpi PNG, one file each, 10 per dossier), th
   local-2  the same with 2 processes
   celery-2 the same through Redis to 2 `sohoa worker --pool solo` processes (started first)
 Each of ours runs on a fresh catalog. Ratios are taken within one run: the machine's load
-moves absolute times, not (as much) their ratios. Load averages are printed with the figures.
+moves absolute times, not (as much) their ratios. Load averages are printed with the figures,
+and CPU seconds per page (this process and its reaped children: pool processes, Tesseract;
+for celery-2 the workers' start-up too), which a shared machine's load hardly moves.
 
   nice .venv/bin/python bench/backfile.py --pages 200
 """
@@ -16,7 +18,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -68,6 +72,13 @@ def make_pages(root: Path, pages: int) -> Path:
     return manifest
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of every child it has reaped (their children included)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def plain_tesseract(shelf: Path) -> float:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     started = time.perf_counter()
@@ -110,6 +121,8 @@ def ours(root: Path, manifest: Path, name: str, runner_for: str, workers: int) -
     for proc in procs:
         proc.terminate()
         proc.wait(timeout=60)
+    while multiprocessing.active_children():  # reap the pool: its CPU time counts once reaped
+        time.sleep(0.05)
     ctx.close()
     finished = outcome.tally.done + outcome.tally.needs_review
     if finished != len(rows):
@@ -158,15 +171,26 @@ def main() -> None:
     parser.add_argument("--skip-celery", action="store_true")
     args = parser.parse_args()
 
+    runs: list[tuple[str, str | None, int]] = [
+        ("plain", None, 0),
+        ("local-1", "local", 1),
+        ("local-2", "local", 2),
+    ]
+    if not args.skip_celery:
+        runs.append(("celery-2", "celery", 2))
+    times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
         root = Path(tmp)
         manifest = make_pages(root, args.pages)
         load_before = os.getloadavg()
-        times = {"plain": plain_tesseract(root / "shelf")}
-        times["local-1"] = ours(root, manifest, "local-1", "local", 1)
-        times["local-2"] = ours(root, manifest, "local-2", "local", 2)
-        if not args.skip_celery:
-            times["celery-2"] = ours(root, manifest, "celery-2", "celery", 2)
+        for name, kind, workers in runs:
+            before = cpu_seconds()
+            if kind is None:
+                times[name] = plain_tesseract(root / "shelf")
+            else:
+                times[name] = ours(root, manifest, name, kind, workers)
+            cpu[name] = cpu_seconds() - before
         load_after = os.getloadavg()
 
     pages = args.pages
@@ -175,18 +199,19 @@ def main() -> None:
         f"after {load_after[0]:.1f} (1 min)"
     )
     print(
-        "| run | seconds | pages/min | s/page | vs plain tesseract (time/page) | speed-up vs local-1 |"
+        "| run | seconds | pages/min | s/page | time/page vs plain | speed-up vs local-1 "
+        "| CPU s/page | CPU vs plain |"
     )
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, seconds in times.items():
-        per_page = seconds / pages
+        speed_up = f"{times['local-1'] / seconds:.2f}×" if name != "plain" else "—"
         print(
-            f"| {name} | {seconds:.1f} | {60 * pages / seconds:.1f} | {per_page:.2f} | "
-            f"{seconds / times['plain']:.2f}× | "
-            + (f"{times['local-1'] / seconds:.2f}×" if name != "plain" else "—")
-            + " |"
+            f"| {name} | {seconds:.1f} | {60 * pages / seconds:.1f} | {seconds / pages:.2f} | "
+            f"{seconds / times['plain']:.2f}× | {speed_up} | {cpu[name] / pages:.2f} | "
+            f"{cpu[name] / cpu['plain']:.2f}× |"
         )
-    print(json.dumps({"pages": pages, "seconds": times, "load": [load_before, load_after]}))
+    load = [load_before, load_after]
+    print(json.dumps({"pages": pages, "seconds": times, "cpu": cpu, "load": load}))
 
 
 if __name__ == "__main__":
