@@ -128,7 +128,7 @@ def worker(
 ) -> None:
     """Run a Celery worker that recognises documents queued at SOHOA_QUEUE_URL."""
     from cli.main import _context, fail
-    from services.queue import celery_app
+    from services.queue import Enqueuer, celery_app
     from services.settings import Settings
 
     settings = Settings()
@@ -139,8 +139,12 @@ def worker(
         host = socket.gethostname()
         alive = any(name.endswith(f"@{host}") for reply in replies for name in reply)
         raise typer.Exit(0 if alive else 1)
-    with _context():
-        pass  # bring the catalog to the newest schema before taking tasks
+    with _context() as ctx:  # brings the catalog to the newest schema before taking tasks
+        enqueuer = Enqueuer(settings)
+        resent = enqueuer.resend_stale(ctx)
+        enqueuer.close()
+    if resent:
+        typer.echo(f"sohoa: sent again {resent} document(s) queued without a message", err=True)
     if pool not in ("prefork", "solo", "threads"):
         raise fail(f"pool không hợp lệ: {pool}", 2)
     logging.basicConfig(level=loglevel.upper(), format="%(asctime)s %(levelname)s %(message)s")

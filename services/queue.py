@@ -6,9 +6,15 @@ The result of a task is the document's row in the catalog; Celery's own result s
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
+from services.context import Context
 from services.settings import Settings
+from storage.catalog.tables import utcnow
+
+log = logging.getLogger(__name__)
 
 TASK = "sohoa.process_document"
 
@@ -66,8 +72,28 @@ class Enqueuer:
         self.settings = settings
         self._app = celery_app(settings)
 
-    def enqueue(self, document_id: str) -> None:
-        self._app.send_task(TASK, args=[document_id], queue=self.settings.queue_name)
+    def enqueue(self, document_id: str) -> bool:
+        """Send the id; False when the broker cannot be reached (the document stays `queued`).
+
+        The caller has already stored and committed the document: failing its request now
+        would make the client send it again. `resend_stale` sends it later.
+        """
+        try:
+            self._app.send_task(TASK, args=[document_id], queue=self.settings.queue_name)
+        except Exception:  # kombu's connection errors vary by transport
+            log.exception("document %s: could not reach the broker; it stays queued", document_id)
+            return False
+        return True
+
+    def resend_stale(self, ctx: Context, limit: int = 10_000) -> int:
+        """Send again documents `queued` for longer than the visibility timeout.
+
+        Their message was lost (broker down at upload, broker restarted without its data), or
+        they wait behind a long backlog: then the duplicate is a no-op (the claim fails).
+        """
+        cutoff = utcnow() - timedelta(seconds=self.settings.queue_visibility_timeout)
+        ids = ctx.catalog.queued_before(cutoff, limit)
+        return sum(self.enqueue(document_id) for document_id in ids)
 
     def close(self) -> None:
         self._app.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
@@ -245,6 +245,21 @@ class Catalog:
                 .values(status=status, reason=reason, updated_at=utcnow())
             )
             self._settle_dossiers(session, document_id)
+
+    def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of documents waiting in `queued` since before `cutoff`, oldest first."""
+        with unavailable_as_ours(), self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(DocumentRow.id)
+                    .where(
+                        DocumentRow.status == DocumentStatus.QUEUED,
+                        DocumentRow.updated_at < cutoff,
+                    )
+                    .order_by(DocumentRow.updated_at)
+                    .limit(limit)
+                )
+            )
 
     def requeue_interrupted(self) -> int:
         """Put back every document a dead worker left in `processing`; return how many."""

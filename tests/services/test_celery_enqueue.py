@@ -6,17 +6,21 @@ import json
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from api.app import create_app
 from models.auth import Role
 from services.backfile.runners import CeleryQueue
-from services.queue import TASK
+from services.context import Context
+from services.queue import TASK, Enqueuer
 from services.settings import Settings
+from storage.catalog.tables import DocumentRow, utcnow
 from tests.conftest import AGENCY, DOSSIER, sign_in
 from tests.services.shelf import scan
 from tests.services.test_celery_workers import REDIS, redis_up
@@ -79,3 +83,39 @@ def test_the_backfile_resends_what_the_broker_lost(tmp_path: Path, queue: str) -
         runner.close(cancel=False)
         broker.close()
     assert [m["headers"]["argsrepr"] for m in messages] == [repr(["a" * 32])]
+
+
+def test_an_upload_is_accepted_when_the_broker_is_down_and_sent_later(
+    tmp_path: Path, queue: str
+) -> None:
+    down = Settings(data_dir=tmp_path / "data", queue_url="redis://127.0.0.1:1/0", queue_name=queue)
+    with TestClient(create_app(down)) as client:
+        client.headers.update(sign_in(client, "motcua", Role.CLERK, AGENCY))
+        assert client.post("/api/v1/dossiers", json=DOSSIER).status_code == 201
+        response = client.post(
+            f"/api/v1/dossiers/{DOSSIER['code']}/documents",
+            files=[("files", ("a.png", scan(1), "image/png"))],
+        )
+        # stored and committed before the broker was tried: the clerk must not send it again
+        assert response.status_code == 202, response.text
+        (document_id,) = response.json()["document_ids"]
+
+    up = down.model_copy(
+        update={"queue_url": f"redis://{REDIS[0]}:{REDIS[1]}/0", "queue_visibility_timeout": 5}
+    )
+    ctx = Context.open(up)
+    enqueuer = Enqueuer(up)
+    try:
+        assert enqueuer.resend_stale(ctx) == 0  # too recent: its message may be on its way
+        with ctx.catalog.engine.begin() as connection:
+            connection.execute(
+                update(DocumentRow).values(updated_at=utcnow() - timedelta(seconds=60))
+            )
+        assert enqueuer.resend_stale(ctx) == 1  # what `sohoa worker` does when it starts
+    finally:
+        enqueuer.close()
+        ctx.close()
+    broker = redis.Redis(*REDIS)
+    messages = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
+    broker.close()
+    assert [m["headers"]["argsrepr"] for m in messages] == [repr([document_id])]
