@@ -37,6 +37,19 @@ def queue() -> Iterator[str]:
     client.close()
 
 
+def upload_one(client: TestClient) -> str:
+    """As a clerk: open the dossier, upload one scan (202), return the document id."""
+    client.headers.update(sign_in(client, "motcua", Role.CLERK, AGENCY))
+    assert client.post("/api/v1/dossiers", json=DOSSIER).status_code == 201
+    response = client.post(
+        f"/api/v1/dossiers/{DOSSIER['code']}/documents",
+        files=[("files", ("a.png", scan(1), "image/png"))],
+    )
+    assert response.status_code == 202, response.text
+    (document_id,) = response.json()["document_ids"]
+    return str(document_id)
+
+
 def test_an_upload_is_enqueued_for_the_workers(tmp_path: Path, queue: str) -> None:
     settings = Settings(
         data_dir=tmp_path / "data",
@@ -45,14 +58,7 @@ def test_an_upload_is_enqueued_for_the_workers(tmp_path: Path, queue: str) -> No
         queue_name=queue,
     )
     with TestClient(create_app(settings)) as client:
-        client.headers.update(sign_in(client, "motcua", Role.CLERK, AGENCY))
-        assert client.post("/api/v1/dossiers", json=DOSSIER).status_code == 201
-        response = client.post(
-            f"/api/v1/dossiers/{DOSSIER['code']}/documents",
-            files=[("files", ("a.png", scan(1), "image/png"))],
-        )
-        assert response.status_code == 202, response.text
-        (document_id,) = response.json()["document_ids"]
+        document_id = upload_one(client)
         # no worker in the API process: the document waits for a `sohoa worker`
         assert client.get(f"/api/v1/documents/{document_id}").json()["status"] == "queued"
 
@@ -90,15 +96,8 @@ def test_an_upload_is_accepted_when_the_broker_is_down_and_sent_later(
 ) -> None:
     down = Settings(data_dir=tmp_path / "data", queue_url="redis://127.0.0.1:1/0", queue_name=queue)
     with TestClient(create_app(down)) as client:
-        client.headers.update(sign_in(client, "motcua", Role.CLERK, AGENCY))
-        assert client.post("/api/v1/dossiers", json=DOSSIER).status_code == 201
-        response = client.post(
-            f"/api/v1/dossiers/{DOSSIER['code']}/documents",
-            files=[("files", ("a.png", scan(1), "image/png"))],
-        )
         # stored and committed before the broker was tried: the clerk must not send it again
-        assert response.status_code == 202, response.text
-        (document_id,) = response.json()["document_ids"]
+        document_id = upload_one(client)
 
     up = down.model_copy(
         update={"queue_url": f"redis://{REDIS[0]}:{REDIS[1]}/0", "queue_visibility_timeout": 5}
