@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -44,6 +45,22 @@ def start(
     )
 
 
+def finished(data_dir: Path) -> int:
+    """Documents recognised so far (read-only: the backfile under test owns the catalog)."""
+    path = data_dir / "catalog.sqlite3"
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            row = connection.execute(
+                "SELECT count(*) FROM documents WHERE status IN ('done', 'needs_review', 'failed')"
+            ).fetchone()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError:  # not created, or not migrated yet
+        return 0
+    return int(row[0])
+
+
 def catalog(data_dir: Path) -> list[tuple[object, ...]]:
     """What a run leaves, without ids or times (which differ between runs by design)."""
     engine = create_engine(f"sqlite:///{data_dir / 'catalog.sqlite3'}")
@@ -69,19 +86,28 @@ def test_killed_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) -
     for data_dir in (clean, crashed):
         add_archivist(data_dir)
 
-    finished = start(clean, tmp_path, manifest, wait=True)
-    _, err = finished.communicate(timeout=300)
-    assert finished.returncode == 1, err.decode()  # one corrupt file: exit 1 with a report
+    clean_run = start(clean, tmp_path, manifest, wait=True)
+    _, err = clean_run.communicate(timeout=300)
+    assert clean_run.returncode == 1, err.decode()  # one corrupt file: exit 1 with a report
     expected = catalog(clean)
     assert len(expected) == FILES[0] * FILES[1] - 1
     assert all(row[4] in ("done", "needs_review") and row[5] for row in expected)
 
     chance = random.Random(int(os.environ.get("SOHOA_CRASH_SEED", "8")))
-    kills = 0
+    total, kills = len(expected), 0
     for _ in range(4):
+        before = finished(crashed)
+        if before >= total:
+            break
+        # kill once this many more documents are finished (0: during start-up and intake),
+        # then a little later: in the middle of the next file's intake or recognition
+        target = before + chance.randint(0, total - before - 1)
         process = start(crashed, tmp_path, manifest)
-        # somewhere between start-up, intake and recognition of the 9 files
-        time.sleep(chance.uniform(1.0, 6.0))
+        deadline = time.monotonic() + 120
+        while process.poll() is None and finished(crashed) < target:
+            assert time.monotonic() < deadline, "the backfile made no progress"
+            time.sleep(0.02)
+        time.sleep(chance.uniform(0.0, 0.6))
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             kills += 1
