@@ -79,6 +79,27 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _spin(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def free_cores(seconds: float = 2.0) -> float:
+    """Cores this machine gives us right now: CPU time two busy processes get per wall second.
+
+    On a shared machine this caps any speed-up from 1 to 2 workers; printed with the figures.
+    """
+    context = multiprocessing.get_context("spawn")
+    procs = [context.Process(target=_spin, args=(seconds,)) for _ in range(os.cpu_count() or 1)]
+    before, started = cpu_seconds(), time.perf_counter()
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+    return (cpu_seconds() - before) / (time.perf_counter() - started)
+
+
 def plain_tesseract(shelf: Path) -> float:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     started = time.perf_counter()
@@ -183,7 +204,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
         root = Path(tmp)
         manifest = make_pages(root, args.pages)
-        load_before = os.getloadavg()
+        load_before, cores_before = os.getloadavg(), free_cores()
         for name, kind, workers in runs:
             before = cpu_seconds()
             if kind is None:
@@ -191,12 +212,13 @@ def main() -> None:
             else:
                 times[name] = ours(root, manifest, name, kind, workers)
             cpu[name] = cpu_seconds() - before
-        load_after = os.getloadavg()
+        load_after, cores_after = os.getloadavg(), free_cores()
 
     pages = args.pages
     print(
         f"{pages} pages, {os.cpu_count()} cores; load average before {load_before[0]:.1f}, "
-        f"after {load_after[0]:.1f} (1 min)"
+        f"after {load_after[0]:.1f} (1 min); cores free for us before {cores_before:.2f}, "
+        f"after {cores_after:.2f}"
     )
     print(
         "| run | seconds | pages/min | s/page | time/page vs plain | speed-up vs local-1 "
@@ -211,7 +233,8 @@ def main() -> None:
             f"{cpu[name] / cpu['plain']:.2f}× |"
         )
     load = [load_before, load_after]
-    print(json.dumps({"pages": pages, "seconds": times, "cpu": cpu, "load": load}))
+    free = [cores_before, cores_after]
+    print(json.dumps({"pages": pages, "seconds": times, "cpu": cpu, "load": load, "free": free}))
 
 
 if __name__ == "__main__":
