@@ -13,6 +13,7 @@ from api.routes import audit, auth, counter, documents, dossiers, health, web
 from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
+from services.queue import Enqueuer
 from services.settings import Settings
 
 API_PREFIX = "/api/v1"
@@ -33,14 +34,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 file=sys.stderr,
                 flush=True,
             )
-        workers = WorkerPool(ctx, settings.workers)
+        # with a queue, Celery workers recognise; this process only stores and enqueues
+        enqueuer = Enqueuer(settings) if settings.queue_url else None
+        workers = WorkerPool(ctx, 0 if enqueuer else settings.workers)
         workers.start()
         app.state.context = ctx
         app.state.workers = workers
+        app.state.enqueuer = enqueuer
         try:
             yield
         finally:
             workers.stop()
+            if enqueuer:
+                enqueuer.close()
             ctx.close()
 
     app = FastAPI(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from cli import backfile as backfile_commands
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
@@ -148,6 +149,10 @@ def _ocr_files(
             )
     return worst
 
+
+# bulk import and queue workers live in their own module (cli/backfile.py)
+app.command("backfile")(backfile_commands.backfile)
+app.command("worker")(backfile_commands.worker)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

@@ -17,12 +17,14 @@ The tree (HTTP status / CLI exit code):
     │   ├── AmbiguousFileType       415 / 2     bytes that are two formats at once (polyglot)
     │   ├── EncryptedPdf            422 / 2     a password-protected PDF
     │   ├── ActivePdf               422 / 2     a PDF carrying JavaScript or launch actions
-    │   └── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
+    │   ├── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
+    │   └── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
     ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
     ├── Conflict                    409 / 2   it exists already, or is not in a state that allows the request
     ├── NotReady                    409 / 2   the document is still being recognised
+    │   └── Busy                    409 / 2     another worker is recognising this document now
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
@@ -141,6 +143,13 @@ class ContentTooLarge(InvalidInput):
     default_message = "Nội dung tệp PDF quá lớn khi giải nén"
 
 
+class InvalidManifest(InvalidInput):
+    """Carries every bad row; raised only after the whole manifest has been read."""
+
+    code = "invalid_manifest"
+    default_message = "Bảng kê (manifest) có dòng không hợp lệ"
+
+
 class Unauthenticated(SohoaError):
     http_status = 401
     exit_code = 7
@@ -172,6 +181,11 @@ class Conflict(SohoaError):
 class NotReady(Conflict):
     code = "not_ready"
     default_message = "Tài liệu đang được xử lý, vui lòng chờ"
+
+
+class Busy(NotReady):
+    code = "document_busy"
+    default_message = "Tài liệu đang được một tiến trình khác nhận dạng"
 
 
 class RecognitionError(SohoaError):

@@ -55,6 +55,8 @@ class Upload:
 
     filename: str
     stream: BinaryIO
+    document_id: str | None = None
+    """Set by callers that must be idempotent (the backfile); new uploads get a random id."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
     if not (ctx.catalog.find_by_sha256(item.sha256) and ctx.store.exists(key)):
         ctx.store.put(key, item.file, content_type=content_type, sha256=item.sha256)
     return NewDocument(
-        id=uuid.uuid4().hex,
+        id=item.upload.document_id or uuid.uuid4().hex,
         sha256=item.sha256,
         object_key=key,
         filename=item.name,

@@ -14,9 +14,10 @@ import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import timedelta
 
 from models.catalog import DocumentStatus
-from models.errors import SohoaError, StoreUnavailable
+from models.errors import Busy, SohoaError, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.outputs import document_pdf
@@ -102,6 +103,55 @@ def record_result(
         ),
     )
     return status if recorded else None
+
+
+def process_document(
+    ctx: Context, document_id: str, *, stale_after: timedelta | None = None
+) -> DocumentStatus | None:
+    """Recognise one document end to end: claim it, read its original, recognise, record.
+
+    The one use case every runner calls (the backfile's local pool, Celery tasks). Idempotent:
+    a document already finished is skipped (None); one another worker holds is `Busy`.
+    A transient failure (store down) puts the document back in the queue while attempts
+    remain and raises `StoreUnavailable` for the runner to retry; bad content fails it for good.
+    """
+    claim = ctx.catalog.claim(document_id, stale_after=stale_after)
+    document = claim.document
+    if document is None:
+        if claim.busy:
+            raise Busy(detail={"id": document_id})
+        return None
+    if document.attempts > ctx.settings.max_attempts:
+        # claimed back from workers that died on it every time: it is what kills them
+        reason = "Tiến trình nhận dạng bị dừng đột ngột nhiều lần"
+        ctx.catalog.set_status(document.id, DocumentStatus.FAILED, reason)
+        return DocumentStatus.FAILED
+    try:
+        data = ctx.store.get(document.object_key)
+        result = recognise_document(data, ctx.settings.ocr_options())
+        return record_result(ctx, document, result)
+    except StoreUnavailable:
+        give_up = document.attempts >= ctx.settings.max_attempts
+        status = DocumentStatus.FAILED if give_up else DocumentStatus.QUEUED
+        ctx.catalog.set_status(
+            document.id, status, "Kho lưu trữ không truy cập được", scan_sha256=document.sha256
+        )
+        raise
+    except SohoaError as exc:
+        log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
+        ctx.catalog.set_status(
+            document.id, DocumentStatus.FAILED, exc.message, scan_sha256=document.sha256
+        )
+        return DocumentStatus.FAILED
+    except Exception:  # a bug fails one document (a backfile rerun retries it), never sticks
+        log.exception("document %s: unexpected error", document.id)
+        ctx.catalog.set_status(
+            document.id,
+            DocumentStatus.FAILED,
+            "Lỗi hệ thống khi nhận dạng",
+            scan_sha256=document.sha256,
+        )
+        return DocumentStatus.FAILED
 
 
 class WorkerPool:

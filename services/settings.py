@@ -75,6 +75,25 @@ class Settings(BaseSettings):
         description="the orphan sweep keeps unreferenced objects younger than this",
     )
 
+    queue_url: str | None = Field(
+        default=None,
+        description="Celery broker URL (redis://… or amqp://…); set: uploads and backfiles are "
+        "recognised by `sohoa worker` processes instead of the in-process pool",
+    )
+    queue_name: str = Field(default="sohoa", description="the Celery queue sohoa's tasks go to")
+    queue_visibility_timeout: int = Field(
+        default=3600,
+        ge=5,
+        description="seconds before a task a dead worker held is delivered again (and before "
+        "its document may be claimed by another worker)",
+    )
+    source_s3_endpoint: str | None = Field(
+        default=None,
+        description="http(s)://host:port of the S3/MinIO a backfile s3:// source is on",
+    )
+    source_s3_access_key: str | None = Field(default=None, description="for s3:// sources")
+    source_s3_secret_key: str | None = Field(default=None, description="for s3:// sources")
+
     secret_key: str | None = Field(
         default=None,
         description="signs download links; default: generated once into <data_dir>/secret.key",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Request, UploadFile, status
 
 from api.auth import ActorDep
 from api.deps import ContextDep, WorkersDep
@@ -30,6 +30,7 @@ def get_dossier(code: str, ctx: ContextDep, actor: ActorDep) -> DossierPublic:
 def upload_documents(
     code: str,
     files: Annotated[list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, PDF")],
+    request: Request,
     ctx: ContextDep,
     actor: ActorDep,
     workers: WorkersDep,
@@ -43,7 +44,12 @@ def upload_documents(
     # Starlette has spooled each file to a temporary file: intake streams from there.
     uploads = [intake.Upload(file.filename or "scan", file.file) for file in files]
     accepted = intake.upload_documents(ctx, actor, code, uploads)
-    workers.notify()
+    enqueuer = request.app.state.enqueuer
+    if enqueuer is not None:  # SOHOA_QUEUE_URL: Celery workers recognise them
+        for document in accepted:
+            enqueuer.enqueue(document.id)
+    else:
+        workers.notify()
     return UploadAccepted(
         dossier_code=code, document_ids=[d.id for d in accepted], documents=accepted
     )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, and_, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
@@ -58,6 +60,13 @@ class NewDocument:
 
     quality: str | None = None
     """JSON: the intake quality verdict of each page (models.recognition.QualityVerdict)."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    document: DocumentRow | None
+    """The claimed document, or None: finished already, or `busy` (another worker has it)."""
+    busy: bool
 
 
 @dataclass(frozen=True)
@@ -293,27 +302,30 @@ class Catalog:
                 )
                 if candidate is None:
                     return None
-                # Compare-and-set: of two workers racing for one row, exactly one updates it.
-                claimed = session.execute(
-                    update(DocumentRow)
-                    .where(DocumentRow.id == candidate, DocumentRow.status == DocumentStatus.QUEUED)
-                    .values(
-                        status=DocumentStatus.PROCESSING,
-                        attempts=DocumentRow.attempts + 1,
-                        updated_at=utcnow(),
-                    )
-                )
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
-                    _update_job(
-                        session,
-                        candidate,
-                        state=JobState.RUNNING,
-                        attempts=JobRow.attempts + 1,
-                        started_at=utcnow(),
-                    )
-                session.commit()
-                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                if _claim(session, candidate, DocumentRow.status == DocumentStatus.QUEUED):
                     return self.get_document(candidate)
+
+    def claim(self, document_id: str, *, stale_after: timedelta | None = None) -> Claim:
+        """Compare-and-set one document to `processing`, for a task that names its document.
+
+        A document another worker holds is `busy`, unless that worker has held it longer than
+        `stale_after` (it died: its broker message comes back after the same delay).
+        """
+        claimable = DocumentRow.status == DocumentStatus.QUEUED
+        if stale_after is not None:
+            claimable = or_(
+                claimable,
+                and_(
+                    DocumentRow.status == DocumentStatus.PROCESSING,
+                    DocumentRow.updated_at < utcnow() - stale_after,
+                ),
+            )
+        with unavailable_as_ours(), self._sessions() as session:
+            claimed = _claim(session, document_id, claimable)
+        if claimed:
+            return Claim(self.get_document(document_id), busy=False)
+        current = self.get_document(document_id)
+        return Claim(None, busy=current.status == DocumentStatus.PROCESSING)
 
     def finish(
         self,
@@ -396,6 +408,21 @@ class Catalog:
             )
             self._settle_dossiers(session, document_id)
 
+    def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
+        """Ids of documents waiting in `queued` since before `cutoff`, oldest first."""
+        with unavailable_as_ours(), self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(DocumentRow.id)
+                    .where(
+                        DocumentRow.status == DocumentStatus.QUEUED,
+                        DocumentRow.updated_at < cutoff,
+                    )
+                    .order_by(DocumentRow.updated_at)
+                    .limit(limit)
+                )
+            )
+
     def requeue_interrupted(self) -> int:
         """Put back every document a dead worker left in `processing`; return how many."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
@@ -439,3 +466,26 @@ class Catalog:
                     updated_at=utcnow(),
                 )
             )
+
+
+def _claim(session: Session, document_id: str, claimable: ColumnElement[bool]) -> bool:
+    """Compare-and-set: of two workers racing for one row, exactly one updates it."""
+    claimed = session.execute(
+        update(DocumentRow)
+        .where(DocumentRow.id == document_id, claimable)
+        .values(
+            status=DocumentStatus.PROCESSING,
+            attempts=DocumentRow.attempts + 1,
+            updated_at=utcnow(),
+        )
+    )
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        _update_job(
+            session,
+            document_id,
+            state=JobState.RUNNING,
+            attempts=JobRow.attempts + 1,
+            started_at=utcnow(),
+        )
+    session.commit()
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]

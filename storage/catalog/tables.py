@@ -216,3 +216,34 @@ class JobRow(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class BackfileItemRow(Base):
+    """One file of a backfile source: the checkpoint that makes a rerun skip what is done.
+
+    Keyed by (dossier code, source path), i.e. by manifest row; `sha256` tells a file changed
+    on the shelf since. The document id is derived from that key, so a crash between storing a
+    document and recording it here cannot produce a second document on the rerun.
+    """
+
+    __tablename__ = "backfile_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(500))
+    path: Mapped[str] = mapped_column(String(1000))
+    dossier_code: Mapped[str] = mapped_column(String(40))
+    line: Mapped[int | None] = mapped_column(Integer)
+    """Line of the manifest (None in the folder-per-dossier convention)."""
+    kind: Mapped[str | None] = mapped_column(String(40))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    document_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (UniqueConstraint("dossier_code", "path", name="uq_backfile_items_row"),)

@@ -1,7 +1,7 @@
 """counter: clerks' text corrections on pages, soft removal of a paper from a dossier
 
 Revision ID: 0003
-Revises: 0002c
+Revises: 0002d
 Create Date: 2026-11-21
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0002c"
+down_revision = "0002d"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,159 @@
+"""Where a backfile's documents are recognised: the local process pool, or Celery workers.
+
+Both take document ids and call the same `process_document`; the backfile only asks which of
+the ids it handed out have finished, so it never holds more than a window of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
+
+from models.catalog import DocumentStatus
+from models.errors import Busy
+from services.context import Context
+from services.processing import process_document
+from services.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Runner(Protocol):
+    window: int
+    """How many documents may be handed out and unfinished at once (bounded memory)."""
+
+    def submit(self, document_id: str) -> None: ...
+    def forget(self, document_id: str) -> None:
+        """The document is finished: stop tracking it."""
+        ...
+
+    def wait(self, timeout: float) -> None:
+        """Return when some handed-out document may have finished, or after `timeout`."""
+        ...
+
+    def close(self, *, cancel: bool) -> None: ...
+
+
+_worker_context: Context | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker_context
+    _worker_context = Context.open(settings)
+
+
+def _process(document_id: str) -> str | None:
+    assert _worker_context is not None
+    status = process_document(_worker_context, document_id)
+    return str(status) if status else None
+
+
+class LocalPool:
+    """A pool of `workers` processes on this machine (one Tesseract thread each)."""
+
+    def __init__(self, ctx: Context, workers: int) -> None:
+        self.ctx = ctx
+        self.workers = max(1, workers)
+        # two per process: the next document is ready when a process frees up
+        self.window = 2 * self.workers
+        self._futures: dict[Future[str | None], str] = {}
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.ctx.settings,),
+        )
+
+    def submit(self, document_id: str) -> None:
+        self._futures[self._pool.submit(_process, document_id)] = document_id
+
+    def forget(self, document_id: str) -> None:
+        pass  # its future was dropped when it completed
+
+    def wait(self, timeout: float) -> None:
+        if not self._futures:
+            # what is pending is in another worker's hands (see Busy below): poll the catalog
+            time.sleep(min(timeout, 0.5))
+            return
+        done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
+        broken = False
+        again: list[str] = []
+        for future in done:
+            document_id = self._futures.pop(future)
+            error = future.exception()
+            if error is None:
+                continue
+            if isinstance(error, Busy):
+                continue  # another worker (an API's pool on this catalog) is recognising it
+            # the process died (killed, out of memory) or a bug: the catalog still says
+            # `processing`; put it back while attempts remain, the backfile resubmits it
+            log.warning("document %s: worker failed: %r", document_id, error)
+            broken = broken or isinstance(error, BrokenProcessPool)
+            again.append(document_id)
+        if broken:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            again.extend(self._futures.values())
+            self._futures.clear()
+            self._pool = self._new_pool()
+        for document_id in again:
+            if self._requeue(document_id):
+                self.submit(document_id)
+
+    def _requeue(self, document_id: str) -> bool:
+        """Back to `queued` (True) or failed for good; untouched if it finished after all."""
+        document = self.ctx.catalog.get_document(document_id)
+        if document.status not in (DocumentStatus.PROCESSING, DocumentStatus.QUEUED):
+            return False
+        give_up = document.attempts >= self.ctx.settings.max_attempts
+        self.ctx.catalog.set_status(
+            document_id,
+            DocumentStatus.FAILED if give_up else DocumentStatus.QUEUED,
+            "Tiến trình nhận dạng bị dừng đột ngột",
+        )
+        return not give_up
+
+    def close(self, *, cancel: bool) -> None:
+        self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+class CeleryQueue:
+    """Celery workers, possibly on other machines; finished documents are seen in the catalog."""
+
+    def __init__(self, settings: Settings, window: int = 200, poll: float = 0.5) -> None:
+        from services.queue import Enqueuer
+
+        self._enqueuer = Enqueuer(settings)
+        self.window = window
+        self._poll = poll
+        # a message can be lost with the broker (Redis restarted without persistence): what is
+        # still unfinished long after the visibility timeout is sent again (a duplicate is a no-op)
+        self._resend_after = 2.0 * settings.queue_visibility_timeout
+        self._sent: dict[str, float] = {}
+
+    def submit(self, document_id: str) -> None:
+        self._enqueuer.enqueue(document_id)
+        self._sent[document_id] = time.monotonic()
+
+    def forget(self, document_id: str) -> None:
+        self._sent.pop(document_id, None)
+
+    def wait(self, timeout: float) -> None:
+        time.sleep(min(timeout, self._poll))
+        now = time.monotonic()
+        for document_id, sent in list(self._sent.items()):
+            if now - sent > self._resend_after:
+                log.warning(
+                    "document %s: not finished long after it was sent; resending", document_id
+                )
+                self.submit(document_id)
+
+    def close(self, *, cancel: bool) -> None:
+        # tasks already sent stay with the broker: the workers finish them without us
+        self._enqueuer.close()

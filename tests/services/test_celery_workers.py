@@ -1,0 +1,142 @@
+"""Two Celery workers on the real Redis (and RabbitMQ) process a backfile; one is SIGKILLed mid-run.
+
+Each test uses its own queue name and catalog, so it never meets another run's messages.
+Every file must end up done, as exactly one document, whatever the kill interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from kombu import Connection
+from sqlalchemy import create_engine, text
+
+from tests.services.shelf import add_archivist, make_shelf, sohoa
+
+REDIS = ("127.0.0.1", 6379)
+RABBITMQ = ("127.0.0.1", 5672)
+BROKERS = {
+    "redis": (REDIS, f"redis://{REDIS[0]}:{REDIS[1]}/0"),
+    "rabbitmq": (RABBITMQ, f"amqp://guest:guest@{RABBITMQ[0]}:{RABBITMQ[1]}//"),
+}
+VISIBILITY = 8  # seconds: a killed worker's task comes back this fast (production: an hour)
+
+
+def listening(address: tuple[str, int]) -> bool:
+    try:
+        socket.create_connection(address, timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def redis_up() -> bool:
+    return listening(REDIS)
+
+
+@pytest.fixture(params=list(BROKERS))
+def broker(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """(broker URL, queue name); the queue is deleted afterwards (RabbitMQ keeps it otherwise)."""
+    address, url = BROKERS[request.param]
+    if not listening(address):
+        pytest.skip(f"needs {request.param} on {address}")
+    queue = f"sohoa-test-{uuid.uuid4().hex[:12]}"
+    yield url, queue
+    with Connection(url) as connection:
+        connection.default_channel.queue_delete(queue)
+
+
+def states(data_dir: Path) -> list[tuple[str, str, int]]:
+    engine = create_engine(f"sqlite:///{data_dir / 'catalog.sqlite3'}")
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT filename, status, attempts FROM documents ORDER BY filename")
+        ).all()
+    engine.dispose()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def test_a_worker_killed_mid_run_loses_nothing_and_duplicates_nothing(
+    tmp_path: Path, broker: tuple[str, str]
+) -> None:
+    manifest = make_shelf(tmp_path, dossiers=4, files_per_dossier=3)
+    data_dir = tmp_path / "data"
+    add_archivist(data_dir)
+    queue = {
+        "SOHOA_QUEUE_URL": broker[0],
+        "SOHOA_QUEUE_NAME": broker[1],
+        "SOHOA_QUEUE_VISIBILITY_TIMEOUT": str(VISIBILITY),
+    }
+    command, env = sohoa(data_dir, **queue)
+    logs = [(tmp_path / f"worker-{n}.log").open("wb") for n in (1, 2)]
+    workers = [
+        subprocess.Popen(
+            [*command, "worker", "--pool", "solo", "--loglevel", "INFO"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        for log in logs
+    ]
+    backfile = subprocess.Popen(
+        [
+            *command,
+            "backfile",
+            str(tmp_path / "shelf"),
+            "--manifest",
+            str(manifest),
+            "--as",
+            "luutru",
+            "--report",
+            str(tmp_path / "failures.csv"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        # kill the first worker while it holds a document (the catalog says who claimed what
+        # only by status, so wait until both workers must be busy: 2 processing at once)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            now = states(data_dir) if (data_dir / "catalog.sqlite3").exists() else []
+            busy = [s for s in now if s[1] == "processing"]
+            if len(busy) >= 2 and any(s[1] in ("done", "needs_review") for s in now):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail(f"workers never got busy: {states(data_dir)}")
+        os.killpg(workers[0].pid, signal.SIGKILL)
+        workers[0].wait(timeout=10)
+
+        _out, err = backfile.communicate(timeout=240)
+        # the compose healthcheck: the surviving worker answers a ping
+        ping = subprocess.run([*command, "worker", "--ping"], env=env, timeout=60, check=False)
+        assert ping.returncode == 0
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=30)
+        for log in logs:
+            log.close()
+        if backfile.poll() is None:
+            backfile.kill()
+
+    assert backfile.returncode == 0, err.decode()
+    final = states(data_dir)
+    assert len(final) == 12  # one document per file: nothing duplicated
+    assert all(status in ("done", "needs_review") for _, status, _ in final), final
+    # the killed worker's document was claimed again by the survivor, exactly once more
+    assert sorted(attempts for _, _, attempts in final)[-1] == 2, final
+    assert sum(attempts for _, _, attempts in final) == 13, final
+    assert "12/12" in err.decode()
