@@ -17,8 +17,7 @@ def test_every_service_has_a_healthcheck_and_state_lives_in_volumes() -> None:
     services = _compose()["services"]
     assert set(services) == {"api", "worker", "postgres", "minio", "redis"}
     for name, service in services.items():
-        if name != "worker":  # the worker inherits the image's HEALTHCHECK
-            assert "healthcheck" in service, name
+        assert "healthcheck" in service, name
     for name in ("postgres", "minio", "redis"):
         assert services[name]["volumes"], name
     assert set(_compose()["volumes"]) == {"postgres-data", "minio-data", "redis-data"}
@@ -35,7 +34,11 @@ def test_compose_sets_only_real_settings() -> None:
         assert str(environment["SOHOA_DATABASE_URL"]).startswith("postgresql+psycopg://")
 
 
-def test_the_api_does_not_recognise_and_the_worker_publishes_no_port() -> None:
+def test_the_api_does_not_recognise_and_celery_workers_do() -> None:
     services = _compose()["services"]
     assert services["api"]["environment"]["SOHOA_WORKERS"] == "0"  # type: ignore[index]
     assert "ports" not in services["worker"]
+    assert services["worker"]["command"][:2] == ["sohoa", "worker"]  # type: ignore[index]
+    for name in ("api", "worker"):
+        environment = services[name]["environment"]
+        assert str(environment["SOHOA_QUEUE_URL"]).startswith("redis://redis:")  # type: ignore[index]
