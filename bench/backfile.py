@@ -10,7 +10,7 @@ moves absolute times, not (as much) their ratios. Load averages are printed with
 and CPU seconds per page (this process and its reaped children: pool processes, Tesseract;
 for celery-2 the workers' start-up too), which a shared machine's load hardly moves.
 
-  nice .venv/bin/python bench/backfile.py --pages 200
+  nice .venv/bin/python -m bench.backfile --pages 200
 """
 
 from __future__ import annotations

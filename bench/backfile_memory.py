@@ -4,8 +4,8 @@ Bounded memory means the larger source costs (nearly) the same: files are listed
 one at a time, and at most a window of documents is in the workers' hands. The workers' own
 memory is per document and does not depend on the source. Small generated pages keep OCR cheap.
 
-  nice .venv/bin/python bench/backfile_memory.py --files 40
-  nice .venv/bin/python bench/backfile_memory.py --manifest-rows 100000
+  nice .venv/bin/python -m bench.backfile_memory --files 40
+  nice .venv/bin/python -m bench.backfile_memory --manifest-rows 100000
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Build the shipped syllable model (ocr/vietnamese/data/syllables.tsv.gz) from the legal corpus.
 
-    python bench/build_syllable_model.py /work/shared/data/vn-legal-corpus/legal.txt
+    python -m bench.build_syllable_model /work/shared/data/vn-legal-corpus/legal.txt
 
 Source: the vn-legal-corpus (docs/data-sources.md): Bộ pháp điển from diepxuan/diepxuan.github.io
 commit fbaa690e1c9ff35deabbf5e9a8b8830ce3d54048 and Decree 30/2020/NĐ-CP from

@@ -1,6 +1,6 @@
 """Benchmark of the Vietnamese correction step: CER raw vs corrected per condition, and its cost.
 
-    nice .venv/bin/python bench/correction.py --pages 3 --seed 11 [--markdown]
+    nice .venv/bin/python -m bench.correction --pages 3 --seed 11 [--markdown]
 
 Pages are rendered from synth/corpus_sample.txt (held out of the syllable model), degraded per
 condition, recognised by real Tesseract through ocr.pipeline.recognise_document, then corrected.
