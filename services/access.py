@@ -50,3 +50,9 @@ def document_for(ctx: Context, actor: Actor, document_id: str) -> str:
             )
         raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
     return visible[0]
+
+
+def changeable_document(ctx: Context, actor: Actor, document_id: str) -> DossierRow:
+    """The dossier through which the actor may change this paper: it reads the paper and may
+    upload to that dossier (a clerk of its agency), else 403/404."""
+    return dossier_for(ctx, actor, document_for(ctx, actor, document_id), Permission.UPLOAD)

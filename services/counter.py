@@ -15,14 +15,13 @@ from models.kinds import DocumentKind
 from models.recognition import PageResult
 from models.schemas import ApplicantPaper, DocumentUpdate
 from ocr.preview import page_preview
-from services.access import document_for, dossier_for, require
+from services.access import changeable_document, document_for, dossier_for, require
 from services.context import Context
 from storage.catalog.tables import DocumentRow
 
 
 def update_document(ctx: Context, actor: Actor, document_id: str, update: DocumentUpdate) -> None:
-    dossier_code = document_for(ctx, actor, document_id)
-    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    dossier_code = changeable_document(ctx, actor, document_id).code
     values = update.model_dump(exclude_unset=True)
     ctx.papers.update_metadata(document_id, values)
     ctx.audit.record(
@@ -37,8 +36,7 @@ def update_document(ctx: Context, actor: Actor, document_id: str, update: Docume
 
 def correct_page(ctx: Context, actor: Actor, document_id: str, number: int, text: str) -> None:
     """Keep a clerk's correction of a page's text; recognition's own text stays beside it."""
-    dossier_code = document_for(ctx, actor, document_id)
-    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    dossier_code = changeable_document(ctx, actor, document_id).code
     ctx.papers.correct_page(document_id, number, text, actor.principal.username)
     ctx.audit.record(
         actor,

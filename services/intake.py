@@ -40,7 +40,7 @@ from models.errors import (
 )
 from models.schemas import AcceptedDocument, DossierCreate
 from ocr.load import FileInfo, inspect
-from services.access import document_for, dossier_for, require
+from services.access import changeable_document, dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
 from storage.catalog.tables import DossierRow
@@ -218,8 +218,8 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
     Checked and stored exactly like an upload; the earlier original's key goes to the audit log
     (the object itself stays until no row references it and the sweep's grace has passed).
     """
-    dossier_code = document_for(ctx, actor, document_id)
-    dossier = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    dossier = changeable_document(ctx, actor, document_id)
+    dossier_code = dossier.code
     with ExitStack() as temporaries:
         item = _check(ctx, upload, temporaries)
         new = _store(ctx, item, dossier.applicant_id)
