@@ -21,11 +21,16 @@ from services.context import Context
 from services.queue import TASK, Enqueuer
 from services.settings import Settings
 from storage.catalog.tables import DocumentRow, utcnow
+from tests.backends import unavailable
 from tests.conftest import AGENCY, DOSSIER, sign_in
 from tests.services.shelf import scan
 from tests.services.test_celery_workers import REDIS, redis_up
 
-pytestmark = pytest.mark.skipif(not redis_up(), reason="needs Redis on 127.0.0.1:6379")
+
+@pytest.fixture(autouse=True)
+def _redis() -> None:
+    if not redis_up():
+        unavailable("needs Redis on 127.0.0.1:6379")
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import pytest
 from kombu import Connection
 from sqlalchemy import create_engine, text
 
+from tests.backends import unavailable
 from tests.services.shelf import add_archivist, make_shelf, sohoa
 
 REDIS = ("127.0.0.1", 6379)
@@ -47,7 +48,7 @@ def broker(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     """(broker URL, queue name); the queue is deleted afterwards (RabbitMQ keeps it otherwise)."""
     address, url = BROKERS[request.param]
     if not listening(address):
-        pytest.skip(f"needs {request.param} on {address}")
+        unavailable(f"needs {request.param} on {address}")
     queue = f"sohoa-test-{uuid.uuid4().hex[:12]}"
     yield url, queue
     with Connection(url) as connection:
