@@ -157,10 +157,3 @@ def _check_languages(languages: str) -> None:
             "Thiếu dữ liệu ngôn ngữ cho Tesseract",
             detail={"missing": sorted(missing), "hint": "apt-get install tesseract-ocr-vie"},
         )
-
-
-def tesseract_version() -> str:
-    try:
-        return str(pytesseract.get_tesseract_version())
-    except pytesseract.TesseractNotFoundError as exc:
-        raise RecognitionError("Chưa cài đặt Tesseract OCR trên máy chủ") from exc
