@@ -43,14 +43,51 @@ class TextLine(BaseModel):
     confidence: float = Field(ge=0, le=100, description="mean of its words' confidences")
 
 
+class BlockRole(StrEnum):
+    """What a block is on a paper laid out by Decree 30/2020 (agency and number top-left, motto
+    and place-date top-right, title, body, recipients bottom-left, signature bottom-right).
+
+    Field extraction reads the number/symbol, issue date, issuer and signer from these blocks.
+    """
+
+    AGENCY = "agency"
+    NUMBER_SYMBOL = "number_symbol"
+    MOTTO = "motto"
+    PLACE_DATE = "place_date"
+    TITLE = "title"
+    BODY = "body"
+    RECIPIENTS = "recipients"
+    SIGNATURE = "signature"
+    OTHER = "other"
+
+
 class TextBlock(BaseModel):
-    """A block (paragraph, header cell, caption) as Tesseract's layout analysis found it."""
+    """A block (paragraph, header cell, caption) in reading order, with its role when told."""
 
     model_config = ConfigDict(frozen=True)
 
     number: int
     box: Box
     lines: int = Field(description="how many lines it holds")
+    role: BlockRole | None = Field(default=None, description="None where layout could not tell")
+
+
+class RegionKind(StrEnum):
+    """Marks on a page that are not text, kept out of the text but recorded: a clerk and the
+    reuse features want to know that a paper is sealed and signed."""
+
+    SEAL = "seal"
+    SIGNATURE = "signature"
+    QR_CODE = "qr_code"
+    PHOTO = "photo"
+
+
+class Region(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: RegionKind
+    box: Box
+    confidence: float = Field(default=1.0, ge=0, le=1, description="how sure the detector is")
 
 
 class PageSource(StrEnum):
@@ -125,6 +162,9 @@ class PageResult(BaseModel):
     words: list[Word]
     lines: list[TextLine] = Field(default_factory=list)
     blocks: list[TextBlock] = Field(default_factory=list)
+    regions: list[Region] = Field(
+        default_factory=list, description="non-text marks (seal, signature, QR code, photo)"
+    )
     mean_confidence: float | None = Field(
         description="mean word confidence, 0..100; None when the page has no words"
     )
