@@ -45,12 +45,16 @@ def drop_colour_ink(rgb: NDArray[np.uint8]) -> Gray:
 def has_colour_ink(rgb: NDArray[np.uint8]) -> bool:
     """Whether any strongly coloured ink is on the page, judged on a small copy (milliseconds).
 
-    Most scans are black on white: they skip the per-pixel colour work entirely.
+    Most scans are black on white: they skip the per-pixel colour work entirely. The sample's
+    chroma is taken with OpenCV's per-channel maths: numpy's max/min over a 3-wide last axis
+    cost ~25 ms an A4 page, a twentieth of the page's whole recognition.
     """
     step = max(1, max(rgb.shape[:2]) // 600)
-    small = rgb[::step, ::step].astype(np.int16)  # a sample: only the share of colour counts
-    chroma = small.max(axis=2) - small.min(axis=2)
-    return bool((chroma > 60).mean() > 0.0005)
+    small = np.ascontiguousarray(rgb[::step, ::step])  # a sample: only the share of colour counts
+    red, green, blue = cv2.split(small)
+    chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), cv2.min(cv2.min(red, green), blue))
+    _, coloured = cv2.threshold(chroma, 60, 255, cv2.THRESH_BINARY)
+    return cv2.countNonZero(coloured) > 0.0005 * chroma.size
 
 
 def is_bilevel(gray: Gray) -> bool:

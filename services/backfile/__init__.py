@@ -136,7 +136,7 @@ class _Run:
         except NotFound:
             name = posixpath.basename(row.path)
             upload = intake.Upload(name, io.BytesIO(data), document_id=doc_id)
-            intake.upload_documents(self.ctx, self.actor, code, [upload])
+            intake.upload_documents(self.ctx, self.actor, code, [upload], assess=False)
             status = DocumentStatus.QUEUED
         else:
             status = DocumentStatus(document.status)

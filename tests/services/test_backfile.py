@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models.auth import Actor, Role
 from models.catalog import DocumentStatus
 from models.errors import Forbidden
-from services import auth
+from services import auth, queries
 from services.backfile import Outcome, run_backfile
 from services.backfile.manifest import read_manifest
 from services.backfile.runners import LocalPool
@@ -88,6 +88,40 @@ def test_every_file_is_imported_once_and_a_rerun_recognises_nothing(
     assert again.tally.pages == 0
     assert count(ctx, DocumentRow) == 3
     assert count(ctx, BackfileItemRow) == 4
+
+
+def test_the_quality_verdict_is_made_once_by_the_worker_not_at_intake(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # nobody is at a counter to rescan an archive's page: intake skips the verdict (a tenth of
+    # the per-page work, in the one process feeding every worker) and recognition makes it
+    manifest = make_shelf(tmp_path, dossiers=1, files_per_dossier=1)
+    archivist = actor(ctx)
+    source = LocalFolder(tmp_path / "shelf")
+    rows = read_manifest(manifest.read_text(encoding="utf-8"), source, AGENCY)
+
+    class Hold:
+        """A runner that recognises nothing: shows what intake alone recorded."""
+
+        window = 1
+
+        def submit(self, document_id: str) -> None:
+            held.append(document_id)
+
+        def forget(self, document_id: str) -> None: ...
+        def wait(self, timeout: float) -> None:
+            raise TimeoutError  # stop the run: its one document is staged
+
+        def close(self, *, cancel: bool) -> None: ...
+
+    held: list[str] = []
+    with pytest.raises(TimeoutError):
+        run_backfile(ctx, archivist, source, rows, files=1, runner=Hold())
+    assert queries.page_verdicts(ctx.catalog.get_document(held[0])) == [None]
+
+    backfile(ctx, archivist, tmp_path, manifest)
+    verdict = queries.page_verdicts(ctx.catalog.get_document(held[0]))[0]
+    assert verdict is not None and verdict.x_height
 
 
 def test_a_failed_recognition_is_retried_on_rerun_until_attempts_run_out(
