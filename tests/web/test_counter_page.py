@@ -186,6 +186,7 @@ def test_a_clerk_scans_a_dossier_while_the_citizen_waits(
     expect(again.locator(".status")).not_to_have_text("Đang chờ")
     again.get_by_label("Loại giấy tờ").select_option("id_card")
     expect(again.locator(".earlier")).to_contain_text("Giấy tờ này đã được số hóa trước đây")
+    again.scroll_into_view_if_needed()
     _shot(page, "5-rescan-offered")
     again.get_by_role("button", name="Dùng bản đã số hóa, bỏ bản quét mới").click()
     expect(page.locator(".paper", has_text="can-cuoc-quet-lai.png")).to_have_count(0)
