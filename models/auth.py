@@ -15,7 +15,7 @@ class Role(StrEnum):
     CLERK = "clerk"  # cán bộ một cửa: opens dossiers, uploads scans, reads its agency's papers
     OFFICER = "officer"  # cán bộ xử lý: reads and searches its agency's papers
     ARCHIVIST = "archivist"  # cán bộ lưu trữ: bulk backfile into its agency
-    AUDITOR = "auditor"  # reads the audit log, never a paper
+    AUDITOR = "auditor"  # reads the audit log and the 766 report, never a paper
     ADMIN = "admin"  # manages users; sees every agency
 
 
@@ -26,6 +26,8 @@ class Permission(StrEnum):
     SEARCH = "search"
     BACKFILE = "backfile"
     READ_AUDIT = "read_audit"
+    READ_REPORTS = "read_reports"
+    """Aggregate figures (the 766 indicators): counts of dossiers, never a paper or a name."""
     MANAGE_USERS = "manage_users"
 
 
@@ -33,7 +35,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {Permission.CREATE_DOSSIER, Permission.UPLOAD, Permission.READ_PAPERS, Permission.SEARCH}
     ),
-    Role.OFFICER: frozenset({Permission.READ_PAPERS, Permission.SEARCH}),
+    Role.OFFICER: frozenset({Permission.READ_PAPERS, Permission.SEARCH, Permission.READ_REPORTS}),
     Role.ARCHIVIST: frozenset(
         {
             Permission.BACKFILE,
@@ -43,7 +45,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEARCH,
         }
     ),
-    Role.AUDITOR: frozenset({Permission.READ_AUDIT}),
+    Role.AUDITOR: frozenset({Permission.READ_AUDIT, Permission.READ_REPORTS}),
     Role.ADMIN: frozenset(Permission),
 }
 

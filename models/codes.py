@@ -38,6 +38,16 @@ def check_dossier_code(code: str) -> str:
     return code
 
 
+def received_on(dossier_code: str) -> date:
+    """The receipt date printed in a dossier code (YYMMDD after the agency code).
+
+    Reports count a dossier in the period it was received, which the code says, not in the one
+    it was entered in sohoa: a backfiled 2019 dossier belongs to 2019's figures.
+    """
+    yymmdd = check_dossier_code(dossier_code).split("-")[1]
+    return date(2000 + int(yymmdd[:2]), int(yymmdd[2:4]), int(yymmdd[4:]))
+
+
 def check_procedure_code(code: str) -> str:
     """Return the procedure code (mã TTHC, e.g. 1.001193) or raise InvalidCode."""
     if _PROCEDURE_CODE.match(code) is None:

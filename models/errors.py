@@ -18,13 +18,15 @@ The tree (HTTP status / CLI exit code):
     │   ├── EncryptedPdf            422 / 2     a password-protected PDF
     │   ├── ActivePdf               422 / 2     a PDF carrying JavaScript or launch actions
     │   ├── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
-    │   └── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
+    │   ├── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
+    │   └── InvalidPeriod           422 / 2     a report period that ends before it starts, or too long
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
     ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
     ├── Conflict                    409 / 2   it exists already, or is not in a state that allows the request
     ├── NotReady                    409 / 2   the document is still being recognised
     │   └── Busy                    409 / 2     another worker is recognising this document now
+    ├── PaperExpired                409 / 2   a paper past its validity is not reused
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
@@ -150,6 +152,11 @@ class InvalidManifest(InvalidInput):
     default_message = "Bảng kê (manifest) có dòng không hợp lệ"
 
 
+class InvalidPeriod(InvalidInput):
+    code = "invalid_period"
+    default_message = "Khoảng thời gian báo cáo không hợp lệ"
+
+
 class Unauthenticated(SohoaError):
     http_status = 401
     exit_code = 7
@@ -186,6 +193,13 @@ class NotReady(Conflict):
 class Busy(NotReady):
     code = "document_busy"
     default_message = "Tài liệu đang được một tiến trình khác nhận dạng"
+
+
+class PaperExpired(Conflict):
+    """Reuse refused: the law lets an agency ask again for a paper that is no longer valid."""
+
+    code = "paper_expired"
+    default_message = "Giấy tờ đã hết hiệu lực, không dùng lại được"
 
 
 class RecognitionError(SohoaError):

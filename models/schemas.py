@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -57,6 +57,16 @@ class PagePublic(BaseModel):
     blank: bool = Field(default=False, description="a blank page: marked, not recognised")
 
 
+class EarlierPaper(BaseModel):
+    """The paper a new scan duplicates, as the counter page offers it."""
+
+    id: str
+    kind_label: str | None
+    number_symbol: str | None
+    issue_date: date | None
+    digitized_at: datetime
+
+
 class DocumentPublic(BaseModel):
     id: str
     filename: str
@@ -75,6 +85,12 @@ class DocumentPublic(BaseModel):
     issuer: str | None = None
     valid_until: date | None = None
     permanent: bool = False
+    role: Literal["submitted", "result"] = "submitted"
+    duplicate_of: EarlierPaper | None = Field(
+        default=None,
+        description="this scan is of a paper digitized before (same owner, kind and key "
+        "fields): the earlier one, offered for reuse in place of this copy",
+    )
     pages: list[PagePublic]
 
 
@@ -103,6 +119,11 @@ class AcceptedDocument(BaseModel):
     page_count: int
     quality: list[list[QualityIssue] | None] = Field(
         description="per page: what is wrong with the scan ([] fine; None not checked yet, PDF)"
+    )
+    reused: bool = Field(
+        default=False,
+        description="these exact bytes were digitized before: the existing paper (this id) is "
+        "linked to the dossier and nothing is recognised again",
     )
 
 
@@ -187,6 +208,9 @@ class DocumentUpdate(BaseModel):
     permanent: bool | None = None
     validity_scope: str | None = Field(default=None, max_length=200)
     owner_name: str | None = Field(default=None, max_length=200)
+    role: Literal["submitted", "result"] | None = Field(
+        default=None, description="a paper the citizen submitted, or the result the agency issued"
+    )
 
 
 class PageCorrection(BaseModel):
@@ -203,15 +227,43 @@ class ApplicantPaper(BaseModel):
     filename: str
     kind_code: str | None
     kind_label: str | None
+    number_symbol: str | None = None
     issue_date: date | None
+    issuer: str | None = None
     valid_until: date | None
     permanent: bool
+    validity: Literal["permanent", "valid", "expired", "unknown"] = "unknown"
     expired: bool
+    reusable: bool = Field(
+        default=False, description="offered for reuse: digitized and not expired"
+    )
     status: str
     created_at: datetime
     dossiers: list[str]
 
 
+class EarlierUsed(BaseModel):
+    id: str = Field(description="the earlier paper, now in the dossier")
+    removed: str = Field(description="the new scan, taken out of the dossier (kept)")
+
+
 class KindPublic(BaseModel):
     code: str
     label: str
+
+
+class Indicator(BaseModel):
+    count: int = Field(description="dossiers meeting the indicator")
+    share: float | None = Field(description="count / dossiers received; None when there are none")
+
+
+class DigitizationReport(BaseModel):
+    """The Decision 766/QĐ-TTg indicators over the dossiers received in a period (docs/reuse.md)."""
+
+    from_date: date
+    to_date: date
+    agency: str | None = Field(description="the agency counted; None: every agency")
+    dossiers: int = Field(description="dossiers received in the period")
+    digitized: Indicator = Field(description="every submitted paper has a digitized copy")
+    e_results: Indicator = Field(description="a result issued as a digitized document")
+    reusing: Indicator = Field(description="at least one paper reused from earlier dossiers")

@@ -40,7 +40,7 @@ def csv_lines(ctx: Context, actor: Actor, where: AuditFilter) -> Iterator[str]:
         writer.writerow(COLUMNS)
         for row in ctx.audit.stream(where):
             event = AuditEventPublic.model_validate(row, from_attributes=True)
-            writer.writerow([_cell(getattr(event, column)) for column in COLUMNS])
+            writer.writerow([cell(getattr(event, column)) for column in COLUMNS])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -49,7 +49,7 @@ def csv_lines(ctx: Context, actor: Actor, where: AuditFilter) -> Iterator[str]:
     return lines()
 
 
-def _cell(value: object) -> str:
+def cell(value: object) -> str:
     text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
     # a cell starting with = + - @ is a formula to a spreadsheet: defuse it (CSV injection)
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -15,6 +15,7 @@ from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
 from storage.catalog.database import make_engine
 from storage.catalog.papers import Papers
+from storage.catalog.reports import Reports
 from storage.catalog.repository import Catalog
 from storage.local import LocalObjectStore
 from storage.objects import ObjectStore
@@ -52,6 +53,7 @@ class Context:
     accounts: Accounts
     audit: AuditLog
     papers: Papers
+    reports: Reports
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -59,7 +61,13 @@ class Context:
         engine = make_engine(settings.catalog_url)
         migrate.upgrade(engine)
         return cls(
-            settings, Catalog(engine), store, Accounts(engine), AuditLog(engine), Papers(engine)
+            settings,
+            Catalog(engine),
+            store,
+            Accounts(engine),
+            AuditLog(engine),
+            Papers(engine),
+            Reports(engine),
         )
 
     def close(self) -> None:

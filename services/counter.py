@@ -7,23 +7,23 @@ leaves an audit row.
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from models.auth import Actor, AuditAction, Permission
-from models.errors import Conflict, NotFound
-from models.kinds import DocumentKind
+from models.errors import Conflict, NotFound, PaperExpired
 from models.recognition import PageResult
 from models.schemas import ApplicantPaper, DocumentUpdate
 from ocr.preview import page_preview
+from services import reuse
 from services.access import changeable_document, document_for, dossier_for, require
 from services.context import Context
-from storage.catalog.tables import DocumentRow
 
 
 def update_document(ctx: Context, actor: Actor, document_id: str, update: DocumentUpdate) -> None:
     dossier_code = changeable_document(ctx, actor, document_id).code
     values = update.model_dump(exclude_unset=True)
     ctx.papers.update_metadata(document_id, values)
+    # the clerk may just have named the kind or number that makes it a rescan (or not)
+    reuse.detect_near_duplicate(ctx, document_id)
     ctx.audit.record(
         actor,
         AuditAction.CHANGE,
@@ -75,13 +75,12 @@ def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id:
             "Giấy tờ không thuộc người nộp hồ sơ này",
             detail={"owner": paper.owner_id, "applicant": target.applicant_id},
         )
-    if _expired(paper):
+    if reuse.expired(paper):
+        raise PaperExpired(detail={"valid_until": str(paper.valid_until)})
+    if not reuse.link(ctx, dossier_code, document_id):
         raise Conflict(
-            "Giấy tờ đã hết hiệu lực, không dùng lại được",
-            detail={"valid_until": str(paper.valid_until)},
+            "Giấy tờ đã có trong hồ sơ", detail={"code": dossier_code, "id": document_id}
         )
-    if not ctx.papers.set_link_removed(dossier_code, document_id, None):
-        ctx.catalog.reuse_document(dossier_code, document_id)
     ctx.audit.record(
         actor,
         AuditAction.LINK,
@@ -92,6 +91,32 @@ def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id:
     )
 
 
+def use_earlier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> str:
+    """The clerk's answer to "this paper was digitized before": link the earlier copy to the
+    dossier in place of the new scan, which leaves the dossier (kept, like any removal).
+
+    Returns the earlier paper's id. 409 when the new scan duplicates nothing (any more).
+    """
+    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    document_for(ctx, actor, document_id)
+    earlier = ctx.catalog.get_document(document_id).duplicate_of
+    if earlier is None:
+        raise Conflict(
+            "Giấy tờ này không trùng với giấy tờ nào đã số hóa", detail={"id": document_id}
+        )
+    if reuse.link(ctx, dossier_code, earlier):
+        ctx.audit.record(
+            actor,
+            AuditAction.LINK,
+            object_type="document",
+            object_id=earlier,
+            dossier_code=dossier_code,
+            detail=f"reused in place of its rescan {document_id}",
+        )
+    remove_from_dossier(ctx, actor, dossier_code, document_id)
+    return earlier
+
+
 def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[ApplicantPaper]:
     """The papers this person already gave us, in the dossiers the actor may see."""
     require(actor, Permission.READ_PAPERS)
@@ -99,18 +124,22 @@ def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[Appl
     for row in ctx.catalog.documents_of_owner(applicant_id):
         links = ctx.catalog.document_dossiers(row.id)
         visible = [code for code, agency in links if actor.principal.sees_agency(agency)]
-        if not visible:
-            continue
+        if not visible or row.duplicate_of is not None:
+            continue  # a rescan is offered through the copy it duplicates
         papers.append(
             ApplicantPaper(
                 id=row.id,
                 filename=row.filename,
                 kind_code=row.kind_code,
-                kind_label=_kind_label(row.kind_code),
+                kind_label=reuse.kind_label(row.kind_code),
+                number_symbol=row.number_symbol,
                 issue_date=row.issue_date,
+                issuer=row.issuer,
                 valid_until=row.valid_until,
                 permanent=row.permanent,
-                expired=_expired(row),
+                validity=reuse.validity(row),
+                expired=reuse.expired(row),
+                reusable=row.status in reuse.DIGITIZED and not reuse.expired(row),
                 status=row.status,
                 created_at=row.created_at,
                 dossiers=visible,
@@ -142,21 +171,6 @@ def page_result(ctx: Context, actor: Actor, document_id: str, number: int) -> Pa
         dossier_code=dossier_code,
     )
     return PageResult.model_validate_json(ctx.store.get(page.result_key))
-
-
-def _expired(row: DocumentRow, today: date | None = None) -> bool:
-    return (
-        not row.permanent
-        and row.valid_until is not None
-        and row.valid_until < (today or date.today())
-    )
-
-
-def _kind_label(code: str | None) -> str | None:
-    try:
-        return DocumentKind(code).label if code else None
-    except ValueError:
-        return code
 
 
 def page_image(ctx: Context, actor: Actor, document_id: str, number: int, width: int) -> bytes:

@@ -40,6 +40,7 @@ from models.errors import (
 )
 from models.schemas import AcceptedDocument, DossierCreate
 from ocr.load import FileInfo, inspect
+from services import reuse
 from services.access import changeable_document, dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
@@ -99,8 +100,12 @@ def upload_documents(
     *,
     assess: bool = True,
 ) -> list[AcceptedDocument]:
-    """Store the scans and queue them for recognition; return the new documents with the
-    quality verdict of each page, so the clerk can rescan at once.
+    """Store the scans and queue them for recognition; return the documents with the quality
+    verdict of each page, so the clerk can rescan at once.
+
+    A file whose exact bytes are a paper the actor may already see (services/reuse.py) is not
+    stored or queued again: that paper is linked to the dossier as a reused component and its
+    id answered, marked `reused`.
 
     `assess=False` skips that verdict (the backfile: nobody stands at a counter to rescan, and
     the worker makes the same verdict again while recognising; at ~0.05 s a page it was a tenth
@@ -115,7 +120,25 @@ def upload_documents(
         raise TooManyFiles(detail={"files": len(uploads), "max": settings.max_files_per_request})
     with ExitStack() as temporaries:
         checked = [_check(ctx, upload, temporaries, assess=assess) for upload in uploads]
-        documents = [_store(ctx, item, dossier.applicant_id) for item in checked]
+        ids: dict[str, str] = {}  # sha256 -> the paper these bytes are
+        reused: set[str] = set()
+        documents = []
+        for item in checked:
+            if item.sha256 in ids:
+                continue  # the same file twice in one request: one paper
+            # a caller naming its ids (the backfile) keeps them: it resumes by them
+            existing = (
+                None
+                if item.upload.document_id is not None
+                else reuse.exact_duplicate(ctx, actor, item.sha256)
+            )
+            if existing is not None:
+                ids[item.sha256] = existing
+                reused.add(existing)
+                continue
+            document = _store(ctx, item, dossier.applicant_id)
+            ids[item.sha256] = document.id
+            documents.append(document)
     ctx.catalog.add_documents(dossier_code, documents)
     for document in documents:
         ctx.audit.record(
@@ -126,14 +149,27 @@ def upload_documents(
             dossier_code=dossier_code,
             detail=document.filename,
         )
+    for document_id in reused:
+        # exact duplicate: never recognised twice; the existing paper joins the dossier
+        if not reuse.link(ctx, dossier_code, document_id):
+            continue  # in this dossier already: nothing changes
+        ctx.audit.record(
+            actor,
+            AuditAction.LINK,
+            object_type="document",
+            object_id=document_id,
+            dossier_code=dossier_code,
+            detail="reused: the same file was uploaded again",
+        )
     return [
         AcceptedDocument(
-            id=document.id,
-            filename=document.filename,
+            id=ids[item.sha256],
+            filename=item.name,
             page_count=item.info.page_count,
             quality=[v.issues if v is not None else None for v in item.info.quality],
+            reused=ids[item.sha256] in reused,
         )
-        for document, item in zip(documents, checked, strict=True)
+        for item in checked
     ]
 
 

@@ -22,6 +22,7 @@ from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document, warm_up
+from services import reuse
 from services.context import Context
 from storage.catalog.repository import NewPage
 from storage.catalog.tables import DocumentRow
@@ -102,7 +103,11 @@ def record_result(
             ensure_ascii=False,
         ),
     )
-    return status if recorded else None
+    if not recorded:
+        return None
+    # after the paper's kind and key fields are known: is it a rescan of one we have?
+    reuse.detect_near_duplicate(ctx, document.id)
+    return status
 
 
 def process_document(

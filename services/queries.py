@@ -15,9 +15,10 @@ from models.schemas import (
     DocumentSummary,
     DocumentText,
     DossierPublic,
+    EarlierPaper,
     PagePublic,
 )
-from services import links
+from services import links, reuse
 from services.access import document_for, dossier_for
 from services.context import Context
 from storage.catalog.tables import DocumentRow, DossierRow, PageRow
@@ -84,10 +85,26 @@ def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
         issuer=row.issuer,
         valid_until=row.valid_until,
         permanent=row.permanent,
+        role="result" if row.role == "result" else "submitted",
+        duplicate_of=_earlier(ctx, actor, row.duplicate_of),
         pages=[
             _page(number, recognised.get(number), verdict)
             for number, verdict in enumerate(verdicts, start=1)
         ],
+    )
+
+
+def _earlier(ctx: Context, actor: Actor, earlier_id: str | None) -> EarlierPaper | None:
+    """The earlier copy of a rescanned paper, if the actor may open it (else not offered)."""
+    if earlier_id is None or not reuse.visible(ctx, actor, earlier_id):
+        return None
+    earlier = ctx.catalog.get_document(earlier_id)
+    return EarlierPaper(
+        id=earlier.id,
+        kind_label=reuse.kind_label(earlier.kind_code),
+        number_symbol=earlier.number_symbol,
+        issue_date=earlier.issue_date,
+        digitized_at=earlier.digitized_at or earlier.created_at,
     )
 
 

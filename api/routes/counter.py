@@ -11,7 +11,13 @@ from api.deps import ContextDep, WorkersDep
 from api.responses import ERRORS
 from models.kinds import DocumentKind
 from models.recognition import PageResult
-from models.schemas import ApplicantPaper, DocumentUpdate, KindPublic, PageCorrection
+from models.schemas import (
+    ApplicantPaper,
+    DocumentUpdate,
+    EarlierUsed,
+    KindPublic,
+    PageCorrection,
+)
 from services import counter, intake
 
 router = APIRouter(tags=["counter"], responses=ERRORS)
@@ -91,6 +97,13 @@ def remove(code: str, document_id: str, ctx: ContextDep, actor: ActorDep) -> Non
 def reuse(code: str, document_id: str, ctx: ContextDep, actor: ActorDep) -> None:
     """Use a paper the applicant already gave us in this dossier: no upload, no rescan."""
     counter.reuse_in_dossier(ctx, actor, code, document_id)
+
+
+@router.post("/dossiers/{code}/documents/{document_id}/use-earlier")
+def use_earlier(code: str, document_id: str, ctx: ContextDep, actor: ActorDep) -> EarlierUsed:
+    """This scan is of a paper digitized before (`duplicate_of` on the document): put the
+    earlier paper in the dossier in its place and take the new scan out."""
+    return EarlierUsed(id=counter.use_earlier(ctx, actor, code, document_id), removed=document_id)
 
 
 @router.get("/applicants/{applicant_id}/documents")

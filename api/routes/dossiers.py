@@ -39,15 +39,17 @@ def upload_documents(
 
     The response comes after every original is on disk and recorded, and carries each page's
     quality verdict (blurred, faint, too coarse, blank) so the clerk can rescan at once; poll
-    `GET /documents/{id}` for the text.
+    `GET /documents/{id}` for the text. A file already digitized (same bytes) is answered with
+    the existing paper's id, marked `reused`, and linked to the dossier: no recognition.
     """
     # Starlette has spooled each file to a temporary file: intake streams from there.
     uploads = [intake.Upload(file.filename or "scan", file.file) for file in files]
     accepted = intake.upload_documents(ctx, actor, code, uploads)
     enqueuer = request.app.state.enqueuer
     if enqueuer is not None:  # SOHOA_QUEUE_URL: Celery workers recognise them
-        for document in accepted:
-            enqueuer.enqueue(document.id)
+        # a reused paper (the same file digitized before) is never recognised again
+        for document_id in dict.fromkeys(d.id for d in accepted if not d.reused):
+            enqueuer.enqueue(document_id)
     else:
         workers.notify()
     return UploadAccepted(

@@ -143,7 +143,11 @@ function paperItem(summary) {
   select.append(new Option("— Loại giấy tờ —", ""));
   for (const kind of kinds) select.append(new Option(kind.label, kind.code));
   select.value = summary.kind_code || "";
-  select.addEventListener("change", () => patchPaper(summary.id, { kind_code: select.value || null }));
+  select.addEventListener("change", async () => {
+    await patchPaper(summary.id, { kind_code: select.value || null });
+    delete item.dataset.status; // naming the kind may reveal a paper digitized before
+    refresh();
+  });
   $(".rescan", item).addEventListener("change", (event) => rescan(summary.id, event.target));
   $(".remove", item).addEventListener("click", () => removePaper(summary.id));
   return item;
@@ -169,10 +173,29 @@ async function renderPaper(item) {
     li.textContent = message;
     warnings.append(li);
   }
+  offerEarlier(item, doc.duplicate_of);
   const pages = $(".pages", item);
   if (!item.dataset.rendered) pages.replaceChildren(...doc.pages.map(() => pageBlock(item)));
   doc.pages.forEach((page, index) => renderPage(item.dataset.id, page, pages.children[index], doc.status));
   item.dataset.rendered = "1";
+}
+
+// A rescan of a paper digitized before: offer the earlier copy instead of keeping two.
+function offerEarlier(item, earlier) {
+  const box = $(".earlier", item);
+  box.hidden = !earlier;
+  if (!earlier) return;
+  const facts = [earlier.kind_label, earlier.number_symbol && `số ${earlier.number_symbol}`,
+    earlier.issue_date && `cấp ngày ${earlier.issue_date}`,
+    `số hóa ngày ${earlier.digitized_at.slice(0, 10)}`].filter(Boolean).join(", ");
+  $(".earlier-text", box).textContent = `Giấy tờ này đã được số hóa trước đây (${facts}).`;
+  $(".use-earlier", box).onclick = async () => {
+    try {
+      await api(`/dossiers/${encodeURIComponent(dossier.code)}/documents/${item.dataset.id}/use-earlier`,
+        { method: "POST" });
+      refresh();
+    } catch (error) { $(".earlier-text", box).textContent = error.message; }
+  };
 }
 
 function pageBlock(item) {
@@ -315,7 +338,8 @@ async function loadReusable() {
   try { papers = await json(`/applicants/${dossier.applicant_id}/documents`); } catch (_) { return; }
   const here = new Set(dossier.documents.map((d) => d.id));
   const others = papers.filter((p) => !here.has(p.id));
-  const signature = JSON.stringify(others.map((p) => [p.id, p.expired, p.kind_code]));
+  const signature = JSON.stringify(others.map((p) => [p.id, p.expired, p.reusable, p.kind_code,
+    p.number_symbol, p.issue_date, p.issuer]));
   if (list.dataset.signature === signature) return;
   list.dataset.signature = signature;
   if (!others.length) {
@@ -328,15 +352,22 @@ async function loadReusable() {
     li.dataset.id = paper.id;
     const title = document.createElement("div");
     title.textContent = `${paper.kind_label || "Chưa phân loại"} — ${paper.filename}`;
+    const fields = document.createElement("div");
+    fields.className = "fields";
+    fields.textContent = [paper.number_symbol && `Số: ${paper.number_symbol}`,
+      paper.issue_date && `ngày cấp ${paper.issue_date}`, paper.issuer && `nơi cấp ${paper.issuer}`]
+      .filter(Boolean).join(" · ");
     const when = document.createElement("div");
     when.className = "muted";
     const validity = paper.permanent ? "không thời hạn"
       : paper.valid_until ? `hiệu lực đến ${paper.valid_until}` : "";
     when.textContent = [`số hóa ${paper.created_at.slice(0, 10)}`, validity].filter(Boolean).join(" · ");
-    li.append(title, when);
+    li.append(title, fields, when);
     if (paper.expired) {
       li.classList.add("expired");
       when.textContent += " · đã hết hiệu lực";
+    } else if (!paper.reusable) {
+      when.textContent += " · chưa số hóa xong";
     } else {
       const button = document.createElement("button");
       button.type = "button";

@@ -51,6 +51,16 @@ class Papers:
             if not changed.rowcount:  # type: ignore[attr-defined]
                 raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
 
+    def set_duplicate_of(self, document_id: str, earlier_id: str | None) -> None:
+        """Mark the paper a rescan of `earlier_id` (None: it is not one). Not a clerk's field:
+        set by near-duplicate detection (services/reuse.py)."""
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            session.execute(
+                update(DocumentRow)
+                .where(DocumentRow.id == document_id)
+                .values(duplicate_of=earlier_id)
+            )
+
     def correct_page(self, document_id: str, number: int, text: str, by: str) -> datetime:
         now = utcnow()
         with unavailable_as_ours(), self._sessions() as session, session.begin():

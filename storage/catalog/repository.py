@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from models.catalog import DocumentStatus, DossierStatus, JobState
+from models.codes import received_on
 from models.errors import Conflict, NotFound
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.tables import (
@@ -101,6 +102,7 @@ class Catalog:
         row = DossierRow(
             code=code,
             agency_code=agency_code,
+            received_on=received_on(code),
             procedure_code=procedure_code,
             applicant_name=applicant_name,
             applicant_id=applicant_id,
@@ -218,6 +220,17 @@ class Catalog:
     def find_by_sha256(self, sha256: str) -> DocumentRow | None:
         with unavailable_as_ours(), self._sessions() as session:
             return session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+
+    def documents_with_sha256(self, sha256: str) -> list[DocumentRow]:
+        """Every paper with exactly these bytes, oldest first (exact duplicates, services/reuse)."""
+        with unavailable_as_ours(), self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(DocumentRow)
+                    .where(DocumentRow.sha256 == sha256)
+                    .order_by(DocumentRow.created_at, DocumentRow.id)
+                )
+            )
 
     def jobs_of(self, document_id: str) -> list[JobRow]:
         with unavailable_as_ours(), self._sessions() as session:

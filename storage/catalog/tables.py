@@ -50,6 +50,8 @@ class DossierRow(Base):
     applicant_name: Mapped[str] = mapped_column(String(200))
     applicant_id: Mapped[str] = mapped_column(String(12), index=True)
     agency_code: Mapped[str] = mapped_column(String(16), index=True)
+    # the receipt date printed in the code: what the 766 report counts by (not created_at)
+    received_on: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -101,6 +103,9 @@ class DocumentRow(Base):
     digitized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # a paper the citizen submitted, or a result the agency issued (kết quả giải quyết)
     role: Mapped[str] = mapped_column(String(16), default="submitted", server_default="submitted")
+    # a rescan of a paper digitized before (same owner, kind and key fields): the earlier one's
+    # id, offered to the clerk for reuse instead of keeping two copies (services/reuse.py)
+    duplicate_of: Mapped[str | None] = mapped_column(String(32))
 
     pages: Mapped[list[PageRow]] = relationship(
         back_populates="document", order_by="PageRow.number", cascade="all, delete-orphan"

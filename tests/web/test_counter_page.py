@@ -177,6 +177,21 @@ def test_a_clerk_scans_a_dossier_while_the_citizen_waits(
     expect(page.locator("#reusable li", has_text="Căn cước")).to_have_count(0)
     _shot(page, "4-reused")
 
+    # the same card scanned again (other bytes): once named an ID card it is recognised as the
+    # paper digitized before, and one click keeps the earlier copy and drops the new scan
+    card = render_page(pick(1, seed=11), title="CĂN CƯỚC", dpi=150, motto=False)
+    (tmp_path / "can-cuoc-quet-lai.png").write_bytes(_png(card, blur=0.6))
+    page.locator("#pick").set_input_files(str(tmp_path / "can-cuoc-quet-lai.png"))
+    again = page.locator(".paper", has_text="can-cuoc-quet-lai.png")
+    expect(again.locator(".status")).not_to_have_text("Đang chờ")
+    again.get_by_label("Loại giấy tờ").select_option("id_card")
+    expect(again.locator(".earlier")).to_contain_text("Giấy tờ này đã được số hóa trước đây")
+    again.scroll_into_view_if_needed()
+    _shot(page, "5-rescan-offered")
+    again.get_by_role("button", name="Dùng bản đã số hóa, bỏ bản quét mới").click()
+    expect(page.locator(".paper", has_text="can-cuoc-quet-lai.png")).to_have_count(0)
+    expect(page.locator(".paper", has_text="can-cuoc.png")).to_have_count(1)
+
 
 def test_the_page_needs_no_network_but_the_server(server: str, page: Page) -> None:
     requests: list[str] = []

@@ -1,0 +1,146 @@
+"""Reuse: a paper digitized once is linked, never scanned or recognised again (issue 7).
+
+Three ways a paper already in sohoa is found again: the same bytes uploaded (exact duplicate,
+linked at intake, nothing queued), the applicant's papers listed by personal ID (one click links
+one), and a rescan of the same paper (near-duplicate: same owner, kind and key fields), which is
+recorded after recognition and offered to the clerk in place of the new copy.
+
+Agency scoping: a paper is found again only through a dossier its finder may see (the finder's
+agency, or any for an admin). A duplicate held only by another agency is not disclosed: the
+upload becomes a new paper of this agency, recognised as usual (see docs/reuse.md).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from models.auth import Actor
+from models.catalog import DocumentStatus
+from models.kinds import DocumentKind
+from services.context import Context
+from storage.catalog.tables import DocumentRow
+
+DIGITIZED = frozenset({DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW})
+"""A paper with a digitized copy: recognised, possibly with pages a person should look at."""
+
+_ID_CARDS = frozenset({DocumentKind.ID_CARD, DocumentKind.ID_CARD_OLD})
+
+
+def expired(row: DocumentRow, today: date | None = None) -> bool:
+    return (
+        not row.permanent
+        and row.valid_until is not None
+        and row.valid_until < (today or date.today())
+    )
+
+
+Validity = Literal["permanent", "valid", "expired", "unknown"]
+
+
+def validity(row: DocumentRow, today: date | None = None) -> Validity:
+    """permanent, valid (until a known date), expired, or unknown (no validity recorded)."""
+    if row.permanent:
+        return "permanent"
+    if row.valid_until is None:
+        return "unknown"
+    return "expired" if expired(row, today) else "valid"
+
+
+def kind_label(code: str | None) -> str | None:
+    try:
+        return DocumentKind(code).label if code else None
+    except ValueError:
+        return code
+
+
+def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
+    """The paper with exactly these bytes that the actor may see, digitized or on its way
+    (queued or processing: a double upload is not recognised twice either); else None.
+
+    A failed paper is not reused: its failure may have been transient, so the bytes get a
+    fresh document and a fresh try.
+    """
+    for row in ctx.catalog.documents_with_sha256(sha256):
+        if row.status == DocumentStatus.FAILED:
+            continue
+        if visible(ctx, actor, row.id):
+            return row.id
+    return None
+
+
+def link(ctx: Context, dossier_code: str, document_id: str) -> bool:
+    """Make the paper a reused component of the dossier; False when it is in it already.
+
+    A link the clerk removed earlier is shown again (it keeps its history) rather than doubled.
+    """
+    if dossier_code in {code for code, _ in ctx.catalog.document_dossiers(document_id)}:
+        return False
+    if not ctx.papers.set_link_removed(dossier_code, document_id, None):
+        ctx.catalog.reuse_document(dossier_code, document_id)
+    return True
+
+
+def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
+    """Record (and return) the earlier paper this one is a rescan of, or clear it (None).
+
+    The one call `record_result` makes once a paper's kind and fields are known, and that a
+    clerk's metadata change makes again. Same owner, same kind, same key fields (see
+    `same_paper`); the earlier paper must be digitized, still valid, not itself a rescan, and
+    filed in a dossier of an agency this paper's dossiers belong to, so that whoever sees the
+    offer may also open what it offers.
+    """
+    row = ctx.catalog.get_document(document_id)
+    earlier: DocumentRow | None = None
+    if row.owner_id and row.kind_code:
+        agencies = _agencies(ctx, row.id)
+        for candidate in ctx.catalog.documents_of_owner(row.owner_id):  # newest first
+            if (
+                candidate.id != row.id
+                and candidate.created_at <= row.created_at
+                and candidate.duplicate_of is None
+                and candidate.status in DIGITIZED
+                and not expired(candidate)
+                and same_paper(row, candidate)
+                and agencies & _agencies(ctx, candidate.id)
+            ):
+                earlier = candidate  # keep going: the oldest copy is the one to keep
+    found = earlier.id if earlier is not None else None
+    if found != row.duplicate_of:
+        ctx.papers.set_duplicate_of(document_id, found)
+    return found
+
+
+def same_paper(a: DocumentRow, b: DocumentRow) -> bool:
+    """Two documents are one paper scanned twice when owner and kind match and so do the key
+    fields: the personal ID for an ID card (the owner's, unless a number was read off it),
+    else the number/symbol (số ký hiệu, số vào sổ), which must be known on both.
+
+    Issue dates, when both are known, must agree: a renewed ID card or a re-issued certificate
+    carries the same number with a new date, and it is a new paper, not a rescan.
+    """
+    if a.owner_id != b.owner_id or a.kind_code != b.kind_code or a.kind_code is None:
+        return False
+    if a.issue_date and b.issue_date and a.issue_date != b.issue_date:
+        return False
+    if a.kind_code in _ID_CARDS:
+        return _number(a.number_symbol or a.owner_id) == _number(b.number_symbol or b.owner_id)
+    number = _number(a.number_symbol)
+    return number is not None and number == _number(b.number_symbol)
+
+
+def _number(value: str | None) -> str | None:
+    """A number/symbol compared as a clerk would: case, spaces and Unicode form ignored."""
+    if not value:
+        return None
+    return "".join(unicodedata.normalize("NFC", value).split()).upper() or None
+
+
+def visible(ctx: Context, actor: Actor, document_id: str) -> bool:
+    links = ctx.catalog.document_dossiers(document_id)
+    return any(actor.principal.sees_agency(agency) for _, agency in links)
+
+
+def _agencies(ctx: Context, document_id: str) -> set[str]:
+    return {agency for _, agency in ctx.catalog.document_dossiers(document_id)}
