@@ -106,7 +106,10 @@ def record_result(
     if not recorded:
         return None
     # after the paper's kind and key fields are known: is it a rescan of one we have?
-    reuse.detect_near_duplicate(ctx, document.id)
+    try:
+        reuse.detect_near_duplicate(ctx, document.id)
+    except Exception:  # the text is recorded: a failed comparison must not fail the paper
+        log.exception("document %s: near-duplicate detection failed", document.id)
     return status
 
 

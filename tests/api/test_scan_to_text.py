@@ -47,7 +47,7 @@ def test_uploaded_scan_is_recognised_with_under_2_percent_cer(
     assert listed["applicant_name"] == "Nguyễn Văn An"
 
 
-def test_one_request_may_carry_several_scans_and_same_bytes_are_stored_once(
+def test_one_request_may_carry_several_scans_and_same_bytes_are_one_paper(
     client: TestClient, dossier: dict[str, str], vietnamese_png: bytes
 ) -> None:
     response = client.post(
@@ -59,7 +59,9 @@ def test_one_request_may_carry_several_scans_and_same_bytes_are_stored_once(
     )
     assert response.status_code == 202, response.text
     ids = response.json()["document_ids"]
-    assert len(set(ids)) == 2
+    # the same bytes twice are one paper, recognised once (issue 7: never OCR'd twice)
+    assert len(ids) == 2 and len(set(ids)) == 1
+    assert len(client.get(f"/api/v1/dossiers/{dossier['code']}").json()["documents"]) == 1
     store = client.app.state.context.store  # type: ignore[attr-defined]
     assert len(list(store.list("originals/"))) == 1
 
