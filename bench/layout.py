@@ -114,7 +114,7 @@ def report(rows: list[Measurement], steps: list[float], command: str, about: str
         "| --- | --- | --- | --- | --- |",
     ]
     for name, cell in two.items():
-        twin = f"{100 * one[name].cer:.2f} %" if name in one else "—"
+        twin = f"{100 * one[name].cer:.2f} %" if one[name].pages else "—"
         lines.append(
             f"| {cell.pages} | {name} | {100 * cell.cer:.2f} % | {twin} | {cell.cpu_seconds:.2f} |"
         )
