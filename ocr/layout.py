@@ -95,7 +95,8 @@ def _mark_ink(word: Word, regions: Sequence[Region]) -> bool:
             and r.top <= cy <= r.top + r.height
         ):
             letters = sum(ch.isalnum() for ch in word.text)
-            if word.confidence < 50 or letters < max(1, 0.6 * len(word.text)):
+            # Junk: low confidence, mostly not letters, or one stray letter of the seal's rim.
+            if word.confidence < 50 or letters < max(2, 0.6 * len(word.text)):
                 return True
     return False
 
@@ -281,10 +282,11 @@ def assign_roles(pieces: Sequence[Piece], width: int) -> list[BlockRole | None]:
 
 
 def _centred(piece: Piece, middle: float, text_width: float) -> bool:
-    """Centred on the text column and clearly narrower than a full body line."""
+    """Centred on the text column with a margin on both sides: a title or its summary line,
+    not a body line (flush left, and flush right when justified or long)."""
+    indent = piece.left - (middle - text_width / 2)
     centre = (piece.left + piece.right) / 2
-    narrow = piece.right - piece.left < 0.85 * text_width
-    return narrow and abs(centre - middle) < 0.08 * text_width
+    return indent > 0.03 * text_width and abs(centre - middle) < 0.03 * text_width
 
 
 def _title_like(piece: Piece, text: str, middle: float, text_width: float) -> bool:

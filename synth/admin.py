@@ -57,6 +57,8 @@ class _Face:
     regular: ImageFont.FreeTypeFont
     bold: ImageFont.FreeTypeFont
     line: int
+    header: ImageFont.FreeTypeFont
+    """Bold for the two header columns, small enough to leave a gutter between them."""
 
 
 def admin_pages(paragraphs: list[str], *, seed: int, dpi: int = 300) -> tuple[AdminPage, AdminPage]:
@@ -64,12 +66,17 @@ def admin_pages(paragraphs: list[str], *, seed: int, dpi: int = 300) -> tuple[Ad
     rng = np.random.default_rng(seed)
     regular, bold = FACES[int(rng.integers(len(FACES)))]
     size = round(float(rng.choice([12.0, 13.0])) * dpi / 72)
+    superior, agency, place = AGENCIES[int(rng.integers(len(AGENCIES)))]
+    px = dpi / 25.4
+    width = round(A4_MM[0] * px)
+    left, right = round(30 * px), width - round(20 * px)
+    split = left + round(float(rng.uniform(0.36, 0.42)) * (right - left))
     face = _Face(
         ImageFont.truetype(str(FONT_DIR / regular), size),
         ImageFont.truetype(str(FONT_DIR / bold), size),
         round(size * 1.4),
+        _header_font(FONT_DIR / bold, size, (left, split, right), [superior, agency], 5 * px),
     )
-    superior, agency, place = AGENCIES[int(rng.integers(len(AGENCIES)))]
     title, subject = TITLES[int(rng.integers(len(TITLES)))]
     number = f"Số: {int(rng.integers(10, 999))}/{'QĐ' if title == 'QUYẾT ĐỊNH' else 'TB'}-UBND"
     day, month = int(rng.integers(1, 29)), int(rng.integers(1, 13))
@@ -78,15 +85,12 @@ def admin_pages(paragraphs: list[str], *, seed: int, dpi: int = 300) -> tuple[Ad
         BlockRole.NUMBER_SYMBOL: [number],
         BlockRole.MOTTO: list(MOTTO),
         BlockRole.PLACE_DATE: [f"{place}, ngày {day} tháng {month} năm 2024"],
-        BlockRole.TITLE: [title, subject],
+        # The summary under the title is set narrower than the body, as real papers break it.
+        BlockRole.TITLE: [title, *wrap(subject, face.bold, 0.75 * (right - left))],
         BlockRole.BODY: [],
         BlockRole.RECIPIENTS: list(RECIPIENTS),
         BlockRole.SIGNATURE: [*SIGNATURE_TITLES, SIGNERS[int(rng.integers(len(SIGNERS)))]],
     }
-    px = dpi / 25.4
-    width = round(A4_MM[0] * px)
-    left, right = round(30 * px), width - round(20 * px)
-    split = left + round(float(rng.uniform(0.36, 0.42)) * (right - left))
     # Body lines until the footer (~55 mm with the signature space) would not fit any more.
     room = round(A4_MM[1] * px) - round(20 * px) - round(62 * px) - round(20 * px)
     room -= 7 * face.line + 2 * face.line
@@ -100,6 +104,21 @@ def admin_pages(paragraphs: list[str], *, seed: int, dpi: int = 300) -> tuple[Ad
     seal_rng, sign_rng = (np.random.default_rng(seed + k) for k in (1, 2))
     one = _draw(roles, face, dpi, (left, split, right), False, seal_rng, sign_rng, agency)
     return two, one
+
+
+def _header_font(
+    path: Path, size: int, columns: tuple[int, int, int], agency: list[str], gutter: float
+) -> ImageFont.FreeTypeFont:
+    """The largest bold face up to `size` whose header columns, each centred in its half, stay
+    `gutter` apart (real headers do: the motto is set smaller rather than touch the agency)."""
+    left, split, right = columns
+    while True:
+        font = ImageFont.truetype(str(path), size)
+        end = (left + split + max(font.getlength(t) for t in agency)) / 2
+        start = (split + right - max(font.getlength(t) for t in MOTTO)) / 2
+        if start - end >= gutter or size <= 10:
+            return font
+        size -= 2
 
 
 def _draw(
@@ -119,8 +138,15 @@ def _draw(
     draw = ImageDraw.Draw(page)
     truth: list[str] = []
 
-    def column(lines: list[str], bold: bool, span: tuple[int, int], y: int, centre: bool) -> int:
-        font = face.bold if bold else face.regular
+    def column(
+        lines: list[str],
+        bold: bool,
+        span: tuple[int, int],
+        y: int,
+        centre: bool,
+        header: bool = False,
+    ) -> int:
+        font = face.header if header else face.bold if bold else face.regular
         for text in lines:
             x = (span[0] + span[1] - font.getlength(text)) / 2 if centre else span[0]
             draw.text((x, y), text, font=font, fill="black")
@@ -132,9 +158,9 @@ def _draw(
     y = top = round(20 * px)
     full = (left, right)
     if two_columns:
-        y = column(r[BlockRole.AGENCY], True, (left, split), y, True)
+        y = column(r[BlockRole.AGENCY], True, (left, split), y, True, header=True)
         y = column(r[BlockRole.NUMBER_SYMBOL], False, (left, split), y + face.line // 2, True)
-        y2 = column(r[BlockRole.MOTTO], True, (split, right), top, True)
+        y2 = column(r[BlockRole.MOTTO], True, (split, right), top, True, header=True)
         y = max(
             y, column(r[BlockRole.PLACE_DATE], False, (split, right), y2 + face.line // 2, True)
         )

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
 
 from models.recognition import BlockRole, Box, PageResult, Region, RegionKind, Word
 from ocr.layout import arrange, plain
@@ -154,7 +155,9 @@ def test_every_role_comes_out_with_its_lines(seed: int) -> None:
         lines_of_role.setdefault(role, []).append(line.text)
     assert set(lines_of_role) == set(page.roles)
     for role, truth in page.roles.items():
-        assert cer("\n".join(truth), "\n".join(lines_of_role[role])) < 0.03, role
+        # A misread letter or two is recognition; a line in the wrong role costs far more.
+        ref, hyp = "\n".join(truth), "\n".join(lines_of_role[role])
+        assert Levenshtein.distance(ref, hyp) <= max(2, 0.03 * len(ref)), (role, hyp)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
