@@ -95,8 +95,10 @@ def _mark_ink(word: Word, regions: Sequence[Region]) -> bool:
             and r.top <= cy <= r.top + r.height
         ):
             letters = sum(ch.isalnum() for ch in word.text)
-            # Junk: low confidence, mostly not letters, or one stray letter of the seal's rim.
-            if word.confidence < 50 or letters < max(2, 0.6 * len(word.text)):
+            # Junk: low confidence, mostly not letters, or one doubtful letter of the seal's rim
+            # (a real one-letter word such as "ở" under a seal is read with high confidence).
+            stray = letters == 1 and word.confidence < 85
+            if word.confidence < 50 or stray or letters < 0.6 * len(word.text):
                 return True
     return False
 
