@@ -93,14 +93,16 @@ def run(count: int, seed: int) -> tuple[list[Measurement], list[float]]:
     return rows, steps
 
 
-def report(rows: list[Measurement], steps: list[float], command: str, about: str) -> str:
+def report(
+    rows: list[Measurement], steps: list[float], command: str, about: str, seed: int = 1
+) -> str:
     table = summarise(rows)
     two, one = table[TWO], table[ONE]
     page_cpu = two["sohoa"].cpu_seconds
     step = statistics.median(steps)
     gap = 100 * (two["sohoa"].cer - one["sohoa"].cer)
     lines = [
-        "## Layout: Decree 30/2020 papers, two columns against their one-column twin",
+        f"## Layout: Decree 30/2020 papers, two columns against their one-column twin (seed {seed})",
         "",
         f"Made by `{command}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, sohoa at {revision()}.  ",
         f"Machine: {about}.  ",
@@ -136,12 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=4, help="papers (default 4)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument(
+        "--section", default="layout", help="the markers to write between (e.g. a held-out seed)"
+    )
     args = parser.parse_args(argv)
     command = "python -m bench.layout " + shlex.join(argv if argv is not None else sys.argv[1:])
     about = machine()
     rows, steps = run(args.pages, args.seed)
-    body = report(rows, steps, command.strip(), about)
-    write_section(args.out, "layout", body)
+    body = report(rows, steps, command.strip(), about, args.seed)
+    write_section(args.out, args.section, body)
     print(body)
     return 0
 
