@@ -19,6 +19,11 @@ class OcrOptions(BaseModel):
         default=True,
         description="correct misread Vietnamese marks (ocr.vietnamese); the raw text is kept",
     )
+    layout: bool = Field(
+        default=True,
+        description="read columns in order and tell block roles (ocr.layout); find seals, "
+        "signatures, QR codes and photos (ocr.regions)",
+    )
     review_below: float = Field(
         default=60.0, ge=0, le=100, description="a page under this mean confidence needs review"
     )

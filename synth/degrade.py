@@ -225,6 +225,14 @@ def seal_signature(page: RenderedPage, rng: np.random.Generator) -> DegradedPage
     return _scan("seal_signature", page, noisy, 300, Geometry(marks=marks), 88)
 
 
+def colour_scan(page: RenderedPage, rng: np.random.Generator, dpi: int = 200) -> DegradedPage:
+    """A colour scan at the digitisation minimum of Decree 30/2020 (200 dpi), the marks kept in
+    their own colours: for pages that already carry their seal and signature (`synth.admin`)."""
+    rgb = _resample(np.asarray(page.image.convert("RGB")), page.dpi, dpi)
+    toned = _paper(rgb, rng.uniform(240, 250), rng.uniform(15, 30))
+    return _scan(f"colour_{dpi}", page, _noise(toned, 3.0, rng), dpi, jpeg_quality=90)
+
+
 def _photo(
     name: str,
     page: RenderedPage,

@@ -27,8 +27,11 @@ SEAL_RED = (200, 30, 45)
 BALLPOINT_BLUE = (25, 45, 150)
 
 
-def seal_mask(dpi: int, rng: np.random.Generator) -> np.ndarray:
-    """A round seal ~38 mm across: outer ring, inner ring, agency name around, star inside."""
+def seal_mask(dpi: int, rng: np.random.Generator, text: str | None = None) -> np.ndarray:
+    """A round seal ~38 mm across: outer ring, inner ring, agency name around, star inside.
+
+    `text` is the agency's name (a paper's seal names its own agency); a random one otherwise.
+    """
     px = dpi / 25.4
     radius = rng.uniform(17.5, 20.0) * px
     size = round(2 * radius + 4 * px)
@@ -46,7 +49,7 @@ def seal_mask(dpi: int, rng: np.random.Generator) -> np.ndarray:
     ring(radius, 0.9 * px)
     ring(radius - 1.6 * px, 0.35 * px)
     ring(radius * 0.58, 0.35 * px)
-    _text_around(layer, str(rng.choice(SEAL_TEXTS)), centre, radius * 0.79, round(3.3 * px))
+    _text_around(layer, text or str(rng.choice(SEAL_TEXTS)), centre, radius * 0.79, round(3.3 * px))
     _star(draw, centre, radius * 0.4)
     ink = np.asarray(layer, dtype=np.float32) / 255.0
     # A stamp never inks evenly: blotchy density, a little bleed into the paper fibres.

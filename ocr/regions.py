@@ -1,0 +1,163 @@
+"""Marks on a page that are not text: seal, signature, QR code, photo, found with OpenCV alone.
+
+They are recorded on the page (a clerk and the reuse features want to know a paper is sealed and
+signed) and their ink is kept out of the text by `ocr.layout`. Sizes are in millimetres of paper,
+so one rule holds at 150 and at 300 dpi.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from models.recognition import Box, Region, RegionKind
+from ocr.geometry import u8
+
+WORK_PX_PER_MM = 2.5
+"""Resolution the detectors work at: a seal ring (~1 mm) still shows, a page costs milliseconds."""
+SEAL_DIAMETER_MM = (24.0, 50.0)
+"""Round seals of Vietnamese agencies are 32–42 mm across; leave room for a partial stamp."""
+SIGNATURE_MIN_MM = 15.0
+PHOTO_MIN_MM = 15.0
+"""A portrait on an ID card is 20 × 30 mm or larger; printed QR codes 10 mm and up."""
+QR_MIN_MM = 10.0
+
+
+def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> list[Region]:
+    """Seals, signatures, QR codes and photos on `page` (RGB or grey, upright), with boxes in
+    the pixels of the page resampled by `scale` (the image Tesseract read)."""
+    shrink = min(1.0, WORK_PX_PER_MM * 25.4 / dpi)
+    size = (max(1, round(page.shape[1] * shrink)), max(1, round(page.shape[0] * shrink)))
+    small: NDArray[np.uint8] = np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA))
+    px = dpi * shrink / 25.4  # pixels per millimetre of the small page
+    grey = small if small.ndim == 2 else u8(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+    found: list[tuple[RegionKind, tuple[int, int, int, int], float]] = []
+    if small.ndim == 3:
+        hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+        hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+        inked = (sat > 70) & (val > 50)
+        red = inked & ((hue < 12) | (hue > 160))
+        blue = inked & (hue > 95) & (hue < 135)
+        found += [(RegionKind.SEAL, box, c) for box, c in _seals(red, px)]
+        found += [(RegionKind.SIGNATURE, box, 0.8) for box in _strokes(blue, px)]
+    if not any(kind is RegionKind.SEAL for kind, _, _ in found):
+        # A seal that survived as grey (a photocopy, a black-and-white scan): its double ring.
+        found += [(RegionKind.SEAL, box, 0.6) for box in _grey_seals(grey, px)]
+    for box, fill in _dense_blocks(grey, px):
+        if _is_qr_code(page, box, 1 / shrink):
+            found.append((RegionKind.QR_CODE, box, 0.9))
+        elif fill >= 0.8 and min(box[2:]) >= PHOTO_MIN_MM * px and box[2] <= 1.2 * box[3]:
+            found.append((RegionKind.PHOTO, box, 0.6))
+    factor = scale / shrink
+    return [
+        Region(
+            kind=kind,
+            box=Box(
+                left=round(x * factor),
+                top=round(y * factor),
+                width=round(w * factor),
+                height=round(h * factor),
+            ),
+            confidence=confidence,
+        )
+        for kind, (x, y, w, h), confidence in found
+    ]
+
+
+def _components(mask: NDArray[np.bool_], close: int) -> list[tuple[tuple[int, int, int, int], int]]:
+    """Boxes and ink pixel counts of the mask's blobs after joining strokes `close` px apart."""
+    binary = u8(mask.astype(np.uint8) * 255)
+    if close > 1:
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close))
+        binary = u8(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    return [((int(s[0]), int(s[1]), int(s[2]), int(s[3])), int(s[4])) for s in stats[1:count]]
+
+
+def _seals(red: NDArray[np.bool_], px: float) -> list[tuple[tuple[int, int, int, int], float]]:
+    """Red blobs as wide as a seal and about as tall: the ring and the name inside join up."""
+    low, high = (d * px for d in SEAL_DIAMETER_MM)
+    seals = []
+    for box, _ in _components(red, round(2 * px)):
+        w, h = box[2], box[3]
+        if low <= max(w, h) <= high and 0.7 <= w / h <= 1.4:
+            seals.append((box, round(min(w, h) / max(w, h), 2)))
+    return seals
+
+
+def _strokes(blue: NDArray[np.bool_], px: float) -> list[tuple[int, int, int, int]]:
+    """Ballpoint ink (blue) in a blob wide enough to be a signature, not a tick or a dot."""
+    return [
+        box
+        for box, _ in _components(blue, round(3 * px))
+        if box[2] >= SIGNATURE_MIN_MM * px and box[3] >= 3 * px
+    ]
+
+
+def _grey_seals(grey: NDArray[np.uint8], px: float) -> list[tuple[int, int, int, int]]:
+    """Circles of seal size whose rim is inked nearly all round: letters never close such a ring."""
+    low, high = (d * px / 2 for d in SEAL_DIAMETER_MM)
+    circles = cv2.HoughCircles(
+        cv2.medianBlur(grey, 3),
+        cv2.HOUGH_GRADIENT,
+        dp=1.5,
+        minDist=2 * low,
+        param1=120,
+        param2=40,
+        minRadius=round(low),
+        maxRadius=round(high),
+    )
+    if circles is None:
+        return []
+    ink = grey < max(60, int(np.percentile(grey, 50)) - 60)
+    seals = []
+    for x, y, r in circles[0][:8]:
+        if _rim_inked(ink, float(x), float(y), float(r)) >= 0.8:
+            seals.append((round(x - r), round(y - r), round(2 * r), round(2 * r)))
+    return seals
+
+
+def _rim_inked(ink: NDArray[np.bool_], x: float, y: float, r: float) -> float:
+    """Share of 120 points round the circle with ink within a pixel of the rim."""
+    hits = 0
+    height, width = ink.shape
+    for k in range(120):
+        angle = 2 * math.pi * k / 120
+        for dr in (-1.0, 0.0, 1.0):
+            cx = round(x + (r + dr) * math.cos(angle))
+            cy = round(y + (r + dr) * math.sin(angle))
+            if 0 <= cx < width and 0 <= cy < height and ink[cy, cx]:
+                hits += 1
+                break
+    return hits / 120
+
+
+def _dense_blocks(
+    grey: NDArray[np.uint8], px: float
+) -> list[tuple[tuple[int, int, int, int], float]]:
+    """Square-ish blocks that stay dark when averaged over 2 mm: QR codes and photos do, print
+    does not (a line of text averages to light grey). With the share of the box they fill."""
+    side = max(3, round(2 * px))
+    mean = cv2.blur(grey, (side, side))
+    dark = u8((mean < 185).astype(np.uint8))
+    dark = u8(cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((side, side), np.uint8)))
+    blocks = []
+    for box, pixels in _components(dark.astype(bool), 0):
+        w, h = box[2], box[3]
+        if min(w, h) >= QR_MIN_MM * px and 0.5 <= w / h <= 2.0:
+            blocks.append((box, pixels / (w * h)))
+    return blocks
+
+
+def _is_qr_code(page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float) -> bool:
+    """OpenCV's detector (three finder patterns) on the block at the page's own resolution: a
+    crop costs milliseconds where the whole page costs most of a second."""
+    x, y, w, h = (round(v * factor) for v in box)
+    margin = round(0.15 * max(w, h))
+    crop = page[max(0, y - margin) : y + h + margin, max(0, x - margin) : x + w + margin]
+    grey = crop if crop.ndim == 2 else u8(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
+    ok, points = cv2.QRCodeDetector().detect(grey)
+    return bool(ok) and points is not None

@@ -1,0 +1,208 @@
+"""Reading order and roles (ocr.layout): on boxes built by hand, and on generated Decree 30/2020
+papers read by Tesseract, whose truth says which line has which role."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from functools import cache
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from models.recognition import BlockRole, Box, PageResult, Region, RegionKind, Word
+from ocr.layout import arrange, plain
+from ocr.options import OcrOptions
+from ocr.pipeline import recognise_document
+from synth.admin import AdminPage, admin_pages
+from synth.corpus import pick
+from synth.degrade import colour_scan
+from synth.metrics import cer
+
+H = 30  # word height in the hand-made pages
+
+
+def word(text: str, left: int, top: int, line: int, *, width: int = 90, conf: float = 95) -> Word:
+    box = Box(left=left, top=top, width=width, height=H)
+    return Word(text=text, confidence=conf, box=box, block=1, line=line)
+
+
+def row(line: int, top: int, *spans: tuple[int, list[str]]) -> list[Word]:
+    """One Tesseract line: runs of words starting at the given x, 100 px apart."""
+    return [
+        word(text, start + 100 * k, top, line)
+        for start, texts in spans
+        for k, text in enumerate(texts)
+    ]
+
+
+def texts(words: list[Word]) -> list[str]:
+    return [w.text for w in words]
+
+
+def test_a_header_read_across_both_columns_is_read_left_block_then_right_block() -> None:
+    # Tesseract's lines run across the gutter: "ỦY BAN | CỘNG HÒA", "HUYỆN X | Độc lập".
+    words = [
+        *row(0, 100, (100, ["A1", "A2"]), (900, ["M1", "M2", "M3"])),
+        *row(1, 150, (100, ["A3", "A4"]), (900, ["M4", "M5", "M6"])),
+        *row(2, 230, (100, ["N1"]), (900, ["D1", "D2"])),
+        *row(3, 330, (100, ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "B10"])),
+    ]
+    order = texts(arrange(words, [], 1300).words)
+    assert order == [
+        "A1",
+        "A2",
+        "A3",
+        "A4",
+        "N1",
+        "M1",
+        "M2",
+        "M3",
+        "M4",
+        "M5",
+        "M6",
+        "D1",
+        "D2",
+    ] + [f"B{k}" for k in range(1, 11)]
+
+
+def test_recipients_come_before_the_signature_block() -> None:
+    body = row(0, 100, (100, [f"B{k}" for k in range(1, 11)]))
+    footer = [
+        *row(1, 200, (100, ["R1"]), (800, ["S1", "S2"])),
+        *row(2, 250, (100, ["R2", "R3"]), (800, ["S3"])),
+        *row(3, 300, (100, ["R4"])),
+        *row(4, 500, (800, ["S4", "S5"])),  # the signer's name, below the signature's space
+    ]
+    order = texts(arrange(body + footer, [], 1300).words)
+    assert order[10:] == ["R1", "R2", "R3", "R4", "S1", "S2", "S3", "S4", "S5"]
+
+
+def test_words_of_a_seal_are_dropped_when_junk_and_kept_when_they_are_text() -> None:
+    seal = Region(kind=RegionKind.SEAL, box=Box(left=0, top=0, width=400, height=400))
+    words = [
+        word("PHÓ", 100, 100, 0, conf=92),
+        word("~*", 250, 100, 0, conf=80),
+        word("UBND", 100, 200, 1, conf=30),
+        word("Bình", 600, 200, 1, conf=20),  # outside the seal: low confidence is not enough
+    ]
+    assert texts(arrange(words, [seal], 1000).words) == ["PHÓ", "Bình"]
+
+
+@st.composite
+def two_columns(draw: st.DrawFn) -> tuple[list[Word], list[str]]:
+    """Two columns of 1–5 lines each, rows not aligned, any gutter of a word's height or more."""
+    left_lines, right_lines = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    gutter = draw(st.integers(H, 8 * H))
+    width = draw(st.integers(2, 5))
+    words: list[Word] = []
+    expected: list[str] = []
+    for side, count, x in (("L", left_lines, 50), ("R", right_lines, 50 + 100 * width + gutter)):
+        top = draw(st.integers(0, 40))
+        for line in range(count):
+            names = [f"{side}{line}.{k}" for k in range(width)]
+            words += [
+                word(n, x + 100 * k, top + 50 * line, len(words) + k) for k, n in enumerate(names)
+            ]
+            expected += names
+    return words, expected
+
+
+@given(two_columns(), st.randoms(use_true_random=False))
+@settings(max_examples=60, deadline=None)
+def test_columns_read_one_after_the_other_whatever_order_tesseract_gave(
+    case: tuple[list[Word], list[str]], shuffle: random.Random
+) -> None:
+    words, expected = case
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    lines = list(by_line.values())
+    shuffle.shuffle(lines)
+    result = arrange([w for line in lines for w in line], [], 2000)
+    assert texts(result.words) == expected
+    assert sorted(result.order) == list(range(len(words)))  # nothing lost, nothing twice
+
+
+def test_plain_matches_role_lines_whatever_marks_tesseract_read() -> None:
+    assert plain("Độc lập - Tự do - Hạnh phúc") == "DOC LAP - TU DO - HANH PHUC"
+    assert plain("Nơi nhận:") == plain("Nỏi nhân:") == "NOI NHAN:"
+
+
+# -- generated papers read by Tesseract ----------------------------------------------------------
+
+
+@cache
+def paper(seed: int) -> tuple[AdminPage, PageResult]:
+    two, _ = admin_pages(pick(14, seed=seed), seed=seed)
+    scan = colour_scan(two, np.random.default_rng(seed))
+    return two, recognise_document(scan.data, OcrOptions()).pages[0]
+
+
+SEEDS = [0, 1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_role_comes_out_with_its_lines(seed: int) -> None:
+    page, result = paper(seed)
+    lines_of_role: dict[BlockRole, list[str]] = {}
+    for line in result.lines:
+        role = next(b.role for b in result.blocks if b.number == line.block)
+        assert role is not None
+        lines_of_role.setdefault(role, []).append(line.text)
+    assert set(lines_of_role) == set(page.roles)
+    for role, truth in page.roles.items():
+        # A misread letter or two is recognition; a line in the wrong role costs far more.
+        ref, hyp = "\n".join(truth), "\n".join(lines_of_role[role])
+        assert Levenshtein.distance(ref, hyp) <= max(2, 0.03 * len(ref)), (role, hyp)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_header_and_footer_read_in_order(seed: int) -> None:
+    page, result = paper(seed)
+    order = [b.role for b in result.blocks]
+    assert order[:5] == [
+        BlockRole.AGENCY,
+        BlockRole.NUMBER_SYMBOL,
+        BlockRole.MOTTO,
+        BlockRole.PLACE_DATE,
+        BlockRole.TITLE,
+    ]
+    assert order[-2:] == [BlockRole.RECIPIENTS, BlockRole.SIGNATURE]
+    assert cer(page.text, result.text) < 0.01
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_seal_is_recorded_and_none_of_its_letters_is_read(seed: int) -> None:
+    page, result = paper(seed)
+    kinds = Counter(r.kind for r in result.regions)
+    assert kinds == Counter({RegionKind.SEAL: 1, RegionKind.SIGNATURE: 1})
+    seal = next(r.box for r in result.regions if r.kind is RegionKind.SEAL)
+    scale = result.width / page.image.width
+    left, top, width, _ = page.marks["seal"]
+    assert abs(seal.left - left * scale) < 0.1 * width * scale
+    assert abs(seal.top - top * scale) < 0.1 * width * scale
+    # The seal names the agency, whose name is also printed in the header: its words may appear
+    # as often as the paper prints them, never more; and nothing read inside it is not text.
+    truth, read = Counter(page.text.split()), Counter(result.text.split())
+    seal_text = f"ỦY BAN NHÂN DÂN {page.roles[BlockRole.AGENCY][-1]} ★"
+    assert all(read[token] <= truth[token] for token in seal_text.split()), read - truth
+    inside = [
+        w.text
+        for w in result.words
+        if seal.left <= w.box.left <= seal.left + seal.width
+        and seal.top <= w.box.top <= seal.top + seal.height
+    ]
+    assert all(token in truth for token in inside)
+
+
+def test_without_the_layout_step_there_are_no_roles_and_no_regions() -> None:
+    two, _ = admin_pages(pick(14, seed=0), seed=0)
+    scan = colour_scan(two, np.random.default_rng(0))
+    result = recognise_document(scan.data, OcrOptions(layout=False)).pages[0]
+    assert result.regions == []
+    assert all(b.role is None for b in result.blocks)
+    assert cer(two.text, result.text) > cer(two.text, paper(0)[1].text)
