@@ -28,7 +28,7 @@ class Word(BaseModel):
     text: str
     confidence: float = Field(ge=0, le=100, description="Tesseract's word confidence, 0..100")
     box: Box
-    block: int = Field(description="Tesseract block number on the page")
+    block: int = Field(description="number of its TextBlock on the page (reading order)")
     line: int = Field(description="line index on the page, in reading order, from 0")
 
 
