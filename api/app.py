@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import audit, auth, counter, documents, dossiers, health, web
+from api.routes import audit, auth, counter, documents, dossiers, health, search, web
 from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         documents.router,
         counter.router,
         audit.router,
+        search.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     return app

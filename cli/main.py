@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import backfile as backfile_commands
+from cli import search as search_commands
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ def _ocr_files(
 # bulk import and queue workers live in their own module (cli/backfile.py)
 app.command("backfile")(backfile_commands.backfile)
 app.command("worker")(backfile_commands.worker)
+app.command("search")(search_commands.search)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

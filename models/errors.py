@@ -18,7 +18,8 @@ The tree (HTTP status / CLI exit code):
     │   ├── EncryptedPdf            422 / 2     a password-protected PDF
     │   ├── ActivePdf               422 / 2     a PDF carrying JavaScript or launch actions
     │   ├── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
-    │   └── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
+    │   ├── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
+    │   └── InvalidQuery            422 / 2     a search with no word to look for, or too long
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
     ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
@@ -148,6 +149,11 @@ class InvalidManifest(InvalidInput):
 
     code = "invalid_manifest"
     default_message = "Bảng kê (manifest) có dòng không hợp lệ"
+
+
+class InvalidQuery(InvalidInput):
+    code = "invalid_query"
+    default_message = "Từ khóa tìm kiếm không hợp lệ"
 
 
 class Unauthenticated(SohoaError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.errors import StoreUnavailable
+from services.indexing import Indexer
 from services.settings import Settings
 from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
@@ -52,6 +53,7 @@ class Context:
     accounts: Accounts
     audit: AuditLog
     papers: Papers
+    search: Indexer
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -59,7 +61,13 @@ class Context:
         engine = make_engine(settings.catalog_url)
         migrate.upgrade(engine)
         return cls(
-            settings, Catalog(engine), store, Accounts(engine), AuditLog(engine), Papers(engine)
+            settings,
+            Catalog(engine),
+            store,
+            Accounts(engine),
+            AuditLog(engine),
+            Papers(engine),
+            Indexer(engine),
         )
 
     def close(self) -> None:

@@ -102,6 +102,8 @@ def record_result(
             ensure_ascii=False,
         ),
     )
+    if recorded:
+        ctx.search.index_document(document.id)  # searchable as soon as its status says done
     return status if recorded else None
 
 

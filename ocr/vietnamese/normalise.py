@@ -83,6 +83,24 @@ def fold_tone_placement(text: str) -> str:
     return normalise_text(text)
 
 
+_FOLD_LETTERS = str.maketrans("đĐ", "dD")
+
+
+def fold_diacritics(text: str) -> str:
+    """For search: every mark removed, đ → d, case kept ("Nguyễn Đức" → "Nguyen Duc").
+
+    What a user types without Vietnamese input; the index holds it beside the exact text so
+    either way of typing finds the page. Input is normalised first (NFC, stray marks, lookalike
+    letters), so decomposed text folds like composed text.
+    """
+    bare = "".join(
+        ch
+        for ch in unicodedata.normalize("NFD", normalise_text(text))
+        if not unicodedata.combining(ch)
+    )
+    return bare.translate(_FOLD_LETTERS)
+
+
 def with_case_of(model: str, word: str) -> str:
     """`word` (lower case) cased letter by letter like `model` (same letters, other marks)."""
     if model.islower():
