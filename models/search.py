@@ -51,6 +51,18 @@ class ParsedQuery:
         """The terms typed with Vietnamese marks: the ones an exact spelling can rank by."""
         return tuple(t for t in self.terms if t.has_marks)
 
+    @property
+    def phrase(self) -> Term | None:
+        """All the terms side by side, as typed: a page holding "Vũ Đức Dũng" as a name ranks
+        above one with "vũ", "đức" and "sử dụng" spread over it. None for a single term."""
+        if len(self.terms) < 2 or any(t.prefix for t in self.terms[:-1]):
+            return None
+        return Term(
+            tuple(w for t in self.terms for w in t.folded),
+            tuple(w for t in self.terms for w in t.exact),
+            self.terms[-1].prefix,
+        )
+
 
 @dataclass(frozen=True)
 class IndexEntry:
@@ -116,7 +128,10 @@ class SearchHit(BaseModel):
     snippet: str = Field(
         description="HTML-escaped text around the match, matched words in <mark>…</mark>"
     )
-    score: float = Field(description="higher is better; comparable only within one result list")
+    score: float = Field(
+        description="the engine's relevance (higher is better), ranking hits within a tier: "
+        "pages with the marks as typed first, then pages with the words side by side"
+    )
     exact: bool = Field(description="the page holds the query's words with the marks as typed")
 
 

@@ -130,7 +130,7 @@ def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, float, bool]]
 
 @dataclass(frozen=True)
 class MatchSql:
-    """A dialect's query for one search: ranked ids (`id`, `score`, `exact`, `total`), and a
+    """A dialect's query for one search: ranked ids (`id`, `score`, `exact`, `near`, `total`), a
     count for when the requested page is past the last hit (the window count then sees none)."""
 
     ranked: str
@@ -173,7 +173,9 @@ class SqlIndex:
     ) -> RawResults:
         sql = self.match(query, filters)
         params = sql.params | {"lim": limit, "off": offset}
-        ranked = f"{sql.ranked} ORDER BY exact DESC, score DESC, id LIMIT :lim OFFSET :off"
+        ranked = (
+            f"{sql.ranked} ORDER BY exact DESC, near DESC, score DESC, id LIMIT :lim OFFSET :off"
+        )
         with unavailable_as_ours(), self.engine.connect() as connection:
             rows = connection.execute(text(ranked), params).all()
             if rows:

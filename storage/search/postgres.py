@@ -21,9 +21,6 @@ from storage.search.index import MatchSql, SqlIndex, entry_values, filter_sql
 
 _MAX_POSITION = 16_383  # PostgreSQL clamps positions beyond this
 _MAX_POSITIONS_PER_LEXEME = 255
-_EXACT_BONUS = 10.0
-"""Added to the rank of a page holding the marked words as typed: above any folded-only rank
-(ts_rank stays well under 1 with our weights)."""
 
 _INSERT = text(
     "INSERT INTO search_entries (document_id, page_number, dossier_code, agency_code, "
@@ -88,10 +85,14 @@ class PostgresIndex(SqlIndex):
         if query.marked:
             exact = "e.tsv @@ CAST(:x AS tsquery)"
             params["x"] = tsquery_literal(query.marked, exact=True)
+        near = "false"
+        if query.phrase:
+            near = "e.tsv @@ CAST(:n AS tsquery)"
+            params["n"] = tsquery_literal([query.phrase], exact=False)
         matched = f"FROM search_entries e WHERE e.tsv @@ CAST(:q AS tsquery){where}"
         return MatchSql(
-            ranked=f"SELECT e.id AS id, {exact} AS exact, ts_rank(e.tsv, CAST(:q AS tsquery)) "
-            f"+ CASE WHEN {exact} THEN {_EXACT_BONUS} ELSE 0 END AS score, "
+            ranked=f"SELECT e.id AS id, {exact} AS exact, {near} AS near, "
+            "ts_rank(e.tsv, CAST(:q AS tsquery)) AS score, "
             f"count(*) OVER () AS total {matched}",
             count=f"SELECT count(*) {matched}",
             params=params,

@@ -65,13 +65,17 @@ class SqliteIndex(SqlIndex):
         if query.marked:
             exact = "m.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :x)"
             params["x"] = match_expression(query.marked, exact=True)
+        near = "0"
+        if query.phrase:
+            near = "m.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH :n)"
+            params["n"] = match_expression([query.phrase], exact=False)
         matched = (
             f"WITH m AS (SELECT rowid AS id, {_SCORE} AS score FROM search_fts "
             "WHERE search_fts MATCH :q) "
         )
         return MatchSql(
             ranked=matched + f"SELECT m.id AS id, m.score AS score, {exact} AS exact, "
-            "count(*) OVER () AS total "
+            f"{near} AS near, count(*) OVER () AS total "
             f"FROM m JOIN search_entries e ON e.id = m.id WHERE 1 = 1{where}",
             count=matched
             + f"SELECT count(*) FROM m JOIN search_entries e ON e.id = m.id WHERE 1 = 1{where}",
