@@ -53,8 +53,9 @@ OFFICER = Actor(Principal(0, "bench", Role.OFFICER, "000.00.01.H29"), "bench")
 ADMIN = Actor(Principal(0, "bench-admin", Role.ADMIN, None), "bench")
 
 
-def entries(pages: int) -> Iterator[IndexEntry]:
-    """`pages` index rows of generated dossiers (seeded: the same rows every run)."""
+def entries(pages: int, skip: int = 0) -> Iterator[IndexEntry]:
+    """`pages` index rows of generated dossiers (seeded: the same rows every run), less the
+    first `skip` (loaded by an interrupted run)."""
     made = 0
     for dossier in dossiers(pages, seed=SEED):
         for position, paper in enumerate(dossier.papers):
@@ -62,7 +63,8 @@ def entries(pages: int) -> Iterator[IndexEntry]:
                 if made == pages:
                     return
                 made += 1
-                yield entry_for(_source(dossier, position, paper.kind, number, page))
+                if made > skip:
+                    yield entry_for(_source(dossier, position, paper.kind, number, page))
 
 
 def _source(d: SynthDossier, position: int, kind: str, number: int, page: str) -> PageSource:
@@ -89,16 +91,20 @@ def load(engine: Engine, pages: int) -> float | None:
     """Fill the index with `pages` rows unless it holds exactly that many; seconds, or None."""
     migrate.upgrade(engine)
     index = open_index(engine)
-    if index.stats().entries == pages:
+    loaded = index.stats().entries
+    if loaded == pages:
         return None
-    index.clear()
+    if loaded > pages:
+        index.clear()
+        loaded = 0
+    # rows are added in generation order, batch by batch: an interrupted load resumes
     postgres = engine.dialect.name == "postgresql"
     if postgres:  # one GIN build at the end beats a million incremental inserts
         with engine.begin() as connection:
             connection.execute(text("DROP INDEX IF EXISTS ix_search_entries_tsv"))
     began = time.perf_counter()
     batch: list[IndexEntry] = []
-    for n, entry in enumerate(entries(pages), start=1):
+    for n, entry in enumerate(entries(pages, skip=loaded), start=loaded + 1):
         batch.append(entry)
         if len(batch) == BATCH:
             index.add(batch)

@@ -93,7 +93,8 @@ def dossiers(count: int, *, seed: int, page_chars: int = 1400) -> Iterator[Synth
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, 8, tzinfo=UTC)
     for index in range(count):
-        received = start + timedelta(days=index * 400 // max(count, 1), minutes=index)
+        # 200 dossiers a day, whatever the count: the first dossiers are the same in every run
+        received = start + timedelta(days=index // 200, minutes=index % 200)
         agency = AGENCIES[index % len(AGENCIES)]
         applicant, number, home = name(rng), personal_id(rng), address(rng)
         papers = []
