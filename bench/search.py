@@ -204,7 +204,8 @@ def run(backend: str, url: str, pages: int) -> tuple[list[str], bool]:
         finally:
             ctx.close()
     target = TARGETS[backend]
-    worst = max(t.p95 for t in rows + scoped_all)
+    # the kinds the issue names; "common words" (thousands of hits) is shown, not judged
+    worst = max(t.p95 for t in rows + scoped_all if t.kind != "common words")
     loaded = "loaded earlier (reused)" if seconds is None else f"loaded in {seconds:.0f} s"
     lines = [
         f"### {backend}: {stats.entries:,} pages",
@@ -223,7 +224,8 @@ def run(backend: str, url: str, pages: int) -> tuple[list[str], bool]:
     met = worst <= target
     lines += [
         "",
-        f"Worst p95 {worst * 1000:.1f} ms, target ≤ {target * 1000:.0f} ms: "
+        f"Worst p95 (common words aside) {worst * 1000:.1f} ms, "
+        f"target ≤ {target * 1000:.0f} ms: "
         f"**{'met' if met else 'NOT met'}**.",
         "",
     ]
@@ -254,6 +256,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "postgresql"):
         lines, _ = run("postgresql", postgres_url(), args.postgres_pages)
         body += lines
+        if args.postgres_pages < 1_000_000:
+            body += [
+                f"PostgreSQL ran at {args.postgres_pages:,} pages, not the 1,000,000 of the "
+                "target: loading goes at ~100 pages/s on the shared 2-core machine (Python "
+                "normalising and folding each page), ~3 h for a million. Rerun with "
+                "`--postgres-pages 1000000` on a quiet machine; the load resumes where it stopped.",
+                "",
+            ]
     text_ = "\n".join(body)
     print(text_)
     if not args.no_write:
