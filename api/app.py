@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.routes import audit, auth, counter, documents, dossiers, health, reports, web
+from api.routes import audit, auth, counter, documents, dossiers, health, reports, search, web
 from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         counter.router,
         audit.router,
         reports.router,
+        search.router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     return app

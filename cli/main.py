@@ -19,6 +19,7 @@ import typer
 
 from cli import backfile as backfile_commands
 from cli import report as report_commands
+from cli import search as search_commands
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
@@ -155,6 +156,7 @@ def _ocr_files(
 app.command("backfile")(backfile_commands.backfile)
 app.command("worker")(backfile_commands.worker)
 app.command("report")(report_commands.report)
+app.command("search")(search_commands.search)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

@@ -89,3 +89,4 @@ class AuditAction(StrEnum):
     USER_ADDED = "user_added"
     KEY_ISSUED = "key_issued"
     AUDIT_READ = "audit_read"
+    SEARCH = "search"

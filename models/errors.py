@@ -19,7 +19,8 @@ The tree (HTTP status / CLI exit code):
     │   ├── ActivePdf               422 / 2     a PDF carrying JavaScript or launch actions
     │   ├── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
     │   ├── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
-    │   └── InvalidPeriod           422 / 2     a report period that ends before it starts, or too long
+    │   ├── InvalidPeriod           422 / 2     a report period that ends before it starts, or too long
+    │   └── InvalidQuery            422 / 2     a search with no word to look for, or too long
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
     ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
@@ -155,6 +156,11 @@ class InvalidManifest(InvalidInput):
 class InvalidPeriod(InvalidInput):
     code = "invalid_period"
     default_message = "Khoảng thời gian báo cáo không hợp lệ"
+
+
+class InvalidQuery(InvalidInput):
+    code = "invalid_query"
+    default_message = "Từ khóa tìm kiếm không hợp lệ"
 
 
 class Unauthenticated(SohoaError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.errors import StoreUnavailable
+from services.indexing import Indexer
 from services.settings import Settings
 from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
@@ -54,6 +55,7 @@ class Context:
     audit: AuditLog
     papers: Papers
     reports: Reports
+    search: Indexer
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
@@ -68,6 +70,7 @@ class Context:
             AuditLog(engine),
             Papers(engine),
             Reports(engine),
+            Indexer(engine),
         )
 
     def close(self) -> None:

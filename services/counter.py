@@ -24,6 +24,7 @@ def update_document(ctx: Context, actor: Actor, document_id: str, update: Docume
     ctx.papers.update_metadata(document_id, values)
     # the clerk may just have named the kind or number that makes it a rescan (or not)
     reuse.detect_near_duplicate(ctx, document_id)
+    ctx.search.index_document(document_id)
     ctx.audit.record(
         actor,
         AuditAction.CHANGE,
@@ -38,6 +39,7 @@ def correct_page(ctx: Context, actor: Actor, document_id: str, number: int, text
     """Keep a clerk's correction of a page's text; recognition's own text stays beside it."""
     dossier_code = changeable_document(ctx, actor, document_id).code
     ctx.papers.correct_page(document_id, number, text, actor.principal.username)
+    ctx.search.index_document(document_id)
     ctx.audit.record(
         actor,
         AuditAction.CHANGE,
@@ -55,6 +57,7 @@ def remove_from_dossier(ctx: Context, actor: Actor, dossier_code: str, document_
         raise NotFound(
             "Giấy tờ không thuộc hồ sơ này", detail={"code": dossier_code, "id": document_id}
         )
+    ctx.search.index_document(document_id)
     ctx.audit.record(
         actor,
         AuditAction.DELETE,

@@ -105,6 +105,7 @@ def record_result(
     )
     if not recorded:
         return None
+    ctx.search.index_document(document.id)  # searchable as soon as its status says done
     # after the paper's kind and key fields are known: is it a rescan of one we have?
     try:
         reuse.detect_near_duplicate(ctx, document.id)

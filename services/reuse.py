@@ -79,6 +79,7 @@ def link(ctx: Context, dossier_code: str, document_id: str) -> bool:
         return False
     if not ctx.papers.set_link_removed(dossier_code, document_id, None):
         ctx.catalog.reuse_document(dossier_code, document_id)
+    ctx.search.index_document(document_id)  # found through this dossier too from now on
     return True
 
 

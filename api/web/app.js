@@ -385,6 +385,51 @@ async function loadReusable() {
   }));
 }
 
+// -- search ----------------------------------------------------------------------------------
+const SEARCH_PAGE = 10;
+let searchOffset = 0;
+
+async function runSearch(offset) {
+  const form = $("#search-form");
+  const q = form.q.value.trim();
+  $(".error", form).textContent = "";
+  if (!q) return;
+  let found;
+  try {
+    const params = new URLSearchParams({ q, limit: SEARCH_PAGE, offset });
+    found = await json(`/search?${params}`);
+  } catch (error) { return fail(form, error); }
+  searchOffset = offset;
+  $("#search-total").textContent = found.total
+    ? `${found.total} kết quả (trang ${offset / SEARCH_PAGE + 1})` : "Không tìm thấy kết quả nào";
+  const list = $("#search-results");
+  list.start = offset + 1;
+  list.replaceChildren(...found.hits.map(hitItem));
+  $("#search-prev").hidden = offset === 0;
+  $("#search-next").hidden = offset + SEARCH_PAGE >= found.total;
+}
+
+function hitItem(hit) {
+  const item = $("#hit-template").content.firstElementChild.cloneNode(true);
+  $(".open-hit", item).textContent = hit.dossier_code;
+  $(".open-hit", item).addEventListener("click", async () => {
+    try {
+      openDossier(await json(`/dossiers/${encodeURIComponent(hit.dossier_code)}`));
+    } catch (error) { fail($("#search-form"), error); }
+  });
+  $(".where", item).textContent = `${hit.applicant_name} · trang ${hit.page}`;
+  // the server escapes the page text and adds only <mark>: safe as HTML
+  $(".snippet", item).innerHTML = hit.snippet;
+  return item;
+}
+
+$("#search-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  runSearch(0);
+});
+$("#search-prev").addEventListener("click", () => runSearch(Math.max(0, searchOffset - SEARCH_PAGE)));
+$("#search-next").addEventListener("click", () => runSearch(searchOffset + SEARCH_PAGE));
+
 // -- start -----------------------------------------------------------------------------------
 async function start() {
   if (!token()) return show("login");

@@ -22,13 +22,17 @@ _FOREIGN = re.compile(r"[\u0370-\u03ff\u0400-\u04ff]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
 VOWEL_MARKS = frozenset("\u0302\u0306\u031b")
 """Circumflex, breve, horn: they belong to the letter and must precede the tone mark."""
-_TOKEN = re.compile(r"\S+")
+_SPACES = re.compile(r"(\s+)")
+"""Splits text into tokens (even places) and the whitespace between them (odd places)."""
 _CORE = re.compile(r"^(\W*)(\w+?)(\W*)$")
 
 
 def normalise_text(text: str) -> str:
     """Every token of `text` in its stored form; whitespace is kept as it is."""
-    return _TOKEN.sub(lambda m: normalise_word(m.group()), text)
+    # split, not sub with a callback: the search index normalises every page it writes
+    parts = _SPACES.split(text)
+    parts[::2] = map(normalise_word, parts[::2])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=65_536)
@@ -81,6 +85,26 @@ def place_tone(word: str, *, old_style: bool = True) -> str:
 def fold_tone_placement(text: str) -> str:
     """For search: "hoà" and "hòa" (either placement) fold to the one stored form."""
     return normalise_text(text)
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_diacritics(text: str) -> str:
+    """For search: every mark removed, đ → d, case kept ("Nguyễn Đức" → "Nguyen Duc").
+
+    What a user types without Vietnamese input; the index holds it beside the exact text so
+    either way of typing finds the page. Input is normalised first (NFC, stray marks, lookalike
+    letters), so decomposed text folds like composed text.
+    """
+    return fold_normalised(normalise_text(text))
+
+
+def fold_normalised(text: str) -> str:
+    """`fold_diacritics` of text already in its stored form (`normalise_text`): the index
+    folds every page it writes, so it does not pay for normalising twice."""
+    bare = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+    return bare.replace("đ", "d").replace("Đ", "D")
 
 
 def with_case_of(model: str, word: str) -> str:

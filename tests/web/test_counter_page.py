@@ -199,3 +199,29 @@ def test_the_page_needs_no_network_but_the_server(server: str, page: Page) -> No
     page.goto(server + "/")
     page.wait_for_load_state("networkidle")
     assert requests and all(url.startswith(server) for url in requests), requests
+
+
+def test_an_officer_finds_a_paper_typed_without_marks(
+    server: str, page: Page, earlier_id_card: str
+) -> None:
+    token = httpx2.post(
+        f"{server}/api/v1/auth/token", data={"username": "lan", "password": PASSWORD}
+    ).json()["access_token"]
+    deadline = time.monotonic() + 180
+    while httpx2.get(
+        f"{server}/api/v1/documents/{earlier_id_card}",
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["status"] not in ("done", "needs_review"):
+        assert time.monotonic() < deadline, "the ID card was not recognised"
+        time.sleep(0.5)
+    page.goto(server + "/")
+    page.evaluate(f"sessionStorage.setItem('sohoa-token', {token!r})")
+    page.reload()
+    page.get_by_label("Từ khóa").fill("can cuoc")  # typed without Vietnamese input
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    hit = page.locator("#search-results li", has_text=EARLIER["code"])
+    expect(hit).to_contain_text("trang 1")
+    expect(hit.locator("mark").first).to_have_text("CĂN")
+    _shot(page, "5-search")
+    hit.get_by_role("button", name=EARLIER["code"]).click()
+    expect(page.locator("#d-code")).to_have_text(EARLIER["code"])

@@ -1,7 +1,7 @@
 """reuse: receipt date of a dossier (for the 766 report), near-duplicate link of a paper
 
 Revision ID: 0004c_reuse
-Revises: 0003
+Revises: 0004a_search
 Create Date: 2026-11-22
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004c_reuse"
-down_revision = "0003"
+down_revision = "0004a_search"
 branch_labels = None
 depends_on = None
 
