@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.catalog import DocumentStatus, DossierStatus
 from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+from models.extraction import PaperReading
 from models.kinds import DocumentKind
 from models.recognition import QualityIssue
 
@@ -75,6 +76,12 @@ class DocumentPublic(BaseModel):
     issuer: str | None = None
     valid_until: date | None = None
     permanent: bool = False
+    owner_id: str | None = None
+    owner_name: str | None = None
+    signer: str | None = None
+    reading: PaperReading | None = Field(
+        default=None, description="the paper's kind and key fields as read after recognition"
+    )
     pages: list[PagePublic]
 
 

@@ -23,6 +23,7 @@ from ocr.options import OcrOptions
 from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document, warm_up
 from services.context import Context
+from services.reading import record_reading
 from storage.catalog.repository import NewPage
 from storage.catalog.tables import DocumentRow
 from storage.keys import document_pdf_key, page_hocr_key, page_result_key
@@ -102,6 +103,8 @@ def record_result(
             ensure_ascii=False,
         ),
     )
+    if recorded:
+        record_reading(ctx, document.id, result)
     return status if recorded else None
 
 

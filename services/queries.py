@@ -9,6 +9,7 @@ from datetime import datetime
 from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, DossierStatus
 from models.errors import NotFound, NotReady, Unauthenticated
+from models.extraction import PaperReading
 from models.recognition import QualityVerdict
 from models.schemas import (
     DocumentPublic,
@@ -84,6 +85,10 @@ def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
         issuer=row.issuer,
         valid_until=row.valid_until,
         permanent=row.permanent,
+        owner_id=row.owner_id,
+        owner_name=row.owner_name,
+        signer=row.signer,
+        reading=PaperReading.model_validate_json(row.reading) if row.reading else None,
         pages=[
             _page(number, recognised.get(number), verdict)
             for number, verdict in enumerate(verdicts, start=1)
