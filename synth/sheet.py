@@ -1,10 +1,15 @@
 """An A4 page laid out the way Vietnamese papers are: a two-column header (agency left; motto
-or place and date right), centred titles, body text, a signature block on the right."""
+or place and date right), centred titles, body text, a signature block on the right; and a
+generated paper with its labels."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PIL import Image, ImageDraw, ImageFont
 
+from models.extraction import FieldName
+from models.kinds import DocumentKind
 from synth.render import A4_MM, MOTTO, SERIF, SERIF_BOLD, RenderedPage, wrap
 
 
@@ -64,3 +69,10 @@ class Sheet:
 
     def page(self) -> RenderedPage:
         return RenderedPage(self.image, "\n".join(self.lines), self.dpi)
+
+
+@dataclass(frozen=True)
+class LabelledPaper:
+    kind: DocumentKind
+    fields: dict[FieldName, str]
+    page: RenderedPage = field(repr=False)

@@ -95,7 +95,7 @@ SIGNS: dict[DocumentKind, KindSigns] = {
             "chi thi",
             "bien ban",
         ),
-        ("can cu", "noi nhan", "luu: vt", "quyet dinh", "chu tich"),
+        ("noi nhan:", "luu: vt", "nhu tren", "ve viec"),
     ),
 }
 
@@ -105,7 +105,9 @@ LABEL_MATCH = 88
 """partial_ratio at or above which a label counts as printed."""
 LABELS_ALONE = 0.6
 """What a kind's labels score without its title, when every one is printed."""
-DECIDE = 0.4
+TITLE_FLOOR = 0.6
+"""A title read this badly is some other title: "GIẤY ỦY QUYỀN" is 0.48 like "GIẤY MỜI"."""
+DECIDE = 0.5
 """Below this combined score no kind is likely enough: OTHER."""
 
 
@@ -118,7 +120,8 @@ class KindScore:
     @property
     def score(self) -> float:
         # a title lost to a seal or a fold leaves the labels: all of them still make a decision
-        combined = TITLE_WEIGHT * self.title + (1 - TITLE_WEIGHT) * self.labels
+        title = self.title if self.title >= TITLE_FLOOR else 0.0
+        combined = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * self.labels
         return max(combined, LABELS_ALONE * self.labels)
 
 

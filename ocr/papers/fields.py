@@ -19,7 +19,7 @@ from models.recognition import BlockRole
 from ocr.papers.classify import is_title
 from ocr.papers.dates import find_dates
 from ocr.papers.ids import enterprise_code_valid, parse_personal_id, personal_id_fits
-from ocr.papers.lines import Line
+from ocr.papers.lines import Line, fold
 
 LABEL_MATCH = 86
 UNCHECKED = 0.5
@@ -75,7 +75,7 @@ def after_label(lines: Sequence[Line], labels: Sequence[str]) -> Span | None:
     return None
 
 
-_TAIL = re.compile(r"^\s*(?:[/(][a-z ,.()/]{0,40})?:")
+_TAIL = re.compile(r"^\s*(?:[/(¿][a-z ,.()/]{0,40})?[:;]")
 
 
 def _label_tail(rest: str) -> int:
@@ -229,6 +229,39 @@ def _capitals(text: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters) if len(letters) > 3 else 0.0
 
 
+AGENCY_FORMULAS = (
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
+    "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    "SỞ TƯ PHÁP",
+    "PHÒNG ĐĂNG KÝ KINH DOANH",
+    "PHÒNG TƯ PHÁP",
+    "BỘ CÔNG AN",
+    "CÔNG AN",
+    "THÀNH PHỐ",
+    "THỊ TRẤN",
+    "THỊ XÃ",
+    "PHƯỜNG",
+    "HUYỆN",
+    "QUẬN",
+    "TỈNH",
+    "XÃ",
+)
+"""The fixed words of agency names, restored with their marks where OCR lost or changed one
+(NHÂN DẪN → NHÂN DÂN): matched without marks, whole words, in capitals as headers print them."""
+_FORMULAS = [(re.compile(rf"(?<!\w){re.escape(fold(f))}(?!\w)"), f) for f in AGENCY_FORMULAS]
+
+
+def with_formulas(text: str) -> str:
+    folded, out = fold(text), list(text)
+    for pattern, formula in _FORMULAS:
+        for match in pattern.finditer(folded):
+            if text[match.start() : match.end()].isupper():
+                out[match.start() : match.end()] = formula
+    return "".join(out)
+
+
 def _agency_lines(lines: Sequence[Line]) -> list[Line]:
     """Capital lines at the top left, above the number line and the title."""
     chosen = []
@@ -255,7 +288,7 @@ def issuer(lines: Sequence[Line]) -> ExtractedField | None:
     parts = [p for p in parts if any(c.isalpha() for c in p)]
     if not parts:
         return None
-    field = spans[0].field(FieldName.ISSUER, " ".join(parts))
+    field = spans[0].field(FieldName.ISSUER, with_formulas(" ".join(parts)))
     confidence = sum(s.line.confidence(s.start, s.end) for s in spans) / len(spans)
     return field.model_copy(update={"confidence": round(min(1.0, confidence), 3)})
 

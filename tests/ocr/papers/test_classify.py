@@ -29,7 +29,7 @@ HEADER = ["UBND XÃ AN BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 
         ("GIẤY CHỨNG NHẬN ĐĂNG KÝ DOANH NGHIỆP", ["Mã số doanh nghiệp"], "enterprise_registration"),
         ("TỜ KHAI ĐĂNG KÝ KHAI SINH", ["Kính gửi: UBND", "Họ, chữ đệm, tên"], "application_form"),
         ("ĐƠN ĐỀ NGHỊ CẤP BẢN SAO", ["Kính gửi: UBND"], "application_form"),
-        ("QUYẾT ĐỊNH", ["Căn cứ Luật Tổ chức chính quyền"], "administrative_document"),
+        ("QUYẾT ĐỊNH", ["Căn cứ Luật Tổ chức chính quyền", "Nơi nhận:"], "administrative_document"),
         ("THONG BAO", ["Noi nhan:"], "administrative_document"),
         ("HỢP ĐỒNG THUÊ NHÀ", ["Bên A cho bên B thuê nhà"], "other"),
     ],
@@ -57,7 +57,7 @@ def test_labels_decide_when_the_title_is_lost() -> None:
 
 def test_the_role_title_counts_where_case_and_place_would_not() -> None:
     # a title in lower case low on the page counts only when layout says it is the title
-    rows = [*HEADER, Row("Quyết định", top=0.8, role=BlockRole.TITLE)]
+    rows: list[Row | str] = [*HEADER, Row("Quyết định", top=0.8, role=BlockRole.TITLE)]
     assert classify(document_lines(result(*rows)))[0] is DocumentKind.ADMINISTRATIVE_DOCUMENT
     assert classify(document_lines(result(*HEADER, Row("Quyết định", top=0.8))))[0] is (
         DocumentKind.OTHER

@@ -167,3 +167,26 @@ def test_a_generated_paper_scanned_and_recognised_is_read(
             assert found.get(name) == expected, name
     for field in reading.fields:
         assert field.box is not None and field.box.width > 0 and 0 < field.confidence <= 1
+
+
+def test_agency_formulas_get_their_marks_back_and_place_names_do_not() -> None:
+    reading = read_paper(
+        result(
+            Row("ỦY BAN NHÂN DẪN", top=0.05),
+            Row("HUYEN PHU THUONG", top=0.07),
+            Row("Số: 12/TB-UBND", top=0.1),
+            Row("THÔNG BÁO", left=0.42, top=0.15),
+        )
+    )
+    # the formula is restored; a place name is not ours to guess
+    assert values(reading)[F.ISSUER] == "ỦY BAN NHÂN DÂN HUYỆN PHU THUONG"
+
+
+def test_a_label_ended_by_a_misread_colon() -> None:
+    reading = read_paper(
+        result(
+            "CĂN CƯỚC", "Giới tính / Sex; Nữ", "Ngày, tháng, năm sinh / Date of birth; 24/02/1998"
+        )
+    )
+    assert values(reading)[F.SEX] == "female"
+    assert values(reading)[F.DATE_OF_BIRTH] == "1998-02-24"
