@@ -17,7 +17,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,8 +68,15 @@ def recognised(data: bytes) -> DocumentResult:
     return result
 
 
-def run(per_kind: int, seed: int, conditions: Sequence[str]) -> list[Outcome]:
-    outcomes = []
+def run(
+    per_kind: int,
+    seed: int,
+    conditions: Sequence[str],
+    report: Callable[[list[Outcome], int], None] = lambda rows, papers: None,
+) -> list[Outcome]:
+    """Every paper under every condition; `report` after each round of one paper a kind, so a
+    run stopped early (the machine is shared, OCR is slow) has written its rounds so far."""
+    outcomes: list[Outcome] = []
     # paper by paper across kinds, so a run cut short still covers every kind
     for index in range(per_kind):
         for kind in DocumentKind:
@@ -93,6 +100,7 @@ def run(per_kind: int, seed: int, conditions: Sequence[str]) -> list[Outcome]:
                     file=sys.stderr,
                     flush=True,
                 )
+        report(outcomes, index + 1)
     return outcomes
 
 
@@ -175,21 +183,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = "python -m bench.papers " + shlex.join(argv if argv is not None else sys.argv[1:])
     started, about = datetime.now(UTC), machine()
-    rows = run(args.per_kind, args.seed, args.conditions)
-    header = [
-        f"## Papers: kind and key fields (seed {args.seed})",
-        "",
-        f"Made by `{command.strip()}` on {started:%Y-%m-%d %H:%M} UTC, sohoa at {revision()}.  ",
-        f"Machine: {about}.  ",
-        f"Generated papers of every kind (`synth/papers.py`, {args.per_kind} a kind), each "
-        f"scanned clean (`{CLEAN}`) and degraded ({', '.join(f'`{c}`' for c in DEGRADED)}), "
-        "recognised by the whole pipeline, read by `ocr.papers.read_paper`. A field counts "
-        "when its value equals the label exactly (ISO dates, digits, names with every mark); "
-        "the last column forgives marks only, to tell extraction errors from recognition's.",
-    ]
-    body = markdown(rows, header)
-    write_section(args.out, "papers", body)
-    print(body)
+    at = revision()
+
+    def report(rows: list[Outcome], papers: int) -> None:
+        cut = "" if papers == args.per_kind else f" (run stopped after {papers} a kind)"
+        write_section(args.out, "papers", markdown(rows, header(papers, cut)))
+
+    def header(papers: int, cut: str) -> list[str]:
+        return [
+            f"## Papers: kind and key fields (seed {args.seed})",
+            "",
+            f"Made by `{command.strip()}` on {started:%Y-%m-%d %H:%M} UTC, sohoa at {at}.  ",
+            f"Machine: {about}.  ",
+            f"Generated papers of every kind (`synth/papers.py`, {papers} a kind{cut}), each "
+            f"scanned clean (`{CLEAN}`) and degraded ({', '.join(f'`{c}`' for c in DEGRADED)}), "
+            "recognised by the whole pipeline, read by `ocr.papers.read_paper`. A field counts "
+            "when its value equals the label exactly (ISO dates, digits, names with every mark); "
+            "the last column forgives marks only, to tell extraction errors from recognition's.",
+        ]
+
+    rows = run(args.per_kind, args.seed, args.conditions, report)
+    print(markdown(rows, header(args.per_kind, "")))
     return 0
 
 

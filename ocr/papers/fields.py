@@ -187,7 +187,7 @@ def enterprise_code(lines: Sequence[Line]) -> ExtractedField | None:
 
 
 _NUMBER_LINE = re.compile(r"^\s*so\s*[:.]")
-_PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:]{1,40},\s*ngay\b")
+_PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:]{1,40}[,:.]\s*ngay\b")
 _MOTTO = ("cong hoa xa hoi", "doc lap", "socialist republic", "independence")
 
 

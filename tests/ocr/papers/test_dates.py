@@ -21,6 +21,7 @@ from ocr.papers.lines import fold
         ("Có giá trị đến: 0l/O7/2O30", date(2030, 7, 1)),  # OCR read 1 as l, 0 as O
         ("ngày 29 tháng 2 năm 2024", date(2024, 2, 29)),
         ("Đăng ký lần đầu: ngày 31 tháng 12 nạn: 2020", date(2020, 12, 31)),  # năm misread
+        ("Phú Thượng, ngày.25 tháng 12 năm 2025", date(2025, 12, 25)),
     ],
 )
 def test_vietnamese_dates_become_iso(text: str, expected: date) -> None:
