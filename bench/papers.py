@@ -186,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     at = revision()
 
     def report(rows: list[Outcome], papers: int) -> None:
-        cut = "" if papers == args.per_kind else f" (run stopped after {papers} a kind)"
+        cut = "" if papers == args.per_kind else f"; the run of {args.per_kind} stopped there"
         write_section(args.out, "papers", markdown(rows, header(papers, cut)))
 
     def header(papers: int, cut: str) -> list[str]:
