@@ -297,7 +297,10 @@ def signer(lines: Sequence[Line]) -> ExtractedField | None:
     """The last name line of the signature block (role SIGNATURE, or bottom-right)."""
     told = [ln for ln in lines if ln.role is BlockRole.SIGNATURE]
     candidates = told or [
-        ln for ln in lines if ln.role is None and ln.centre > 0.55 and ln.top > 0.5
+        # below the header (a short document signs in the upper half), in the right column
+        ln
+        for ln in lines
+        if ln.role is None and ln.centre > 0.55 and ln.top > 0.25
     ]
     for line in reversed(candidates):
         words = line.text.split()
