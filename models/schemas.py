@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from models.catalog import DocumentStatus, DossierStatus
 from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+from models.extraction import PaperReading
 from models.kinds import DocumentKind
 from models.recognition import QualityIssue
 
@@ -90,6 +91,12 @@ class DocumentPublic(BaseModel):
         default=None,
         description="this scan is of a paper digitized before (same owner, kind and key "
         "fields): the earlier one, offered for reuse in place of this copy",
+    )
+    owner_id: str | None = None
+    owner_name: str | None = None
+    signer: str | None = None
+    reading: PaperReading | None = Field(
+        default=None, description="the paper's kind and key fields as read after recognition"
     )
     pages: list[PagePublic]
 

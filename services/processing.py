@@ -24,6 +24,7 @@ from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document, warm_up
 from services import reuse
 from services.context import Context
+from services.reading import record_reading
 from storage.catalog.repository import NewPage
 from storage.catalog.tables import DocumentRow
 from storage.keys import document_pdf_key, page_hocr_key, page_result_key
@@ -105,8 +106,10 @@ def record_result(
     )
     if not recorded:
         return None
+    # kind and key fields first: the index and the rescan check both read them
+    record_reading(ctx, document.id, result)
     ctx.search.index_document(document.id)  # searchable as soon as its status says done
-    # after the paper's kind and key fields are known: is it a rescan of one we have?
+    # is it a rescan of a paper we have?
     try:
         reuse.detect_near_duplicate(ctx, document.id)
     except Exception:  # the text is recorded: a failed comparison must not fail the paper

@@ -9,6 +9,7 @@ from datetime import datetime
 from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, DossierStatus
 from models.errors import NotFound, NotReady, Unauthenticated
+from models.extraction import PaperReading
 from models.recognition import QualityVerdict
 from models.schemas import (
     DocumentPublic,
@@ -87,6 +88,10 @@ def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
         permanent=row.permanent,
         role="result" if row.role == "result" else "submitted",
         duplicate_of=_earlier(ctx, actor, row.duplicate_of),
+        owner_id=row.owner_id,
+        owner_name=row.owner_name,
+        signer=row.signer,
+        reading=PaperReading.model_validate_json(row.reading) if row.reading else None,
         pages=[
             _page(number, recognised.get(number), verdict)
             for number, verdict in enumerate(verdicts, start=1)

@@ -174,6 +174,7 @@ async function renderPaper(item) {
     warnings.append(li);
   }
   offerEarlier(item, doc.duplicate_of);
+  showReading(item, doc);
   const pages = $(".pages", item);
   if (!item.dataset.rendered) pages.replaceChildren(...doc.pages.map(() => pageBlock(item)));
   doc.pages.forEach((page, index) => renderPage(item.dataset.id, page, pages.children[index], doc.status));
@@ -196,6 +197,34 @@ function offerEarlier(item, earlier) {
       refresh();
     } catch (error) { $(".earlier-text", box).textContent = error.message; }
   };
+}
+
+const FIELD_LABELS = {
+  personal_id: "Số định danh", old_id: "Số CMND", full_name: "Họ và tên", date_of_birth: "Ngày sinh",
+  sex: "Giới tính", issue_date: "Ngày cấp", valid_until: "Có giá trị đến", issuer: "Cơ quan cấp",
+  signer: "Người ký", number_symbol: "Số, ký hiệu", enterprise_code: "Mã số doanh nghiệp",
+  land_plot: "Thửa đất số", map_sheet: "Tờ bản đồ số",
+};
+const FIELD_VALUES = { male: "Nam", female: "Nữ", permanent: "Không thời hạn" };
+
+// The kind and key fields read after recognition: the kind preselected (unless the clerk chose
+// one), the fields listed; a field read with little confidence is marked for checking.
+function showReading(item, doc) {
+  const select = $(".kind", item);
+  if (doc.kind_code && !select.value) select.value = doc.kind_code;
+  const list = $(".fields", item);
+  list.replaceChildren();
+  for (const field of (doc.reading && doc.reading.fields) || []) {
+    const term = document.createElement("dt");
+    term.textContent = FIELD_LABELS[field.name] || field.name;
+    const value = document.createElement("dd");
+    value.textContent = FIELD_VALUES[field.value] || field.value;
+    if (field.confidence < 0.6) {
+      value.classList.add("unsure");
+      value.title = "Độ tin cậy thấp, vui lòng kiểm tra";
+    }
+    list.append(term, value);
+  }
 }
 
 function pageBlock(item) {

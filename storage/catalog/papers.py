@@ -61,6 +61,21 @@ class Papers:
                 .values(duplicate_of=earlier_id)
             )
 
+    def record_reading(self, document_id: str, reading: str, found: Mapping[str, Any]) -> None:
+        """Keep what extraction read (`reading`, JSON) and fill the metadata columns it found
+        that are still empty: a value a clerk set is never overwritten by a machine's guess."""
+        unknown = set(found) - EDITABLE - {"owner_id"}
+        if unknown:
+            raise ValueError(f"not fillable: {sorted(unknown)}")
+        with unavailable_as_ours(), self._sessions() as session, session.begin():
+            document = session.get(DocumentRow, document_id)
+            if document is None:
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+            document.reading = reading
+            for column, value in found.items():
+                if getattr(document, column) in (None, "", False):
+                    setattr(document, column, value)
+
     def correct_page(self, document_id: str, number: int, text: str, by: str) -> datetime:
         now = utcnow()
         with unavailable_as_ours(), self._sessions() as session, session.begin():

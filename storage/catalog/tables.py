@@ -83,6 +83,9 @@ class DocumentRow(Base):
     quality: Mapped[str | None] = mapped_column(
         Text, doc="JSON list, one quality verdict per page (None where not yet assessed)"
     )
+    reading: Mapped[str | None] = mapped_column(
+        Text, doc="JSON PaperReading: the kind and key fields read off the paper (issue 7)"
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

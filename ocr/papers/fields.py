@@ -1,0 +1,311 @@
+"""The key fields of a paper of a known kind: found by their printed labels (fuzzy, on folded
+text), by their shape (a 12-digit ID that checks), or by their place in the layout (agency
+top-left, place and date top-right, signer bottom-right; the block roles when layout told them).
+
+Each value comes normalised (ISO dates, digits only for codes) with the words it was read from:
+their box, and their mean confidence lowered when a check fails.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from models.extraction import ExtractedField, FieldName
+from models.recognition import BlockRole
+from ocr.papers.classify import is_title
+from ocr.papers.dates import find_dates
+from ocr.papers.ids import enterprise_code_valid, parse_personal_id, personal_id_fits
+from ocr.papers.lines import Line, fold
+
+LABEL_MATCH = 86
+UNCHECKED = 0.5
+"""Confidence factor of a code whose check fails (kept: a clerk may still want to see it)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A value's place: its line and its offsets in the line's text."""
+
+    line: Line
+    start: int
+    end: int
+
+    def field(self, name: FieldName, value: str, factor: float = 1.0) -> ExtractedField:
+        confidence = min(1.0, max(0.0, self.line.confidence(self.start, self.end) * factor))
+        return ExtractedField(
+            name=name,
+            value=value,
+            confidence=round(confidence, 3),
+            page=self.line.page,
+            box=self.line.box(self.start, self.end),
+        )
+
+
+# -- finding labels and the text after them ------------------------------------------------------
+
+
+def after_label(lines: Sequence[Line], labels: Sequence[str]) -> Span | None:
+    """The text printed after the best-matching label (after its colon, if any), or on the next
+    line when nothing follows the label on its own."""
+    best: tuple[float, int, int, int] | None = None
+    for index, line in enumerate(lines):
+        for label in labels:
+            if len(line.folded) < len(label):
+                continue  # partial_ratio would align the line inside the label
+            found = fuzz.partial_ratio_alignment(label, line.folded, score_cutoff=LABEL_MATCH)
+            # on a tie the longer label wins: "họ, chữ đệm, tên người yêu cầu" over "họ, chữ đệm, tên"
+            if found is not None and (best is None or (found.score, len(label)) > best[:2]):
+                best = (found.score, len(label), index, found.dest_end)
+    if best is None:
+        return None
+    _, _, index, end = best
+    line = lines[index]
+    start = end + _label_tail(line.folded[end:])
+    while start < len(line.text) and line.text[start] in " .:;/-–":
+        start += 1
+    if start < len(line.text):
+        return Span(line, start, len(line.text))
+    if index + 1 < len(lines) and lines[index + 1].page == line.page:
+        following = lines[index + 1]
+        return Span(following, 0, len(following.text))
+    return None
+
+
+_TAIL = re.compile(r"^\s*(?:[/(¿][a-z ,.()/]{0,40})?[:;]")
+
+
+def _label_tail(rest: str) -> int:
+    """Length of what ends a label: its colon, or its English part ("/ Full name:") and colon."""
+    match = _TAIL.match(rest)
+    return match.end() if match else 0
+
+
+_NAME = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*")
+
+
+def name_in(span: Span) -> tuple[str, Span] | None:
+    """The leading run of words made of letters only (a name), as printed."""
+    match = _NAME.search(span.line.text, span.start, span.end)
+    if match is None:
+        return None
+    return match.group(), Span(span.line, match.start(), match.end())
+
+
+def date_in(span: Span) -> tuple[str, Span] | None:
+    for found in find_dates(span.line.folded[span.start : span.end]):
+        at = span.start + found.start
+        return found.iso, Span(span.line, at, span.start + found.end)
+    return None
+
+
+_DIGIT_RUN = re.compile(r"[0-9OoIl][0-9OoIl .]*[0-9OoIl]|[0-9]")
+_AS_DIGITS = str.maketrans("OoIl", "0011")
+
+
+def digits_in(span: Span, count: int | None = None) -> tuple[str, Span] | None:
+    """A run of digits (spaces and dots between groups allowed), of `count` digits if given."""
+    for match in _DIGIT_RUN.finditer(span.line.text, span.start, span.end):
+        raw = match.group()
+        if not any(c.isdigit() for c in raw):
+            continue
+        digits = re.sub(r"[ .]", "", raw).translate(_AS_DIGITS)
+        if digits.isdigit() and (count is None or len(digits) == count):
+            return digits, Span(span.line, match.start(), match.end())
+    return None
+
+
+_TOKEN = re.compile(r"[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/\-.]*")
+
+
+def token_in(span: Span) -> tuple[str, Span] | None:
+    """A number/symbol such as 125/QĐ-UBND, 01/2021 or CS01234 (it holds a digit)."""
+    for match in _TOKEN.finditer(span.line.text, span.start, span.end):
+        token = match.group().rstrip(".-/")
+        if any(c.isdigit() for c in token):
+            return token, Span(span.line, match.start(), match.start() + len(token))
+    return None
+
+
+def sex_in(span: Span) -> tuple[str, Span] | None:
+    """Nam or Nữ: the first word after the label."""
+    words = span.line.folded[span.start : span.end].split()
+    if not words:
+        return None
+    value = {"nam": "male", "nu": "female"}.get(words[0].strip(".,;"))
+    at = span.line.folded.index(words[0], span.start)
+    return (value, Span(span.line, at, at + len(words[0]))) if value else None
+
+
+def validity_in(span: Span) -> tuple[str, Span] | None:
+    if fuzz.partial_ratio("khong thoi han", span.line.folded[span.start : span.end]) >= LABEL_MATCH:
+        return "permanent", span
+    return date_in(span)
+
+
+Reader = Callable[[Span], "tuple[str, Span] | None"]
+
+
+def labelled(
+    lines: Sequence[Line], name: FieldName, labels: Sequence[str], read: Reader
+) -> ExtractedField | None:
+    span = after_label(lines, labels)
+    found = read(span) if span is not None else None
+    return found[1].field(name, found[0]) if found else None
+
+
+# -- fields found by shape or place ---------------------------------------------------------------
+
+
+def personal_id(lines: Sequence[Line], birth_year: int | None) -> ExtractedField | None:
+    """The first 12-digit number that is a personal ID; one that fits the birth year first."""
+    candidates = []
+    for line in lines:
+        span = Span(line, 0, len(line.text))
+        while (found := digits_in(span, 12)) is not None:
+            candidates.append(found)
+            span = Span(line, found[1].end, len(line.text))
+    for value, where in candidates:
+        if personal_id_fits(value, birth_year=birth_year):
+            return where.field(FieldName.PERSONAL_ID, value)
+    for value, where in candidates:
+        factor = 1.0 if parse_personal_id(value) else UNCHECKED
+        return where.field(FieldName.PERSONAL_ID, value, UNCHECKED * factor)
+    return None
+
+
+def enterprise_code(lines: Sequence[Line]) -> ExtractedField | None:
+    span = after_label(lines, ("ma so doanh nghiep",))
+    found = digits_in(span, 10) if span else None
+    if found is None:
+        return None
+    factor = 1.0 if enterprise_code_valid(found[0]) else UNCHECKED
+    return found[1].field(FieldName.ENTERPRISE_CODE, found[0], factor)
+
+
+_NUMBER_LINE = re.compile(r"^\s*so\s*[:.]")
+_PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:]{1,40}[,:.]\s*ngay\b")
+_MOTTO = ("cong hoa xa hoi", "doc lap", "socialist republic", "independence")
+
+
+def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
+    """Số: 125/QĐ-UBND (role NUMBER_SYMBOL, or a line in the upper third starting with "Số")."""
+    for line in lines:
+        told = line.role is BlockRole.NUMBER_SYMBOL
+        match = _NUMBER_LINE.search(line.folded)
+        if match and (told or (line.role is None and line.top < 0.35)):
+            found = token_in(Span(line, match.end(), len(line.text)))
+            if found:
+                return found[1].field(FieldName.NUMBER_SYMBOL, found[0])
+    return None
+
+
+def place_date(lines: Sequence[Line]) -> ExtractedField | None:
+    """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told)."""
+    for line in lines:
+        if line.role not in (None, BlockRole.PLACE_DATE):
+            continue
+        match = _PLACE_DATE.search(line.folded)
+        if match is None and line.role is not BlockRole.PLACE_DATE:
+            continue
+        start = match.start() if match else 0
+        found = date_in(Span(line, start, len(line.text)))
+        if found:
+            return found[1].field(FieldName.ISSUE_DATE, found[0])
+    return None
+
+
+def _without_motto(line: Line) -> int:
+    """Where the motto starts in a line Tesseract merged with the agency beside it."""
+    cuts = [line.folded.find(m) for m in _MOTTO if m in line.folded]
+    return min(cuts) if cuts else len(line.text)
+
+
+def _capitals(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if len(letters) > 3 else 0.0
+
+
+AGENCY_FORMULAS = (
+    "ỦY BAN NHÂN DÂN",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "SỞ KẾ HOẠCH VÀ ĐẦU TƯ",
+    "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+    "SỞ TƯ PHÁP",
+    "PHÒNG ĐĂNG KÝ KINH DOANH",
+    "PHÒNG TƯ PHÁP",
+    "BỘ CÔNG AN",
+    "CÔNG AN",
+    "THÀNH PHỐ",
+    "THỊ TRẤN",
+    "THỊ XÃ",
+    "PHƯỜNG",
+    "HUYỆN",
+    "QUẬN",
+    "TỈNH",
+    "XÃ",
+)
+"""The fixed words of agency names, restored with their marks where OCR lost or changed one
+(NHÂN DẪN → NHÂN DÂN): matched without marks, whole words, in capitals as headers print them."""
+_FORMULAS = [(re.compile(rf"(?<!\w){re.escape(fold(f))}(?!\w)"), f) for f in AGENCY_FORMULAS]
+
+
+def with_formulas(text: str) -> str:
+    folded, out = fold(text), list(text)
+    for pattern, formula in _FORMULAS:
+        for match in pattern.finditer(folded):
+            if text[match.start() : match.end()].isupper():
+                out[match.start() : match.end()] = formula
+    return "".join(out)
+
+
+def _agency_lines(lines: Sequence[Line]) -> list[Line]:
+    """Capital lines at the top left, above the number line and the title."""
+    chosen = []
+    for line in lines:
+        if line.page != lines[0].page or line.top >= 0.2 or _NUMBER_LINE.search(line.folded):
+            break
+        head = line.folded[: _without_motto(line)].strip()
+        if line.role is None and is_title(head):
+            break
+        if (
+            line.role is None
+            and _capitals(line.text[: _without_motto(line)]) >= 0.8
+            and (line.centre < 0.45 or _without_motto(line) < len(line.text))
+        ):
+            chosen.append(line)
+    return chosen
+
+
+def issuer(lines: Sequence[Line]) -> ExtractedField | None:
+    """The agency printed top-left (role AGENCY when told), its lines joined."""
+    chosen = [ln for ln in lines if ln.role is BlockRole.AGENCY] or _agency_lines(lines)
+    spans = [Span(ln, 0, _without_motto(ln)) for ln in chosen]
+    parts = [s.line.text[s.start : s.end].strip(" -–_.,;:") for s in spans]
+    parts = [p for p in parts if any(c.isalpha() for c in p)]
+    if not parts:
+        return None
+    field = spans[0].field(FieldName.ISSUER, with_formulas(" ".join(parts)))
+    confidence = sum(s.line.confidence(s.start, s.end) for s in spans) / len(spans)
+    return field.model_copy(update={"confidence": round(min(1.0, confidence), 3)})
+
+
+def signer(lines: Sequence[Line]) -> ExtractedField | None:
+    """The last name line of the signature block (role SIGNATURE, or bottom-right)."""
+    told = [ln for ln in lines if ln.role is BlockRole.SIGNATURE]
+    candidates = told or [
+        # below the header (a short document signs in the upper half), in the right column
+        ln
+        for ln in lines
+        if ln.role is None and ln.centre > 0.55 and ln.top > 0.25
+    ]
+    for line in reversed(candidates):
+        words = line.text.split()
+        name = 2 <= len(words) <= 6 and all(w[0].isupper() and w.isalpha() for w in words)
+        # a title (CHỦ TỊCH) is in capitals, a name is not
+        if name and line.upper_share < 0.9:
+            return Span(line, 0, len(line.text)).field(FieldName.SIGNER, line.text)
+    return None

@@ -1,0 +1,149 @@
+"""Read a recognised document as a paper: decide its kind, then pull that kind's key fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz
+
+from models.extraction import ExtractedField, FieldName, PaperReading
+from models.kinds import DocumentKind
+from models.recognition import DocumentResult
+from ocr.papers.classify import classify
+from ocr.papers.fields import (
+    LABEL_MATCH,
+    Span,
+    date_in,
+    digits_in,
+    enterprise_code,
+    issuer,
+    labelled,
+    name_in,
+    number_symbol,
+    personal_id,
+    place_date,
+    sex_in,
+    signer,
+    token_in,
+    validity_in,
+)
+from ocr.papers.lines import Line, document_lines
+
+NAME = (
+    "ho va ten",
+    "ho, chu dem va ten khai sinh",
+    "ho, chu dem, ten",
+    "ho, chu dem, ten nguoi yeu cau",
+    "full name",
+    "toi ten la",
+)
+BIRTH = ("ngay, thang, nam sinh", "ngay sinh", "date of birth")
+SEX = ("gioi tinh", "sex")
+VALID = ("co gia tri den", "date of expiry")
+CARD_ISSUED = ("ngay, thang, nam cap", "ngay cap", "date of issue", "date, month, year")
+CARD_ISSUERS = {
+    "quan ly hanh chinh ve trat tu xa hoi": "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
+    "bo cong an": "Bộ Công an",
+}
+"""Who issues ID cards (printed in capitals on the back, maybe over two lines) in one spelling."""
+
+Extract = Callable[[Sequence[Line]], list[ExtractedField | None]]
+
+
+def person(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    """Name, birth date, sex, and the personal ID that agrees with the birth year."""
+    born = labelled(lines, FieldName.DATE_OF_BIRTH, BIRTH, date_in)
+    year = born.as_date.year if born is not None and born.as_date else None
+    return [
+        labelled(lines, FieldName.FULL_NAME, NAME, name_in),
+        born,
+        labelled(lines, FieldName.SEX, SEX, sex_in),
+        personal_id(lines, year),
+    ]
+
+
+def card_issuer(lines: Sequence[Line]) -> ExtractedField | None:
+    for key, canonical in CARD_ISSUERS.items():
+        for line in lines:
+            found = fuzz.partial_ratio_alignment(key, line.folded, score_cutoff=LABEL_MATCH)
+            if found is not None and found.score >= LABEL_MATCH:
+                span = Span(line, found.dest_start, found.dest_end)
+                return span.field(FieldName.ISSUER, canonical)
+    return None
+
+
+def id_card(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    return [
+        *person(lines),
+        labelled(lines, FieldName.ISSUE_DATE, CARD_ISSUED, date_in),
+        labelled(lines, FieldName.VALID_UNTIL, VALID, validity_in),
+        card_issuer(lines),
+    ]
+
+
+def civil_status(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    """Birth and death extracts: the register number, the person, the date and the office."""
+    return [number_symbol(lines), *person(lines), place_date(lines), issuer(lines)]
+
+
+def marriage(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    return [number_symbol(lines), place_date(lines), issuer(lines)]
+
+
+def land_use(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    return [
+        labelled(lines, FieldName.NUMBER_SYMBOL, ("so vao so cap giay chung nhan",), token_in),
+        labelled(lines, FieldName.LAND_PLOT, ("thua dat so",), lambda s: digits_in(s)),
+        labelled(lines, FieldName.MAP_SHEET, ("to ban do so",), lambda s: digits_in(s)),
+        labelled(lines, FieldName.FULL_NAME, ("ong:", "ba:"), name_in),
+        personal_id(lines, None),
+        place_date(lines),
+    ]
+
+
+def enterprise(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    """The code, the company's name (stored as the paper's holder) and the first registration."""
+    return [
+        enterprise_code(lines),
+        labelled(lines, FieldName.FULL_NAME, ("ten cong ty viet bang tieng viet",), name_in),
+        labelled(lines, FieldName.ISSUE_DATE, ("dang ky lan dau",), date_in),
+        issuer(lines),
+    ]
+
+
+def application(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    return [*person(lines), place_date(lines)]
+
+
+def administrative(lines: Sequence[Line]) -> list[ExtractedField | None]:
+    return [number_symbol(lines), place_date(lines), issuer(lines), signer(lines)]
+
+
+EXTRACT: dict[DocumentKind, Extract] = {
+    DocumentKind.ID_CARD_OLD: id_card,
+    DocumentKind.ID_CARD: id_card,
+    DocumentKind.BIRTH_CERTIFICATE: civil_status,
+    DocumentKind.DEATH_EXTRACT: civil_status,
+    DocumentKind.MARRIAGE_CERTIFICATE: marriage,
+    DocumentKind.LAND_USE_CERTIFICATE: land_use,
+    DocumentKind.ENTERPRISE_REGISTRATION: enterprise,
+    DocumentKind.APPLICATION_FORM: application,
+    DocumentKind.ADMINISTRATIVE_DOCUMENT: administrative,
+    DocumentKind.OTHER: lambda lines: [],
+}
+
+
+def read_lines(lines: Sequence[Line]) -> PaperReading:
+    if not lines:
+        return PaperReading(kind=DocumentKind.OTHER, kind_confidence=1.0)
+    kind, confidence = classify(lines)
+    fields = [f for f in EXTRACT[kind](lines) if f is not None]
+    return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
+
+
+def read_paper(result: DocumentResult) -> PaperReading:
+    """What the document is and its key fields, from its recognised words (and roles, if any)."""
+    return read_lines(document_lines(result))
+
+
+__all__ = ["FieldName", "read_lines", "read_paper"]

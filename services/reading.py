@@ -1,0 +1,72 @@
+"""Know the paper after recognition: read its kind and key fields, keep the reading, and fill
+the metadata a one-stop system keeps (kind, owner, number, dates, issuer) where still empty.
+
+The reading is a JSON column on the document (documents.reading), not an object-store
+artefact: it is small, the API returns it with the document, and reuse queries filter on the
+columns it fills. A clerk's own values always win; extraction only fills gaps.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from models.extraction import FieldName, PaperReading
+from models.kinds import DocumentKind
+from models.recognition import DocumentResult
+from ocr.papers import read_paper
+from services.context import Context
+
+log = logging.getLogger(__name__)
+
+FILL_CONFIDENCE = 0.6
+"""A field read with less confidence is kept in the reading, shown, but not copied to the
+document's metadata: a clerk should not have to undo a guess."""
+
+_COLUMNS = {
+    FieldName.FULL_NAME: ("owner_name", 200),
+    FieldName.NUMBER_SYMBOL: ("number_symbol", 64),
+    FieldName.ISSUER: ("issuer", 200),
+    FieldName.SIGNER: ("signer", 200),
+}
+_DATES = {FieldName.ISSUE_DATE: "issue_date", FieldName.VALID_UNTIL: "valid_until"}
+_OWNER_IDS = (FieldName.PERSONAL_ID, FieldName.ENTERPRISE_CODE, FieldName.OLD_ID)
+
+
+def metadata_of(reading: PaperReading) -> dict[str, Any]:
+    """The document columns a reading fills: its confident fields, in the columns' types."""
+    found: dict[str, Any] = {}
+    if reading.kind is not DocumentKind.OTHER and reading.kind_confidence >= FILL_CONFIDENCE:
+        found["kind_code"] = reading.kind.value
+    sure = {f.name: f for f in reading.fields if f.confidence >= FILL_CONFIDENCE}
+    owner = next((sure[name].value for name in _OWNER_IDS if name in sure), None)
+    if owner is not None:
+        found["owner_id"] = owner
+    for name, (column, limit) in _COLUMNS.items():
+        if name in sure:
+            found[column] = sure[name].value[:limit]
+    for name, column in _DATES.items():
+        field = sure.get(name)
+        if field is not None and field.as_date is not None:
+            found[column] = field.as_date
+    validity = sure.get(FieldName.VALID_UNTIL)
+    if validity is not None and validity.value == "permanent":
+        found["permanent"] = True
+    return found
+
+
+def record_reading(ctx: Context, document_id: str, result: DocumentResult) -> PaperReading | None:
+    """Read the paper and record what was read; None (logged) if extraction itself broke.
+
+    A failure here must not fail a recognised document: its text is searchable without it.
+    """
+    try:
+        reading = read_paper(result)
+    except Exception:
+        log.exception("document %s: reading its kind and fields failed", document_id)
+        return None
+    ctx.papers.record_reading(document_id, reading.model_dump_json(), metadata_of(reading))
+    return reading
+
+
+__all__ = ["metadata_of", "record_reading"]
