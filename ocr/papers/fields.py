@@ -191,12 +191,24 @@ _PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:]{1,40}[,:.]\s*ngay\b")
 _MOTTO = ("cong hoa xa hoi", "doc lap", "socialist republic", "independence")
 
 
+_NOT_HEADER_TEXT = (BlockRole.MOTTO, BlockRole.TITLE, BlockRole.RECIPIENTS, BlockRole.SIGNATURE)
+"""Roles whose lines never hold the number, the place-date or the agency. Any other role is a
+hint, not a gate: layout may keep "Số: 55" inside the agency block, or put a civil-status
+paper's place-date in the body."""
+
+
+def _told_first(lines: Sequence[Line], role: BlockRole) -> list[Line]:
+    """The lines layout gave `role`, then every line that may still hold it."""
+    told = [ln for ln in lines if ln.role is role]
+    return told + [ln for ln in lines if ln.role is not role and ln.role not in _NOT_HEADER_TEXT]
+
+
 def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
     """Số: 125/QĐ-UBND (role NUMBER_SYMBOL, or a line in the upper third starting with "Số")."""
-    for line in lines:
+    for line in _told_first(lines, BlockRole.NUMBER_SYMBOL):
         told = line.role is BlockRole.NUMBER_SYMBOL
         match = _NUMBER_LINE.search(line.folded)
-        if match and (told or (line.role is None and line.top < 0.35)):
+        if match and (told or line.top < 0.35):
             found = token_in(Span(line, match.end(), len(line.text)))
             if found:
                 return found[1].field(FieldName.NUMBER_SYMBOL, found[0])
@@ -205,9 +217,7 @@ def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
 
 def place_date(lines: Sequence[Line]) -> ExtractedField | None:
     """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told)."""
-    for line in lines:
-        if line.role not in (None, BlockRole.PLACE_DATE):
-            continue
+    for line in _told_first(lines, BlockRole.PLACE_DATE):
         match = _PLACE_DATE.search(line.folded)
         if match is None and line.role is not BlockRole.PLACE_DATE:
             continue
@@ -282,7 +292,10 @@ def _agency_lines(lines: Sequence[Line]) -> list[Line]:
 
 def issuer(lines: Sequence[Line]) -> ExtractedField | None:
     """The agency printed top-left (role AGENCY when told), its lines joined."""
-    chosen = [ln for ln in lines if ln.role is BlockRole.AGENCY] or _agency_lines(lines)
+    told = [
+        ln for ln in lines if ln.role is BlockRole.AGENCY and not _NUMBER_LINE.search(ln.folded)
+    ]
+    chosen = told or _agency_lines(lines)
     spans = [Span(ln, 0, _without_motto(ln)) for ln in chosen]
     parts = [s.line.text[s.start : s.end].strip(" -–_.,;:") for s in spans]
     parts = [p for p in parts if any(c.isalpha() for c in p)]
@@ -300,7 +313,7 @@ def signer(lines: Sequence[Line]) -> ExtractedField | None:
         # below the header (a short document signs in the upper half), in the right column
         ln
         for ln in lines
-        if ln.role is None and ln.centre > 0.55 and ln.top > 0.25
+        if ln.role in (None, BlockRole.BODY, BlockRole.OTHER) and ln.centre > 0.55 and ln.top > 0.25
     ]
     for line in reversed(candidates):
         words = line.text.split()
