@@ -14,6 +14,7 @@ import argparse
 import hashlib
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -58,8 +59,21 @@ class Outcome:
         return self.condition != CLEAN
 
 
+def _pipeline_version() -> str:
+    """The committed tree of `ocr/` (its git object id): a cached result read by another
+    version of the pipeline is not this pipeline's result."""
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "HEAD:ocr"], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unversioned"
+    return found.stdout.strip()[:12]
+
+
 def recognised(data: bytes) -> DocumentResult:
-    key = CACHE / f"{hashlib.sha256(data).hexdigest()[:24]}.json"
+    name = f"{_pipeline_version()}-{hashlib.sha256(data).hexdigest()[:24]}.json"
+    key = CACHE / name
     if key.exists():
         return DocumentResult.model_validate_json(key.read_text(encoding="utf-8"))
     result = recognise_document(data, OcrOptions())
