@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import Connection, TextClause, text
 
 from models.search import IndexEntry, ParsedQuery, SearchFilters, Term, tokens
 from storage.catalog.database import unavailable_as_ours
@@ -67,6 +67,18 @@ def tsquery_literal(terms: Sequence[Term], *, exact: bool) -> str:
     return " & ".join(parts)
 
 
+def _candidates(expression: str, where: str) -> str:
+    """The newest `:k` rows matching `expression` within the filters (ids and vectors).
+
+    `e.id + 0` keeps the planner from walking the primary key backwards and testing every
+    row's vector: the GIN bitmap finds the matches, a top-k sort keeps the newest, and only
+    those k vectors are read again for `ts_rank` and the tiers (the costly part: detoasting)."""
+    return (
+        f"SELECT e.id, e.tsv FROM search_entries e WHERE e.tsv @@ CAST({expression} AS tsquery)"
+        f"{where} ORDER BY e.id + 0 DESC LIMIT :k"
+    )
+
+
 class PostgresIndex(SqlIndex):
     def row(self, entry: IndexEntry) -> dict[str, Any]:
         return entry_values(entry) | {"tsv": tsvector_literal(entry)}
@@ -81,21 +93,27 @@ class PostgresIndex(SqlIndex):
     def match(self, query: ParsedQuery, filters: SearchFilters) -> MatchSql:
         where, params = filter_sql(filters)
         params["q"] = tsquery_literal(query.terms, exact=False)
-        exact = "false"
+        exact = near = "false"
+        lists = [_candidates(":q", where)]
         if query.marked:
-            exact = "e.tsv @@ CAST(:x AS tsquery)"
             params["x"] = tsquery_literal(query.marked, exact=True)
-        near = "false"
+            exact = "c.tsv @@ CAST(:x AS tsquery)"
+            lists.append(_candidates(":x", where))
         if query.phrase:
-            near = "e.tsv @@ CAST(:n AS tsquery)"
+            near = "c.tsv @@ CAST(:n AS tsquery)"
             params["n"] = tsquery_literal([query.phrase], exact=False)
-        matched = f"FROM search_entries e WHERE e.tsv @@ CAST(:q AS tsquery){where}"
         return MatchSql(
-            ranked=f"SELECT e.id AS id, {exact} AS exact, {near} AS near, "
-            "ts_rank(e.tsv, CAST(:q AS tsquery)) AS score, "
-            f"count(*) OVER () AS total {matched}",
-            count=f"SELECT count(*) {matched}",
+            lists=tuple(
+                f"SELECT c.id AS id, ts_rank(c.tsv, CAST(:q AS tsquery)) AS score, "
+                f"{exact} AS exact, {near} AS near FROM ({inner}) c"
+                for inner in lists
+            ),
             params=params,
         )
+
+    def prepare(self, connection: Connection) -> None:
+        # a two-letter prefix ('ph':*) looks dear to the planner as a GIN partial match, so it
+        # read the whole table instead (2.7 s at 100 000 pages); the GIN scan takes ~30 ms
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
 
     size_sql = "SELECT pg_total_relation_size('search_entries')"
