@@ -148,23 +148,35 @@ class MatchSql:
 
 @dataclass
 class _Candidate:
-    score: float
+    score: float | None
     exact: bool
     near: bool
 
 
 def rank(rows: Sequence[Sequence[Any]]) -> list[tuple[int, float, bool]]:
-    """Candidates from every list, merged (a row's flags OR-ed, its first score kept) and ordered:
-    marks as typed, then words side by side, then score; the id breaks ties."""
+    """Candidates from every list, merged (a row's flags OR-ed, its score from the list that
+    scores it) and ordered: marks as typed, then words side by side, then score (unscored rows
+    last in their tier, newest first); the id breaks ties."""
     merged: dict[int, _Candidate] = {}
     for row_id, score, exact, near in rows:
+        value = None if score is None else float(score)
         seen = merged.get(int(row_id))
         if seen is None:
-            merged[int(row_id)] = _Candidate(float(score), bool(exact), bool(near))
+            merged[int(row_id)] = _Candidate(value, bool(exact), bool(near))
         else:
             seen.exact, seen.near = seen.exact or bool(exact), seen.near or bool(near)
-    order = sorted(merged.items(), key=lambda c: (-c[1].exact, -c[1].near, -c[1].score, c[0]))
-    return [(row_id, c.score, c.exact) for row_id, c in order]
+            seen.score = value if seen.score is None else seen.score
+    order = sorted(
+        merged.items(),
+        key=lambda c: (
+            -c[1].exact,
+            -c[1].near,
+            c[1].score is None,
+            -(c[1].score or 0.0),
+            -c[0] if c[1].score is None else c[0],
+        ),
+    )
+    return [(row_id, c.score or 0.0, c.exact) for row_id, c in order]
 
 
 class SqlIndex:
@@ -204,13 +216,13 @@ class SqlIndex:
         self, query: ParsedQuery, filters: SearchFilters, *, limit: int, offset: int
     ) -> RawResults:
         sql = self.match(query, filters)
-        k = max(CANDIDATES, offset + limit)
-        params = sql.params | {"k": k}
+        cap = max(CANDIDATES, offset + limit)
+        params = sql.params | {"k": cap + 1}  # one more than the cap: is there more?
         with unavailable_as_ours(), self.engine.connect() as connection:
             self.prepare(connection)
             found = [connection.execute(text(s), params).all() for s in sql.lists]
-            # every match is in the first list up to k: fewer than k there is the exact total
-            total, exact_total = len(found[0]), len(found[0]) < k
+            # every match is in the first list, up to the cap: within it, the exact total
+            total, exact_total = min(len(found[0]), cap), len(found[0]) <= cap
             ranked = rank([tuple(r) for rows in found for r in rows])
             hits = fetch_hits(connection, ranked[offset : offset + limit])
         return RawResults(total=total, hits=hits, total_exact=exact_total)

@@ -42,16 +42,19 @@ def match_expression(terms: Sequence[Term], *, exact: bool) -> str:
     return f"{columns} : ({' AND '.join(phrases)})"
 
 
-def _candidates(expression: str, exact: str, near: str, where: str) -> str:
+def _candidates(expression: str, score: str, exact: str, near: str, where: str) -> str:
     """The newest `:k` rows matching `expression` within the filters, BM25 on those only.
 
     FTS5 yields matches by rowid, so `ORDER BY rowid DESC LIMIT` stops after k rows and bm25
-    (a docsize read per row, ~5 µs) runs k times, not once per match; CROSS JOIN keeps the FTS
-    scan outside, and the filters read the narrow `search_scope` table, not 4 KB text rows.
-    A row of a subset list (marks, phrase) is also in the main list if it is among its newest
-    k, so the flags of the main list's rows are exact."""
+    (a docsize read per row) runs k times, not once per match; CROSS JOIN keeps the FTS scan
+    outside, and the filters read the narrow `search_scope` table, not 4 KB text rows.
+    Each bm25 statement first counts every phrase's rows across the index (its IDF): ~20 ms
+    for common words at 100 000 pages, so only the main list is scored. A row of a subset
+    list (marks, phrase) is in the main list too if it is among its newest k, with its score;
+    the flags of the main list's rows are exact. Older subset rows rank unscored in their tier.
+    """
     return (
-        f"SELECT f.rowid AS id, {_SCORE} AS score, {exact} AS exact, {near} AS near "
+        f"SELECT f.rowid AS id, {score} AS score, {exact} AS exact, {near} AS near "
         "FROM search_fts f CROSS JOIN search_scope e ON e.id = f.rowid "
         f"WHERE search_fts MATCH {expression}{where} ORDER BY f.rowid DESC LIMIT :k"
     )
@@ -77,14 +80,13 @@ class SqliteIndex(SqlIndex):
         where, params = filter_sql(filters)
         folded = match_expression(query.terms, exact=False)
         params["q"] = folded
-        lists = [_candidates(":q", "0", "0", where)]
+        lists = [_candidates(":q", _SCORE, "0", "0", where)]
         if query.marked:
-            # the exact columns weigh 0 in bm25: the score is the folded match's, as for :q
             params["x"] = f"({folded}) AND ({match_expression(query.marked, exact=True)})"
-            lists.append(_candidates(":x", "1", "0", where))
+            lists.append(_candidates(":x", "NULL", "1", "0", where))
         if query.phrase:
             params["n"] = f"({folded}) AND ({match_expression([query.phrase], exact=False)})"
-            lists.append(_candidates(":n", "0", "1", where))
+            lists.append(_candidates(":n", "NULL", "0", "1", where))
         return MatchSql(lists=tuple(lists), params=params)
 
     # the FTS5 shadow tables are named search_fts_*: every page of the index is counted
