@@ -10,14 +10,14 @@ weights B (folded) and A (as written). Queries match folded lexemes; the exact o
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, TextClause, text
 
 from models.search import IndexEntry, ParsedQuery, SearchFilters, Term, tokens
 from storage.catalog.database import unavailable_as_ours
-from storage.search.index import MatchSql, SqlIndex, entry_values, filter_sql
+from storage.search.index import ENTRY_COLUMNS, MatchSql, SqlIndex, entry_values, filter_sql
 
 _MAX_POSITION = 16_383  # PostgreSQL clamps positions beyond this
 _MAX_POSITIONS_PER_LEXEME = 255
@@ -79,9 +79,32 @@ def _candidates(expression: str, where: str) -> str:
     )
 
 
+COPY_COLUMNS = (*ENTRY_COLUMNS, "tsv")
+
+
+def copy_row(entry: IndexEntry) -> tuple[Any, ...]:
+    """One row for `PostgresIndex.copy`, in `COPY_COLUMNS` order (a pure function of the entry:
+    a bulk load computes rows in worker processes, the vector literal being most of the cost)."""
+    return (*(getattr(entry, name) for name in ENTRY_COLUMNS), tsvector_literal(entry))
+
+
 class PostgresIndex(SqlIndex):
     def row(self, entry: IndexEntry) -> dict[str, Any]:
         return entry_values(entry) | {"tsv": tsvector_literal(entry)}
+
+    def add(self, entries: Sequence[IndexEntry]) -> None:
+        self.copy(copy_row(e) for e in entries)
+
+    def copy(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Append rows with COPY (rebuilds, benchmarks): ~30 times the rate of batched INSERTs,
+        which spent 8 ms a page parsing and planning the statement with its vector cast."""
+        statement = f"COPY search_entries ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+        with unavailable_as_ours(), self.engine.begin() as connection:
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
 
     def insert(self) -> TextClause:
         return _INSERT
