@@ -130,6 +130,8 @@ def load(engine: Engine, pages: int) -> float | None:
         index.add(batch)
     with engine.begin() as connection:
         if postgres:
+            # the default 64 MB makes a million-row GIN build spill and merge many times
+            connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
             connection.execute(
                 text("CREATE INDEX ix_search_entries_tsv ON search_entries USING gin (tsv)")
             )
