@@ -51,7 +51,7 @@ def search(
     if as_json:
         typer.echo(results.model_dump_json(indent=2))
         return
-    typer.echo(f"{results.total} kết quả")
+    typer.echo(f"{'' if results.total_exact else 'hơn '}{results.total} kết quả")
     for hit in results.hits:
         plain = _MARK.sub("", hit.snippet)
         typer.echo(f"{hit.dossier_code}\t{hit.document_id}\ttrang {hit.page}\t{plain}")

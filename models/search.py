@@ -117,6 +117,8 @@ class RawHit:
 class RawResults:
     total: int
     hits: list[RawHit] = field(default_factory=list)
+    total_exact: bool = True
+    """False when `total` is a floor: the query matched more pages than the index counts."""
 
 
 class SearchHit(BaseModel):
@@ -137,7 +139,12 @@ class SearchHit(BaseModel):
 
 class SearchResults(BaseModel):
     query: str
-    total: int
+    total: int = Field(description="matching pages; a lower bound when total_exact is false")
+    total_exact: bool = Field(
+        default=True,
+        description="false when more pages match than are counted (the total is then "
+        "'at least'): counting every match of a common word costs more than the search",
+    )
     limit: int
     offset: int
     hits: list[SearchHit]

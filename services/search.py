@@ -27,7 +27,8 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResults:
-    """Ranked hits (one per page and dossier), the total count, a page of `limit` from `offset`.
+    """Ranked hits (one per page and dossier), the total count (exact up to
+    `storage.search.index.CANDIDATES`, "at least" beyond), a page of `limit` from `offset`.
 
     An actor bound to an agency searches only that agency's dossiers; asking for another
     agency finds nothing, as if it had no papers (like a 404 elsewhere, it reveals nothing).
@@ -39,10 +40,10 @@ def search(
     offset = max(0, min(offset, MAX_OFFSET))
     scoped = _scope(actor, filters or SearchFilters())
     if scoped is None:
-        raw_total, raw_hits = 0, []
+        raw_total, raw_hits, total_exact = 0, [], True
     else:
         found = ctx.search.index.search(query, scoped, limit=limit, offset=offset)
-        raw_total, raw_hits = found.total, found.hits
+        raw_total, raw_hits, total_exact = found.total, found.hits, found.total_exact
     hits = [
         SearchHit(
             dossier_code=hit.dossier_code,
@@ -65,7 +66,9 @@ def search(
             ensure_ascii=False,
         )[:1000],
     )
-    return SearchResults(query=q, total=raw_total, limit=limit, offset=offset, hits=hits)
+    return SearchResults(
+        query=q, total=raw_total, total_exact=total_exact, limit=limit, offset=offset, hits=hits
+    )
 
 
 def _scope(actor: Actor, filters: SearchFilters) -> SearchFilters | None:

@@ -125,7 +125,7 @@ def snippet(text: str, query: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
         start, end = match.span()
         if cursor is not None:
             out.append(html.escape(_SPACE.sub(" ", text[cursor:start])))
-        word = html.escape(match.group())
+        word = match.group()  # letters and digits only (TOKEN): nothing to escape
         out.append(f"<mark>{word}</mark>" if index in marked else word)
         cursor = end
     if last < len(found):
@@ -136,12 +136,15 @@ def snippet(text: str, query: ParsedQuery, words: int = SNIPPET_WORDS) -> str:
 def _matched(folded: list[str], query: ParsedQuery) -> set[int]:
     """Positions of the words each term matches (every word of a phrase found in sequence)."""
     marked: set[int] = set()
+    at: dict[str, list[int]] = {}  # one pass over the page, then each term's words are looked up
+    for i, w in enumerate(folded):
+        at.setdefault(w, []).append(i)
     for term in query.terms:
         size, head, last = len(term.folded), term.folded[0], term.folded[-1]
         starts = (
-            [i for i, w in enumerate(folded) if w.startswith(head)]
+            sorted(i for w, found in at.items() if w.startswith(head) for i in found)
             if term.prefix and size == 1
-            else [i for i, w in enumerate(folded) if w == head]
+            else at.get(head, [])
         )
         for start in starts:
             window = folded[start : start + size]

@@ -429,13 +429,15 @@ async function runSearch(offset) {
     found = await json(`/search?${params}`);
   } catch (error) { return fail(form, error); }
   searchOffset = offset;
+  // past the index's count cap the total is a floor: "hơn 1.000 kết quả"
+  const count = found.total_exact ? `${found.total}` : `hơn ${found.total.toLocaleString("vi-VN")}`;
   $("#search-total").textContent = found.total
-    ? `${found.total} kết quả (trang ${offset / SEARCH_PAGE + 1})` : "Không tìm thấy kết quả nào";
+    ? `${count} kết quả (trang ${offset / SEARCH_PAGE + 1})` : "Không tìm thấy kết quả nào";
   const list = $("#search-results");
   list.start = offset + 1;
   list.replaceChildren(...found.hits.map(hitItem));
   $("#search-prev").hidden = offset === 0;
-  $("#search-next").hidden = offset + SEARCH_PAGE >= found.total;
+  $("#search-next").hidden = found.total_exact && offset + SEARCH_PAGE >= found.total;
 }
 
 function hitItem(hit) {

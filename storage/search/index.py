@@ -128,14 +128,55 @@ def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, float, bool]]
     ]
 
 
+CANDIDATES = 1_000
+"""Rows each candidate list keeps (newest first), and the cap of an exact total.
+
+Ranking every match cost a second at 10 000 matches (BM25 or `ts_rank` reads each row's sizes
+or vector); the newest thousand are ranked instead, which a page of 20 never notices unless a
+query matches more than a thousand pages. Beyond that the total is "at least 1 000"."""
+
+
 @dataclass(frozen=True)
 class MatchSql:
-    """A dialect's query for one search: ranked ids (`id`, `score`, `exact`, `near`, `total`), a
-    count for when the requested page is past the last hit (the window count then sees none)."""
+    """A dialect's candidate lists for one search. Each statement returns at most `:k` rows
+    (`id`, `score`, `exact`, `near`), the newest matches first; the first list is every match,
+    the others (typed marks, words side by side) bring older rows of the higher tiers."""
 
-    ranked: str
-    count: str
+    lists: tuple[str, ...]
     params: dict[str, Any]
+
+
+@dataclass
+class _Candidate:
+    score: float | None
+    exact: bool
+    near: bool
+
+
+def rank(rows: Sequence[Sequence[Any]]) -> list[tuple[int, float, bool]]:
+    """Candidates from every list, merged (a row's flags OR-ed, its score from the list that
+    scores it) and ordered: marks as typed, then words side by side, then score (unscored rows
+    last in their tier, newest first); the id breaks ties."""
+    merged: dict[int, _Candidate] = {}
+    for row_id, score, exact, near in rows:
+        value = None if score is None else float(score)
+        seen = merged.get(int(row_id))
+        if seen is None:
+            merged[int(row_id)] = _Candidate(value, bool(exact), bool(near))
+        else:
+            seen.exact, seen.near = seen.exact or bool(exact), seen.near or bool(near)
+            seen.score = value if seen.score is None else seen.score
+    order = sorted(
+        merged.items(),
+        key=lambda c: (
+            -c[1].exact,
+            -c[1].near,
+            c[1].score is None,
+            -(c[1].score or 0.0),
+            -c[0] if c[1].score is None else c[0],
+        ),
+    )
+    return [(row_id, c.score or 0.0, c.exact) for row_id, c in order]
 
 
 class SqlIndex:
@@ -156,6 +197,9 @@ class SqlIndex:
     def match(self, query: ParsedQuery, filters: SearchFilters) -> MatchSql:
         raise NotImplementedError
 
+    def prepare(self, connection: Connection) -> None:
+        """Session settings a search needs (PostgreSQL: plans that use the index)."""
+
     def replace(self, document_ids: Sequence[str], entries: Sequence[IndexEntry]) -> None:
         with unavailable_as_ours(), self.engine.begin() as connection:
             for document_id in document_ids:
@@ -172,20 +216,16 @@ class SqlIndex:
         self, query: ParsedQuery, filters: SearchFilters, *, limit: int, offset: int
     ) -> RawResults:
         sql = self.match(query, filters)
-        params = sql.params | {"lim": limit, "off": offset}
-        ranked = (
-            f"{sql.ranked} ORDER BY exact DESC, near DESC, score DESC, id LIMIT :lim OFFSET :off"
-        )
+        cap = max(CANDIDATES, offset + limit)
+        params = sql.params | {"k": cap + 1}  # one more than the cap: is there more?
         with unavailable_as_ours(), self.engine.connect() as connection:
-            rows = connection.execute(text(ranked), params).all()
-            if rows:
-                total = int(rows[0].total)
-            elif offset:
-                total = int(connection.execute(text(sql.count), params).scalar_one())
-            else:
-                total = 0
-            hits = [(int(r.id), float(r.score), bool(r.exact)) for r in rows]
-            return RawResults(total=total, hits=fetch_hits(connection, hits))
+            self.prepare(connection)
+            found = [connection.execute(text(s), params).all() for s in sql.lists]
+            # every match is in the first list, up to the cap: within it, the exact total
+            total, exact_total = min(len(found[0]), cap), len(found[0]) <= cap
+            ranked = rank([tuple(r) for rows in found for r in rows])
+            hits = fetch_hits(connection, ranked[offset : offset + limit])
+        return RawResults(total=total, hits=hits, total_exact=exact_total)
 
     def stats(self) -> IndexStats:
         with unavailable_as_ours(), self.engine.connect() as connection:

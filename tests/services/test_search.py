@@ -21,6 +21,7 @@ from services.context import Context
 from services.search import search
 from services.settings import Settings
 from storage.catalog.audit import AuditFilter
+from storage.search import index as search_index
 from synth.dossiers import SynthDossier, SynthPaper
 from tests.conftest import ADMIN, AGENCY, OTHER_AGENCY
 
@@ -252,3 +253,34 @@ def test_every_search_is_audited(ctx: Context) -> None:
     events = ctx.audit.events(AuditFilter(action=AuditAction.SEARCH), limit=5, offset=0)
     assert [e.actor for e in events] == [ADMIN.principal.username]
     assert "nguyen van an" in (events[0].detail or "")
+
+
+def test_the_total_is_exact_up_to_the_cap_and_a_floor_beyond(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "CANDIDATES", 2)
+    broad = search(ctx, ADMIN, "le thu", limit=1)
+    assert (broad.total, broad.total_exact) == (2, False)
+    assert len(broad.hits) == 1
+    # a page reaching past the cap counts that far: the three pages, exactly
+    everything = search(ctx, ADMIN, "le thu", limit=3)
+    assert (everything.total, everything.total_exact) == (3, True)
+    assert search(ctx, ADMIN, "dang duc tho").total_exact
+
+
+def test_the_typed_marks_rank_first_even_beyond_the_newest_candidates(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two newer "Lê Thu Hà" fill the newest candidates (cap 1, one more fetched) of the folded
+    # match; the list of exact spellings brings the older typed "Hạ" back to the top
+    load(ctx, [_person(AGENCY, "Hà", 20), _person(AGENCY, "Hà", 21)])
+    monkeypatch.setattr(search_index, "CANDIDATES", 1)
+    hits = search(ctx, ADMIN, "Lê Thu Hạ", limit=1).hits
+    assert [(h.dossier_code, h.exact) for h in hits] == [(HA_BARE.code, True)]
+
+
+def test_a_prefix_needs_two_letters(ctx: Context) -> None:
+    assert AN.code in _codes(ctx, "nguyen van an*")
+    # "a*" would match half the index: one letter is taken as the word "a", which no page holds
+    assert _codes(ctx, "nguyen van a*") == []
+    assert AN.code in _codes(ctx, "ng* van an")
