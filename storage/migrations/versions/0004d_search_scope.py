@@ -1,7 +1,7 @@
 """search scope: a narrow table of each index row's filter columns (SQLite)
 
 Revision ID: 0004d_search_scope
-Revises: 0004c_reuse
+Revises: 0004b_readings
 Create Date: 2026-11-22
 
 Filtering a match by agency, procedure, kind, date or dossier read `search_entries` rows of
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004d_search_scope"
-down_revision = "0004c_reuse"
+down_revision = "0004b_readings"
 branch_labels = None
 depends_on = None
 
