@@ -16,9 +16,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from models.recognition import BlockRole
 from synth.marks import BALLPOINT_BLUE, SEAL_RED, seal_mask, signature_mask, stamp
-from synth.render import A4_MM, MOTTO, RenderedPage, wrap
+from synth.render import A4_MM, FONT_DIR, MOTTO, RenderedPage, wrap
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FACES = (
     ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
     ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
