@@ -34,3 +34,11 @@ _LABELS = {
     DocumentKind.ADMINISTRATIVE_DOCUMENT: "Văn bản hành chính",
     DocumentKind.OTHER: "Giấy tờ khác",
 }
+
+
+def label_of(code: str | None) -> str | None:
+    """The Vietnamese label of a kind code; an unknown code shown as it is, no code as None."""
+    try:
+        return DocumentKind(code).label if code else None
+    except ValueError:
+        return code

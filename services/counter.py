@@ -10,6 +10,7 @@ import json
 
 from models.auth import Actor, AuditAction, Permission
 from models.errors import Conflict, NotFound, PaperExpired
+from models.kinds import label_of
 from models.recognition import PageResult
 from models.schemas import ApplicantPaper, DocumentUpdate
 from ocr.preview import page_preview
@@ -134,7 +135,7 @@ def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[Appl
                 id=row.id,
                 filename=row.filename,
                 kind_code=row.kind_code,
-                kind_label=reuse.kind_label(row.kind_code),
+                kind_label=label_of(row.kind_code),
                 number_symbol=row.number_symbol,
                 issue_date=row.issue_date,
                 issuer=row.issuer,

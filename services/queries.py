@@ -10,6 +10,7 @@ from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, DossierStatus
 from models.errors import NotFound, NotReady, Unauthenticated
 from models.extraction import PaperReading
+from models.kinds import label_of
 from models.recognition import QualityVerdict
 from models.schemas import (
     DocumentPublic,
@@ -106,7 +107,7 @@ def _earlier(ctx: Context, actor: Actor, earlier_id: str | None) -> EarlierPaper
     earlier = ctx.catalog.get_document(earlier_id)
     return EarlierPaper(
         id=earlier.id,
-        kind_label=reuse.kind_label(earlier.kind_code),
+        kind_label=label_of(earlier.kind_code),
         number_symbol=earlier.number_symbol,
         issue_date=earlier.issue_date,
         digitized_at=earlier.digitized_at or earlier.created_at,

@@ -48,13 +48,6 @@ def validity(row: DocumentRow, today: date | None = None) -> Validity:
     return "expired" if expired(row, today) else "valid"
 
 
-def kind_label(code: str | None) -> str | None:
-    try:
-        return DocumentKind(code).label if code else None
-    except ValueError:
-        return code
-
-
 def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
     """The paper with exactly these bytes that the actor may see, digitized or on its way
     (queued or processing: a double upload is not recognised twice either); else None.

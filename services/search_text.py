@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from models.errors import InvalidQuery
-from models.kinds import DocumentKind
+from models.kinds import label_of
 from models.search import TOKEN, IndexEntry, ParsedQuery, Term, tokens
 from ocr.vietnamese.normalise import fold_diacritics, fold_normalised, normalise_text
 from storage.search.sources import PageSource
@@ -59,13 +59,6 @@ def _fold(word: str) -> str:
     return fold_diacritics(word).lower()
 
 
-def _kind_label(code: str | None) -> str:
-    try:
-        return DocumentKind(code).label if code else ""
-    except ValueError:
-        return ""
-
-
 def entry_for(source: PageSource) -> IndexEntry:
     """The index row of one page seen through one dossier: text and fields, exact and folded."""
     page = normalise_text(source.text)
@@ -80,7 +73,7 @@ def entry_for(source: PageSource) -> IndexEntry:
                 source.owner_name,
                 source.owner_id,
                 source.kind_code,
-                _kind_label(source.kind_code),
+                label_of(source.kind_code) or "",
                 source.number_symbol,
                 source.summary,
                 source.issuer,
