@@ -131,8 +131,9 @@ class SearchHit(BaseModel):
         description="HTML-escaped text around the match, matched words in <mark>…</mark>"
     )
     score: float = Field(
-        description="the engine's relevance (higher is better), ranking hits within a tier: "
-        "pages with the marks as typed first, then pages with the words side by side"
+        description="the hit's tier (higher ranks first): 4 for the words with the marks as "
+        "typed, plus 2 for all the words side by side, plus 1 for every word in the dossier's "
+        "own fields; hits of one tier are newest first"
     )
     exact: bool = Field(description="the page holds the query's words with the marks as typed")
 

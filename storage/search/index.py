@@ -6,8 +6,11 @@ it lives in tables Alembic creates but the catalog's model does not describe (`i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import IntFlag
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, TextClause, text
@@ -97,11 +100,44 @@ def filter_sql(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
     return "".join(f" AND {c}" for c in clauses), params
 
 
-def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, float, bool]]) -> list[RawHit]:
+class Tier(IntFlag):
+    """What lifts a hit above the plain matches. Hits are ordered by their tiers (the sum of
+    these flags: marks as typed before words side by side before the dossier's fields), then
+    newest first. No engine score (BM25, `ts_rank`) is used: each read every candidate's sizes
+    or vector, and on the relevance set the fields tier does their work (docs/search.md)."""
+
+    PLAIN = 0
+    FIELDS = 1
+    """Every term in the dossier's own fields (code, procedure, applicant, ID, paper owner…)."""
+    NEAR = 2
+    """All the query's words side by side, in order (a name typed without quotes)."""
+    EXACT = 4
+    """The words with the marks as typed ("Hà", not "Ha" or "Hạ")."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Ids of matching rows, newest first, at most the cap + 1, and the tier each earns."""
+
+    ids: Sequence[int]
+    tier: Tier
+
+
+def rank(lists: Sequence[Candidates]) -> list[tuple[int, Tier]]:
+    """Every candidate once, with the tiers of all the lists it is in, ordered: highest tiers
+    first, then newest (highest id) first."""
+    tiers: dict[int, Tier] = {}
+    for found in lists:
+        for row_id in found.ids:
+            tiers[row_id] = tiers.get(row_id, Tier.PLAIN) | found.tier
+    return sorted(tiers.items(), key=lambda item: (-item[1], -item[0]))
+
+
+def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, Tier]]) -> list[RawHit]:
     """The rows of the ranked ids, in rank order (fetched after ranking: only a page of them)."""
     if not ranked:
         return []
-    ids = [row_id for row_id, _, _ in ranked]
+    ids = [row_id for row_id, _ in ranked]
     params = {f"i{n}": row_id for n, row_id in enumerate(ids)}
     marks = ", ".join(f":i{n}" for n in range(len(ids)))
     rows = connection.execute(
@@ -112,7 +148,7 @@ def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, float, bool]]
         params,
     ).all()
     by_id = {row.id: row for row in rows}
-    return [
+    hits = [
         RawHit(
             document_id=by_id[i].document_id,
             page_number=by_id[i].page_number,
@@ -120,63 +156,27 @@ def fetch_hits(connection: Connection, ranked: Sequence[tuple[int, float, bool]]
             applicant_name=by_id[i].applicant_name,
             kind_code=by_id[i].kind_code,
             text=by_id[i].text,
-            score=score,
-            exact=exact,
+            score=float(tier),
+            exact=bool(tier & Tier.EXACT),
         )
-        for i, score, exact in ranked
+        for i, tier in ranked
         if i in by_id
     ]
+    # newest first puts a paper's last page first: a run of one paper's pages in one tier is
+    # shown in page order instead (the run stays where it was, so paging is unchanged)
+    runs = itertools.groupby(hits, key=lambda h: (h.score, h.dossier_code, h.document_id))
+    return [hit for _, run in runs for hit in sorted(run, key=lambda h: h.page_number)]
 
+
+NEAR_WINDOW = 200
+"""Newest rows of a candidate list tested for the words side by side in the page text (the
+test reads positions, or on PostgreSQL the whole vector, of each row)."""
 
 CANDIDATES = 1_000
 """Rows each candidate list keeps (newest first), and the cap of an exact total.
 
-Ranking every match cost a second at 10 000 matches (BM25 or `ts_rank` reads each row's sizes
-or vector); the newest thousand are ranked instead, which a page of 20 never notices unless a
-query matches more than a thousand pages. Beyond that the total is "at least 1 000"."""
-
-
-@dataclass(frozen=True)
-class MatchSql:
-    """A dialect's candidate lists for one search. Each statement returns at most `:k` rows
-    (`id`, `score`, `exact`, `near`), the newest matches first; the first list is every match,
-    the others (typed marks, words side by side) bring older rows of the higher tiers."""
-
-    lists: tuple[str, ...]
-    params: dict[str, Any]
-
-
-@dataclass
-class _Candidate:
-    score: float | None
-    exact: bool
-    near: bool
-
-
-def rank(rows: Sequence[Sequence[Any]]) -> list[tuple[int, float, bool]]:
-    """Candidates from every list, merged (a row's flags OR-ed, its score from the list that
-    scores it) and ordered: marks as typed, then words side by side, then score (unscored rows
-    last in their tier, newest first); the id breaks ties."""
-    merged: dict[int, _Candidate] = {}
-    for row_id, score, exact, near in rows:
-        value = None if score is None else float(score)
-        seen = merged.get(int(row_id))
-        if seen is None:
-            merged[int(row_id)] = _Candidate(value, bool(exact), bool(near))
-        else:
-            seen.exact, seen.near = seen.exact or bool(exact), seen.near or bool(near)
-            seen.score = value if seen.score is None else seen.score
-    order = sorted(
-        merged.items(),
-        key=lambda c: (
-            -c[1].exact,
-            -c[1].near,
-            c[1].score is None,
-            -(c[1].score or 0.0),
-            -c[0] if c[1].score is None else c[0],
-        ),
-    )
-    return [(row_id, c.score or 0.0, c.exact) for row_id, c in order]
+A query matching more than a thousand pages is ranked among its newest thousand matches and
+the newest thousand of each tier's own list; beyond that the total is "at least 1 000"."""
 
 
 class SqlIndex:
@@ -184,6 +184,8 @@ class SqlIndex:
 
     size_sql: str
     """Bytes on disk of the index's tables and indexes, in the dialect's own terms."""
+    near_beside_main = False
+    """`near_list` needs only the main list: it runs on the main list's connection, after it."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -194,7 +196,28 @@ class SqlIndex:
     def insert(self) -> TextClause:
         raise NotImplementedError
 
-    def match(self, query: ParsedQuery, filters: SearchFilters) -> MatchSql:
+    def main_list(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[int]:
+        """The newest `k` matches within the filters, newest first: every match when there
+        are fewer (its length is then the total)."""
+        raise NotImplementedError
+
+    def tier_lists(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[Candidates]:
+        """The tiers' own lists that need nothing of the main list (they run beside it)."""
+        raise NotImplementedError
+
+    def near_list(
+        self,
+        connection: Connection,
+        query: ParsedQuery,
+        filters: SearchFilters,
+        k: int,
+        found: Sequence[Candidates],
+    ) -> Candidates | None:
+        """The words side by side (`Tier.NEAR`), knowing the lists `found` (main first)."""
         raise NotImplementedError
 
     def prepare(self, connection: Connection) -> None:
@@ -215,17 +238,35 @@ class SqlIndex:
     def search(
         self, query: ParsedQuery, filters: SearchFilters, *, limit: int, offset: int
     ) -> RawResults:
-        sql = self.match(query, filters)
         cap = max(CANDIDATES, offset + limit)
-        params = sql.params | {"k": cap + 1}  # one more than the cap: is there more?
+        k = cap + 1  # one more than the cap: is there more?
+        # the main list on a second connection, beside the tiers' lists: each is one engine
+        # statement that does not hold the GIL, so a search uses both cores of a quiet server
+        with unavailable_as_ours(), ThreadPoolExecutor(1) as beside:
+            side = beside.submit(self._main_side, query, filters, k)
+            with self.engine.connect() as connection:
+                self.prepare(connection)
+                tiers = self.tier_lists(connection, query, filters, k)
+                main, near = side.result()
+                lists = [main, *tiers]
+                if not self.near_beside_main:
+                    near = self.near_list(connection, query, filters, k, lists)
+                lists += [near] if near is not None else []
+                # every match is in the main list, up to the cap: within it, the exact total
+                total, exact_total = min(len(main.ids), cap), len(main.ids) <= cap
+                hits = fetch_hits(connection, rank(lists)[offset : offset + limit])
+        return RawResults(total=total, hits=hits, total_exact=exact_total)
+
+    def _main_side(
+        self, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> tuple[Candidates, Candidates | None]:
+        """The main list, and the side-by-side list when it needs only the main list."""
         with unavailable_as_ours(), self.engine.connect() as connection:
             self.prepare(connection)
-            found = [connection.execute(text(s), params).all() for s in sql.lists]
-            # every match is in the first list, up to the cap: within it, the exact total
-            total, exact_total = min(len(found[0]), cap), len(found[0]) <= cap
-            ranked = rank([tuple(r) for rows in found for r in rows])
-            hits = fetch_hits(connection, ranked[offset : offset + limit])
-        return RawResults(total=total, hits=hits, total_exact=exact_total)
+            main = Candidates(self.main_list(connection, query, filters, k), Tier.PLAIN)
+            if not self.near_beside_main:
+                return main, None
+            return main, self.near_list(connection, query, filters, k, [main])
 
     def stats(self) -> IndexStats:
         with unavailable_as_ours(), self.engine.connect() as connection:

@@ -2,9 +2,11 @@
 
 The vector is written as a literal, not by `to_tsvector`: PostgreSQL's parser splits words by the
 server's locale and reads codes as host names or fractions, while ours must cut text exactly as
-the query is cut (`models.search.tokens`). Each word is there folded (weight D), and, when its
-marks differ, also as written at the same position (weight C); the dossier fields follow with
-weights B (folded) and A (as written). Queries match folded lexemes; the exact ones only rank.
+the query is cut (`models.search.tokens`). Each word is there folded and, when its marks differ,
+also as written at the same position; the dossier's fields follow the page's words, and each of
+their folded words is there a third time marked `@` (`@nguyen`), so that "every word in the
+dossier's fields" is a plain GIN lookup (the `FIELDS` tier). A query's words are letters and
+digits only: it can never ask for an `@` lexeme itself.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from sqlalchemy import Connection, TextClause, text
 
 from models.search import IndexEntry, ParsedQuery, SearchFilters, Term, tokens
 from storage.catalog.database import unavailable_as_ours
-from storage.search.index import ENTRY_COLUMNS, MatchSql, SqlIndex, entry_values, filter_sql
+from storage.search.index import (
+    ENTRY_COLUMNS,
+    NEAR_WINDOW,
+    Candidates,
+    SqlIndex,
+    Tier,
+    entry_values,
+    filter_sql,
+)
+from storage.search.postgres_plan import Part, lexeme_stats, walk_budget
 
 _MAX_POSITION = 16_383  # PostgreSQL clamps positions beyond this
 _MAX_POSITIONS_PER_LEXEME = 255
@@ -34,49 +45,85 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+FIELD_MARK = "@"
+"""Prefix of the lexemes of the dossier's fields (never a character of a query's word)."""
+
+
 def tsvector_literal(entry: IndexEntry) -> str:
-    """The row's tsvector in PostgreSQL's input syntax ('lexeme':1,7A …)."""
+    """The row's tsvector in PostgreSQL's input syntax ('lexeme':1,7 …)."""
     positions: dict[str, list[str]] = defaultdict(list)
 
-    def put(exact_text: str, folded_text: str, start: int, folded_w: str, exact_w: str) -> int:
+    def put(exact_text: str, folded_text: str, start: int, *, field: bool) -> int:
         position = start
         for exact, folded in zip(tokens(exact_text), tokens(folded_text), strict=False):
             position = min(position + 1, _MAX_POSITION)
-            for lexeme, weight in ((folded, folded_w), (exact, exact_w)):
+            lexemes = (folded, exact, FIELD_MARK + folded) if field else (folded, exact)
+            for lexeme in dict.fromkeys(lexemes):  # once each: a word without marks is both
                 slots = positions[lexeme]
                 if len(slots) < _MAX_POSITIONS_PER_LEXEME:
-                    slots.append(f"{position}{weight}")
-                if exact == folded:
-                    break
+                    slots.append(str(position))
         return position
 
-    end = put(entry.text, entry.folded_text, 0, "", "C")
+    end = put(entry.text, entry.folded_text, 0, field=False)
     # a gap, so a phrase cannot run from the page's last word into the dossier's fields
-    put(entry.meta, entry.folded_meta, end + 8, "B", "A")
+    put(entry.meta, entry.folded_meta, end + 8, field=True)
     return " ".join(f"{_quote(lexeme)}:{','.join(slots)}" for lexeme, slots in positions.items())
 
 
-def tsquery_literal(terms: Sequence[Term], *, exact: bool) -> str:
-    """Every term AND-ed; a phrase's words joined by <-> (next to each other); prefix as :*."""
+def tsquery_parts(terms: Sequence[Term], *, exact: bool = False, field: bool = False) -> list[Part]:
+    """One part per term, to be AND-ed: a phrase's words joined by <-> (next to each other),
+    a prefix as :*. `exact`: the words as typed, with their marks; `field`: within the
+    dossier's fields."""
     parts = []
     for term in terms:
-        words = [_quote(w) for w in (term.exact if exact else term.folded)]
+        lexemes = tuple(
+            (FIELD_MARK if field else "") + w for w in (term.exact if exact else term.folded)
+        )
+        words = [_quote(w) for w in lexemes]
         if term.prefix:
             words[-1] += ":*"
-        parts.append("(" + " <-> ".join(words) + ")")
-    return " & ".join(parts)
+        parts.append(Part("(" + " <-> ".join(words) + ")", lexemes, term.prefix))
+    return parts
 
 
-def _candidates(expression: str, where: str) -> str:
-    """The newest `:k` rows matching `expression` within the filters (ids and vectors).
+def tsquery_literal(terms: Sequence[Term], *, exact: bool = False, field: bool = False) -> str:
+    """Every term AND-ed (`tsquery_parts`), as a tsquery literal."""
+    return " & ".join(p.literal for p in tsquery_parts(terms, exact=exact, field=field))
 
-    `e.id + 0` keeps the planner from walking the primary key backwards and testing every
-    row's vector: the GIN bitmap finds the matches, a top-k sort keeps the newest, and only
-    those k vectors are read again for `ts_rank` and the tiers (the costly part: detoasting)."""
-    return (
-        f"SELECT e.id, e.tsv FROM search_entries e WHERE e.tsv @@ CAST({expression} AS tsquery)"
-        f"{where} ORDER BY e.id + 0 DESC LIMIT :k"
-    )
+
+_GIN = (
+    "SELECT e.id FROM search_entries e WHERE e.tsv @@ CAST(:t AS tsquery){where} "
+    "ORDER BY e.id + 0 DESC LIMIT :k"
+)
+"""The newest `:k` matches by the GIN index: its bitmap finds every match, a top-k sort keeps
+the newest (`e.id + 0` keeps the planner from walking the primary key instead)."""
+
+_WALK = (
+    "SELECT w.id FROM (SELECT e.id, e.tsv FROM search_entries e WHERE true{where} "
+    "ORDER BY e.id DESC LIMIT :budget) w "
+    "WHERE ts_match_vq(w.tsv, CAST(:t AS tsquery)) LIMIT :k"
+)
+"""The newest `:k` matches by walking the scope's rows newest first (index on agency_code, id,
+or the primary key) and testing each row's vector: `ts_match_vq` is `@@` the planner cannot
+hand to GIN. At most `:budget` rows are walked."""
+
+
+def _newest(
+    connection: Connection, parts: Sequence[Part], filters: SearchFilters, k: int
+) -> list[int]:
+    """The newest `k` rows matching every part within the filters, by GIN or by a walk
+    (`postgres_plan.walk_budget`); a walk that falls short (the statistics misled it) ends in
+    GIN."""
+    where, params = filter_sql(filters)
+    args = params | {"t": " & ".join(p.literal for p in parts), "k": k}
+    budget = walk_budget(parts, lexeme_stats(connection), k)
+    if budget is not None:
+        walked = list(
+            connection.scalars(text(_WALK.format(where=where)), args | {"budget": budget})
+        )
+        if len(walked) >= k:
+            return walked
+    return list(connection.scalars(text(_GIN.format(where=where)), args))
 
 
 COPY_COLUMNS = (*ENTRY_COLUMNS, "tsv")
@@ -113,26 +160,48 @@ class PostgresIndex(SqlIndex):
         with unavailable_as_ours(), self.engine.begin() as connection:
             connection.execute(text("TRUNCATE search_entries"))
 
-    def match(self, query: ParsedQuery, filters: SearchFilters) -> MatchSql:
-        where, params = filter_sql(filters)
-        params["q"] = tsquery_literal(query.terms, exact=False)
-        exact = near = "false"
-        lists = [_candidates(":q", where)]
+    def main_list(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[int]:
+        return _newest(connection, tsquery_parts(query.terms), filters, k)
+
+    def tier_lists(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[Candidates]:
+        lists = []
         if query.marked:
-            params["x"] = tsquery_literal(query.marked, exact=True)
-            exact = "c.tsv @@ CAST(:x AS tsquery)"
-            lists.append(_candidates(":x", where))
-        if query.phrase:
-            near = "c.tsv @@ CAST(:n AS tsquery)"
-            params["n"] = tsquery_literal([query.phrase], exact=False)
-        return MatchSql(
-            lists=tuple(
-                f"SELECT c.id AS id, ts_rank(c.tsv, CAST(:q AS tsquery)) AS score, "
-                f"{exact} AS exact, {near} AS near FROM ({inner}) c"
-                for inner in lists
+            # the words as typed: a marked word's own lexeme, an unmarked one's folded (the
+            # same), so this implies the main match without asking for its lexemes again
+            exact = tsquery_parts(query.terms, exact=True)
+            lists.append(Candidates(_newest(connection, exact, filters, k), Tier.EXACT))
+        fields = tsquery_parts(query.terms, field=True)
+        lists.append(Candidates(_newest(connection, fields, filters, k), Tier.FIELDS))
+        return lists
+
+    def near_list(
+        self,
+        connection: Connection,
+        query: ParsedQuery,
+        filters: SearchFilters,
+        k: int,
+        found: Sequence[Candidates],
+    ) -> Candidates | None:
+        """Side by side (in the text or the fields), among the newest `NEAR_WINDOW` rows of
+        each list: a phrase test reads the row's vector (~10 µs, or a disk read when cold), and
+        a list of its own would read the vector of every row holding the words anywhere. The
+        fields list is short for a name (the dossiers of applicants bearing its words), so an
+        applicant's dossier named side by side is found at any age through it."""
+        if query.phrase is None:
+            return None
+        ids = sorted({i for candidates in found for i in candidates.ids[:NEAR_WINDOW]})
+        near = connection.scalars(
+            text(
+                "SELECT id FROM search_entries WHERE id = ANY(:ids) "
+                "AND ts_match_vq(tsv, CAST(:t AS tsquery)) ORDER BY id DESC"
             ),
-            params=params,
+            {"ids": ids, "t": tsquery_literal([query.phrase])},
         )
+        return Candidates(list(near), Tier.NEAR)
 
     def prepare(self, connection: Connection) -> None:
         # a two-letter prefix ('ph':*) looks dear to the planner as a GIN partial match, so it

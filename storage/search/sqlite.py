@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import Connection, TextClause, text
 
 from models.search import IndexEntry, ParsedQuery, SearchFilters, Term
 from storage.catalog.database import unavailable_as_ours
-from storage.search.index import MatchSql, SqlIndex, entry_values, filter_sql
-
-# bm25 weights of (text, folded, meta, meta_folded): only folded columns are matched; a hit in
-# the dossier's own fields (applicant name, ID, code) weighs more than one in running text.
-# bm25 is lower-is-better and negative: negated so that, as everywhere, higher is better.
-_SCORE = "-bm25(search_fts, 0.0, 1.0, 0.0, 5.0)"
+from storage.search.index import (
+    NEAR_WINDOW,
+    Candidates,
+    SqlIndex,
+    Tier,
+    entry_values,
+    filter_sql,
+)
 
 _INSERT = text(
     "INSERT INTO search_entries (document_id, page_number, dossier_code, agency_code, "
@@ -35,32 +37,48 @@ def _phrase(words: Sequence[str], prefix: bool) -> str:
     return '"' + " ".join(words) + '"' + (" *" if prefix else "")
 
 
-def match_expression(terms: Sequence[Term], *, exact: bool) -> str:
-    """An FTS5 query: every term, as a quoted phrase, in the folded (or exact) columns."""
-    columns = "{text meta}" if exact else "{folded meta_folded}"
-    phrases = [_phrase(t.exact if exact else t.folded, t.prefix) for t in terms]
-    return f"{columns} : ({' AND '.join(phrases)})"
+FOLDED = "{folded meta_folded}"
+EXACT = "{text meta}"
 
 
-def _candidates(expression: str, score: str, exact: str, near: str, where: str) -> str:
-    """The newest `:k` rows matching `expression` within the filters, BM25 on those only.
+def match_expression(terms: Sequence[Term], *, columns: str | None = FOLDED) -> str:
+    """An FTS5 query: every term, as a quoted phrase, in `columns` (the exact ones take the
+    words as typed, the others their folded form; None: the table's only column)."""
+    phrases = [_phrase(t.exact if columns == EXACT else t.folded, t.prefix) for t in terms]
+    matched = " AND ".join(phrases)
+    return matched if columns is None else f"{columns} : ({matched})"
 
-    FTS5 yields matches by rowid, so `ORDER BY rowid DESC LIMIT` stops after k rows and bm25
-    (a docsize read per row) runs k times, not once per match; CROSS JOIN keeps the FTS scan
-    outside, and the filters read the narrow `search_scope` table, not 4 KB text rows.
-    Each bm25 statement first counts every phrase's rows across the index (its IDF): ~20 ms
-    for common words at 100 000 pages, so only the main list is scored. A row of a subset
-    list (marks, phrase) is in the main list too if it is among its newest k, with its score;
-    the flags of the main list's rows are exact. Older subset rows rank unscored in their tier.
-    """
-    return (
-        f"SELECT f.rowid AS id, {score} AS score, {exact} AS exact, {near} AS near "
-        "FROM search_fts f CROSS JOIN search_scope e ON e.id = f.rowid "
-        f"WHERE search_fts MATCH {expression}{where} ORDER BY f.rowid DESC LIMIT :k"
-    )
+
+_NEWEST = (
+    "SELECT f.rowid FROM {table} f CROSS JOIN search_scope e ON e.id = f.rowid "
+    "WHERE {table} MATCH :m{where} ORDER BY f.rowid DESC LIMIT :k"
+)
+"""The newest `:k` rows of an FTS5 table matching `:m` within the filters.
+
+FTS5 yields matches by rowid, so `ORDER BY rowid DESC LIMIT` stops after k rows: cheap when
+matches are dense, but a test that few matching rows pass (a phrase, a column) reads every
+row holding the words, hence the fields' own index and the window of the side-by-side list.
+CROSS JOIN keeps the FTS scan outside, and the filters read the narrow `search_scope` table."""
+
+
+def _newest(
+    connection: Connection,
+    table: str,
+    expression: str,
+    filters: SearchFilters,
+    k: int,
+    lowest: int | None = None,
+) -> list[int]:
+    where, params = filter_sql(filters)
+    if lowest is not None:
+        where, params = where + " AND f.rowid >= :lowest", params | {"lowest": lowest}
+    statement = text(_NEWEST.format(table=table, where=where))
+    return list(connection.scalars(statement, params | {"m": expression, "k": k}))
 
 
 class SqliteIndex(SqlIndex):
+    near_beside_main = True
+
     def row(self, entry: IndexEntry) -> dict[str, Any]:
         return entry_values(entry) | {
             "folded": entry.folded_text,
@@ -74,20 +92,57 @@ class SqliteIndex(SqlIndex):
     def clear(self) -> None:
         with unavailable_as_ours(), self.engine.begin() as connection:
             connection.execute(text("DELETE FROM search_entries"))
-            connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+            for table in ("search_fts", "search_fields"):
+                connection.execute(text(f"INSERT INTO {table}({table}) VALUES ('rebuild')"))
 
-    def match(self, query: ParsedQuery, filters: SearchFilters) -> MatchSql:
-        where, params = filter_sql(filters)
-        folded = match_expression(query.terms, exact=False)
-        params["q"] = folded
-        lists = [_candidates(":q", _SCORE, "0", "0", where)]
+    def main_list(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[int]:
+        return _newest(connection, "search_fts", match_expression(query.terms), filters, k)
+
+    def tier_lists(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, k: int
+    ) -> list[Candidates]:
+        lists = []
         if query.marked:
-            params["x"] = f"({folded}) AND ({match_expression(query.marked, exact=True)})"
-            lists.append(_candidates(":x", "NULL", "1", "0", where))
-        if query.phrase:
-            params["n"] = f"({folded}) AND ({match_expression([query.phrase], exact=False)})"
-            lists.append(_candidates(":n", "NULL", "0", "1", where))
-        return MatchSql(lists=tuple(lists), params=params)
+            # a marked term as typed (its exact columns), an unmarked one folded: a page with
+            # "Dương" has "duong" too, so this needs no second copy of the folded terms
+            unmarked = [t for t in query.terms if not t.has_marks]
+            exact = match_expression(query.marked, columns=EXACT)
+            if unmarked:
+                exact = f"({exact}) AND ({match_expression(unmarked)})"
+            lists.append(
+                Candidates(_newest(connection, "search_fts", exact, filters, k), Tier.EXACT)
+            )
+        fields = match_expression(query.terms, columns=None)
+        lists.append(
+            Candidates(_newest(connection, "search_fields", fields, filters, k), Tier.FIELDS)
+        )
+        if query.phrase:  # side by side in the fields, at any age
+            phrase = match_expression([query.phrase], columns=None)
+            found = _newest(connection, "search_fields", phrase, filters, k)
+            lists.append(Candidates(found, Tier.NEAR))
+        return lists
+
+    def near_list(
+        self,
+        connection: Connection,
+        query: ParsedQuery,
+        filters: SearchFilters,
+        k: int,
+        found: Sequence[Candidates],
+    ) -> Candidates | None:
+        """Side by side in the page text, among the main list's newest `NEAR_WINDOW` rows (and
+        any newer row of another agency, which the filter drops): beyond them, finding the few
+        pages with the words in a row reads the positions of every page holding them. Older
+        pages with the words side by side in their fields are found by `tier_lists`."""
+        if query.phrase is None or not found[0].ids:
+            return None
+        folded = match_expression(query.terms)
+        in_text = f"({folded}) AND ({match_expression([query.phrase])})"
+        main = found[0].ids
+        lowest = main[min(len(main), NEAR_WINDOW) - 1]
+        return Candidates(_newest(connection, "search_fts", in_text, filters, k, lowest), Tier.NEAR)
 
     # the FTS5 shadow tables are named search_fts_*: every page of the index is counted
     size_sql = (

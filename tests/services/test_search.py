@@ -284,3 +284,30 @@ def test_a_prefix_needs_two_letters(ctx: Context) -> None:
     # "a*" would match half the index: one letter is taken as the word "a", which no page holds
     assert _codes(ctx, "nguyen van a*") == []
     assert AN.code in _codes(ctx, "ng* van an")
+
+
+def test_a_name_in_the_dossiers_fields_ranks_above_its_words_in_running_text(
+    ctx: Context,
+) -> None:
+    # family and given name without the middle one: not side by side anywhere, but the older
+    # dossier's applicant is "Bùi Văn Quân", while the newer one only mentions both words
+    applicant = _applicant(21, "Bùi Văn Quân", "id_card", "CĂN CƯỚC CÔNG DÂN")
+    mention = _applicant(22, "Trần Thị Mai", "application_form", "Bùi Thị Lan, cán bộ quân sự xã")
+    load(ctx, [applicant, mention])
+    hits = search(ctx, ADMIN, "bui quan").hits
+    assert [h.dossier_code for h in hits] == [applicant.code, mention.code]
+    assert hits[0].score > hits[1].score
+
+
+def _applicant(day: int, name: str, kind: str, text: str) -> SynthDossier:
+    """A one-page dossier received on 2024-03-`day` (a later day is a newer dossier)."""
+    return SynthDossier(
+        code=f"{AGENCY}-2403{day:02d}-00{day:02d}",
+        agency=AGENCY,
+        procedure="1.000894",
+        applicant_name=name,
+        applicant_id=f"0791930000{day:02d}",
+        address="",
+        received_at=datetime(2024, 3, day, 9, tzinfo=UTC),
+        papers=(SynthPaper(kind, (text,)),),
+    )

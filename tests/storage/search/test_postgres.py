@@ -1,0 +1,108 @@
+"""The PostgreSQL index finds the newest matches two ways, by GIN or by walking the scope's rows
+newest first; both must give the same answer, and the walk must really be a walk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import Engine, text
+
+from bench.search import OFFICER, entries, queries
+from models.search import SearchFilters
+from services.search_text import parse_query
+from storage.catalog import migrate
+from storage.catalog.database import make_engine
+from storage.search import index as search_index
+from storage.search import postgres, postgres_plan
+from storage.search.postgres import PostgresIndex
+
+PAGES = 900
+AGENCY = OFFICER.principal.agency_code
+
+
+@pytest.fixture(scope="module")
+def engine(postgres_database: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_database)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    PostgresIndex(engine).add(list(entries(PAGES)))
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE search_entries"))
+    yield engine
+    engine.dispose()
+
+
+Answer = tuple[str, int, bool, list[tuple[str, float]]]
+
+
+def _answers(engine: Engine, qs: list[str], filters: SearchFilters) -> list[Answer]:
+    index = PostgresIndex(engine)
+    out: list[Answer] = []
+    for q in qs:
+        found = index.search(parse_query(q), filters, limit=30, offset=0)
+        out.append(
+            (q, found.total, found.total_exact, [(h.document_id, h.score) for h in found.hits])
+        )
+    return out
+
+
+QUERIES = [q for kind in queries(PAGES).values() for q in kind[:3]] + ["nguyen", "ng*", "van"]
+
+
+def _forced(walking: bool, budget: int = 100_000) -> Callable[..., int | None]:
+    """`postgres_plan.walk_budget` replaced: always walk (that many rows at most), or never."""
+    return lambda parts, stats, k: budget if walking else None
+
+
+@pytest.mark.parametrize("agency", [AGENCY, None])
+def test_every_way_gives_the_same_hits(
+    engine: Engine, agency: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_index, "CANDIDATES", 40)  # many queries match more than that
+    filters = SearchFilters(agency_code=agency)
+    monkeypatch.setattr(postgres, "walk_budget", _forced(False))
+    by_gin = _answers(engine, QUERIES, filters)
+    monkeypatch.setattr(postgres, "walk_budget", _forced(True))
+    assert _answers(engine, QUERIES, filters) == by_gin
+    assert any(not exact for _, _, exact, _ in by_gin)  # some answers were cut at the cap
+
+
+def test_a_walk_that_falls_short_is_answered_by_gin(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    q = parse_query(queries(PAGES)["personal ID"][0])  # one dossier's pages match
+    # walks k rows: cannot find k matches
+    monkeypatch.setattr(postgres, "walk_budget", _forced(True, budget=1))
+    found = PostgresIndex(engine).search(q, SearchFilters(), limit=20, offset=0)
+    assert found.total >= 1 and found.hits
+
+
+def test_the_walk_reads_the_scope_newest_first_without_gin(engine: Engine) -> None:
+    where = " AND e.agency_code = :f_agency_code"
+    sql = "EXPLAIN " + postgres._WALK.format(where=where)
+    args = {"f_agency_code": AGENCY, "t": "'nguyen'", "k": 10, "budget": 80}
+    with engine.connect() as connection:
+        connection.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(connection.scalars(text(sql), args))
+    # the agency's index or the primary key, whichever the planner prefers: newest first
+    assert "Index Scan Backward using" in plan
+    assert "Bitmap" not in plan and "ix_search_entries_tsv" not in plan
+
+
+def test_the_statistics_tell_common_words_from_rare_ones(engine: Engine) -> None:
+    postgres_plan._cache.clear()
+    with engine.connect() as connection:
+        stats = postgres_plan.lexeme_stats(connection)
+    assert stats is not None and stats.rows == pytest.approx(PAGES, rel=0.1)
+    rare = queries(PAGES)["personal ID"][0]
+    assert stats.share(rare) < 0.05 < stats.share("nguyen") <= 1.0
+    assert stats.share("ng", prefix=True) >= stats.share("nguyen")
+
+
+def test_a_query_cannot_ask_for_the_fields_marker() -> None:
+    # the FIELDS tier's lexemes start with "@": query words are letters and digits only
+    literal = postgres.tsquery_literal(parse_query("@nguyen van").terms)
+    assert "@" not in literal
