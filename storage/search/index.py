@@ -189,6 +189,8 @@ class SqlIndex:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # an in-memory SQLite database is one per connection: no second connection beside it
+        self.beside = engine.url.database not in (None, "", ":memory:")
 
     def row(self, entry: IndexEntry) -> dict[str, Any]:
         raise NotImplementedError
@@ -243,11 +245,12 @@ class SqlIndex:
         # the main list on a second connection, beside the tiers' lists: each is one engine
         # statement that does not hold the GIL, so a search uses both cores of a quiet server
         with unavailable_as_ours(), ThreadPoolExecutor(1) as beside:
-            side = beside.submit(self._main_side, query, filters, k)
+            if self.beside:
+                side = beside.submit(self._main_side, query, filters, k)
             with self.engine.connect() as connection:
                 self.prepare(connection)
                 tiers = self.tier_lists(connection, query, filters, k)
-                main, near = side.result()
+                main, near = side.result() if self.beside else self._main_side(query, filters, k)
                 lists = [main, *tiers]
                 if not self.near_beside_main:
                     near = self.near_list(connection, query, filters, k, lists)
