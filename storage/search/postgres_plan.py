@@ -2,8 +2,8 @@
 
 PostgreSQL's planner puts a whole `@@` into the GIN index and assumes words independent. At a
 million pages neither holds for search: GIN reads the posting list of every lexeme it is
-given, so a common word or a two-letter prefix costs 100–300 ms even when the other words are
-rare, and a name's words (or a paper kind's label) come together far more often than the
+given, so common words or a short prefix (the union of many words' lists) cost 100–300 ms
+even when the other words are rare, and a name's words (or a paper kind's label) come together far more often than the
 product of their frequencies. So the adapter chooses, per candidate list, between two ways,
 by the costs measured at a million pages (docs/search.md, "Engines"):
 
@@ -11,7 +11,7 @@ by the costs measured at a million pages (docs/search.md, "Engines"):
   row's vector for a phrase, which GIN cannot check);
 - **walk** the scope's rows newest first, testing each row's vector (`ts_match_vq`, which GIN
   cannot take), until k match: k divided by the share of rows matching, cheap for a query
-  most pages match (common words, a two-letter prefix), ruinous for a rare one.
+  most pages match (common words, a short prefix), ruinous for a rare one.
 
 Shares come from `pg_stats` (the most common lexemes and their frequencies, refreshed by
 ANALYZE), read once a few minutes per process. A wrong guess costs time, never a wrong answer:
