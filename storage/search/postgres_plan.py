@@ -3,9 +3,10 @@
 PostgreSQL's planner puts a whole `@@` into the GIN index and assumes words independent. At a
 million pages neither holds for search: GIN reads the posting list of every lexeme it is
 given, so common words or a short prefix (the union of many words' lists) cost 100–300 ms
-even when the other words are rare, and a name's words (or a paper kind's label) come together far more often than the
-product of their frequencies. So the adapter chooses, per candidate list, between two ways,
-by the costs measured at a million pages (docs/search.md, "Engines"):
+even when the other words are rare, and a name's words (or a paper kind's label) come
+together far more often than the product of their frequencies. So the adapter chooses, per
+candidate list, between two ways, by the costs measured at a million pages (docs/search.md,
+"Engines"):
 
 - **GIN**: posting-list work for each lexeme, then a heap visit per match (and a read of the
   row's vector for a phrase, which GIN cannot check);
