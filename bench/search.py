@@ -28,6 +28,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from bench.backfile import free_cores
 from bench.report import write_section
 from bench.search_data import document_id
 from models.auth import Actor, Principal, Role
@@ -214,11 +215,6 @@ def time_queries(ctx: Context, by_kind: dict[str, list[str]], actor: Actor) -> l
     return out
 
 
-def _free_cores() -> float:
-    """Cores not busy over the last minute (load average): the machine is shared."""
-    return max(0.0, (os.cpu_count() or 1) - os.getloadavg()[0])
-
-
 def postgres_url() -> str:
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -234,7 +230,7 @@ def postgres_url() -> str:
 def run(backend: str, url: str, pages: int) -> tuple[list[str], bool]:
     engine = make_engine(url)
     seconds = load(engine, pages)
-    free = _free_cores()
+    free = free_cores()
     stats = open_index(engine).stats()
     server = ""
     if engine.dialect.name == "postgresql":

@@ -245,12 +245,11 @@ class SqlIndex:
         # the main list on a second connection, beside the tiers' lists: each is one engine
         # statement that does not hold the GIL, so a search uses both cores of a quiet server
         with unavailable_as_ours(), ThreadPoolExecutor(1) as beside:
-            if self.beside:
-                side = beside.submit(self._main_side, query, filters, k)
+            side = beside.submit(self._main_side, query, filters, k) if self.beside else None
             with self.engine.connect() as connection:
                 self.prepare(connection)
                 tiers = self.tier_lists(connection, query, filters, k)
-                main, near = side.result() if self.beside else self._main_side(query, filters, k)
+                main, near = side.result() if side else self._main_side(query, filters, k)
                 lists = [main, *tiers]
                 if not self.near_beside_main:
                     near = self.near_list(connection, query, filters, k, lists)
