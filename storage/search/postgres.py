@@ -133,7 +133,7 @@ def _newest(
     GIN."""
     where, params = filter_sql(filters)
     args = params | {"t": " & ".join(p.literal for p in parts), "k": k}
-    budget = walk_budget(parts, lexeme_stats(connection), k)
+    budget = walk_budget(parts, lexeme_stats(connection, filters.agency_code), k)
     if budget is not None:
         walked = list(
             connection.scalars(text(_WALK.format(where=where)), args | {"budget": budget})
@@ -224,5 +224,12 @@ class PostgresIndex(SqlIndex):
         # a prefix ('phu':*) looks dear to the planner as a GIN partial match, so it read the
         # whole table instead (2.7 s at 100 000 pages); a walk goes by its index, not a scan
         connection.execute(text("SET LOCAL enable_seqscan = off"))
+        # a search already runs two statements at once (`SqlIndex.search`); parallel workers
+        # for a bitmap scan of a partition doubled each one's time on two cores
+        connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
-    size_sql = "SELECT pg_total_relation_size('search_entries')"
+    # the partitions hold the rows and indexes (the partitioned table itself has none)
+    size_sql = (
+        "SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+        "WHERE inhparent = 'search_entries'::regclass"
+    )

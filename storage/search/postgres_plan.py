@@ -31,7 +31,8 @@ from sqlalchemy import Connection, text
 
 # milliseconds, measured on the benchmark's million pages (warm caches, 2 GB shared buffers)
 LIST_MS = 20.0
-"""GIN work per unit of posting-list length (a lexeme on every row = 1): decoding, merging."""
+"""GIN work for a lexeme on every one of a million rows (decoding, merging); a list's cost is
+its length: the share of rows holding the lexeme times the rows of the partitions read."""
 PREFIX_FACTOR = 3.0
 """A prefix's lists are merged into a bitmap, without GIN's skipping of long lists."""
 VISIT_MS = 0.0008
@@ -62,12 +63,27 @@ class LexemeStats:
     rows: float
     freqs: Mapping[str, float]
     """Share of rows holding each of the most common lexemes."""
+    unlisted: float | None = None
+    """Share assumed for a lexeme outside `freqs`; None: half the least common in it."""
 
     @property
     def floor(self) -> float:
         """A lexeme outside `freqs` is rarer than all of them: half the least common, as the
-        planner assumes."""
+        planner assumes (or what `merged` worked out over the partitions)."""
+        if self.unlisted is not None:
+            return self.unlisted
         return min(self.freqs.values(), default=0.0) / 2
+
+    @classmethod
+    def merged(cls, parts: Sequence[LexemeStats]) -> LexemeStats | None:
+        """The statistics of a table made of `parts` (its partitions): each lexeme's share
+        weighted by the partitions' rows, a partition not listing it counting its own floor."""
+        rows = sum(p.rows for p in parts)
+        if rows <= 0:
+            return None
+        words = {w for p in parts for w in p.freqs}
+        freqs = {w: sum(p.rows * p.freqs.get(w, p.floor) for p in parts) / rows for w in words}
+        return cls(rows, freqs, sum(p.rows * p.floor for p in parts) / rows)
 
     def share(self, lexeme: str, *, prefix: bool = False) -> float:
         if not prefix:
@@ -107,35 +123,72 @@ def walk_budget(parts: Sequence[Part], stats: LexemeStats | None, k: int) -> int
         return None
     share = max(share_of(parts, stats), 1.0 / max(stats.rows, 1.0))
     per_match = VISIT_MS + (RECHECK_MS if any(p.phrase for p in parts) else 0.0)
-    gin = LIST_MS * sum(stats.part_work(p) for p in parts) + per_match * stats.rows * share
+    lists = LIST_MS * stats.rows / 1_000_000 * sum(stats.part_work(p) for p in parts)
+    gin = lists + per_match * stats.rows * share
     if WALK_MS * k / share >= gin:
         return None
     return max(k, int(gin / WALK_MS))
 
 
-_cache: dict[str, tuple[float, LexemeStats | None]] = {}
+@dataclass(frozen=True)
+class PlanStats:
+    """What the model knows of the index: each partition's statistics, their merge, and
+    which partition holds an agency's rows (filled as agencies are asked for)."""
+
+    partitions: Mapping[str, LexemeStats]
+    whole: LexemeStats | None
+    agencies: dict[str, str | None]
+
+    @classmethod
+    def of(cls, partitions: Mapping[str, LexemeStats]) -> PlanStats:
+        return cls(partitions, LexemeStats.merged(list(partitions.values())), {})
+
+
+_cache: dict[str, tuple[float, PlanStats]] = {}
 _lock = Lock()
 
 
-def lexeme_stats(connection: Connection) -> LexemeStats | None:
-    """The index's lexeme statistics (None before the first ANALYZE), cached per database."""
+def lexeme_stats(connection: Connection, agency: str | None = None) -> LexemeStats | None:
+    """The lexeme statistics of what a search reads (None before the first ANALYZE, or for an
+    agency without rows): the partition holding `agency`'s rows, or every partition. Read from
+    the catalog once every few minutes per database."""
     key = connection.engine.url.render_as_string(hide_password=True)
     now = time.monotonic()
     with _lock:
         cached = _cache.get(key)
-    if cached is not None and now - cached[0] < STATS_SECONDS:
-        return cached[1]
-    row = connection.execute(
-        text(
-            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
-            "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
-            "AND s.attname = 'tsv' AND s.schemaname = current_schema() "
-            "WHERE c.relname = 'search_entries' AND c.relnamespace = current_schema()::regnamespace"
+    if cached is None or now - cached[0] >= STATS_SECONDS:
+        cached = (now, PlanStats.of(_partition_stats(connection)))
+        with _lock:
+            _cache[key] = cached
+    stats = cached[1]
+    if agency is None:
+        return stats.whole
+    if agency not in stats.agencies:
+        # the planner's pruning knows the hash; asking for one row of the agency is simpler
+        stats.agencies[agency] = connection.scalar(
+            text(
+                "SELECT c.relname FROM search_entries e JOIN pg_class c ON c.oid = e.tableoid "
+                "WHERE e.agency_code = :a LIMIT 1"
+            ),
+            {"a": agency},
         )
-    ).first()
-    stats = None
-    if row is not None and row[0] and row[2] and row[2] > 0:
-        stats = LexemeStats(rows=float(row[2]), freqs=dict(zip(row[0], row[1], strict=False)))
-    with _lock:
-        _cache[key] = (now, stats)
-    return stats
+    partition = stats.agencies[agency]
+    return stats.partitions.get(partition) if partition else None
+
+
+def _partition_stats(connection: Connection) -> dict[str, LexemeStats]:
+    """Each partition's own statistics: autovacuum analyses partitions, never their parent."""
+    rows = connection.execute(
+        text(
+            "SELECT c.relname, s.most_common_elems::text::text[], s.most_common_elem_freqs, "
+            "c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'tsv' "
+            "AND s.schemaname = current_schema() AND NOT s.inherited "
+            "WHERE i.inhparent = 'search_entries'::regclass"
+        )
+    ).all()
+    return {
+        name: LexemeStats(rows=float(tuples), freqs=dict(zip(words, freqs, strict=False)))
+        for name, words, freqs, tuples in rows
+        if words and tuples and tuples > 0
+    }

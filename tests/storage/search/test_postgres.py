@@ -108,3 +108,21 @@ def test_a_query_cannot_ask_for_the_fields_marker() -> None:
     # the FIELDS tier's lexemes start with "@": query words are letters and digits only
     literal = postgres.tsquery_literal(parse_query("@nguyen van").terms)
     assert "@" not in literal
+
+
+def test_an_agencys_statistics_are_its_partitions(engine: Engine) -> None:
+    postgres_plan._cache.clear()
+    with engine.connect() as connection:
+        own = postgres_plan.lexeme_stats(connection, AGENCY)
+        whole = postgres_plan.lexeme_stats(connection)
+        nobody = postgres_plan.lexeme_stats(connection, "000.00.99.X00")
+        rows = connection.execute(
+            text(
+                "SELECT count(*) FROM search_entries WHERE tableoid = "
+                "(SELECT tableoid FROM search_entries WHERE agency_code = :a LIMIT 1)"
+            ),
+            {"a": AGENCY},
+        ).scalar_one()
+    assert own is not None and whole is not None
+    assert own.rows == pytest.approx(rows, rel=0.1) and own.rows < whole.rows
+    assert nobody is None  # no rows, no statistics: GIN answers (with nothing)
