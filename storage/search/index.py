@@ -172,11 +172,18 @@ NEAR_WINDOW = 200
 """Newest rows of a candidate list tested for the words side by side in the page text (the
 test reads positions, or on PostgreSQL the whole vector, of each row)."""
 
-CANDIDATES = 1_000
+CANDIDATES = 200
 """Rows each candidate list keeps (newest first), and the cap of an exact total.
 
-A query matching more than a thousand pages is ranked among its newest thousand matches and
-the newest thousand of each tier's own list; beyond that the total is "at least 1 000"."""
+A query matching more than 200 pages is ranked among its newest 200 matches and the newest 200
+of each tier's own list; beyond that the total is "at least 200" (ten pages of hits: an
+officer narrows the search with a filter or a longer name rather than reading further).
+
+Why 200 and not 1 000 (until 2026-11-22): every list must find this many matches, so a common
+name's count costs k / share rows walked or every match visited. At a million pages (one
+partition of a third of them) a name held by one page in ten took 40-90 ms a list at 1 000
+and ~10 at 200; p95 of the benchmark's names went from 78-117 ms to under 70 (docs/search.md).
+Paging past 200 still works: the lists then keep `offset + limit` rows."""
 
 
 class SqlIndex:
