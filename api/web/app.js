@@ -429,7 +429,7 @@ async function runSearch(offset) {
     found = await json(`/search?${params}`);
   } catch (error) { return fail(form, error); }
   searchOffset = offset;
-  // past the index's count cap the total is a floor: "hơn 1.000 kết quả"
+  // past the index's count cap the total is a floor: "hơn 200 kết quả"
   const count = found.total_exact ? `${found.total}` : `hơn ${found.total.toLocaleString("vi-VN")}`;
   $("#search-total").textContent = found.total
     ? `${count} kết quả (trang ${offset / SEARCH_PAGE + 1})` : "Không tìm thấy kết quả nào";

@@ -4,17 +4,18 @@ way, searches answer as before, and an officer's search reads one partition."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, event, text
 
 from bench.search import OFFICER, entries, queries
 from models.search import SearchFilters
 from services.search_text import parse_query
 from storage.catalog import migrate
 from storage.catalog.database import make_engine
-from storage.search import postgres
+from storage.search import postgres, postgres_plan
 from storage.search.postgres import PostgresIndex
 
 BEFORE = "0004e_search_speed"
@@ -103,6 +104,36 @@ def test_an_officers_search_reads_one_partition(engine: Engine) -> None:
         )
     scanned = {word for word in plan.split() if word.startswith("search_entries_p")}
     assert len(scanned) == 1, plan
+
+
+def test_every_statement_of_an_officers_search_reads_one_partition(engine: Engine) -> None:
+    migrate.upgrade(engine)
+    postgres_plan._cache.clear()  # its queries too
+    statements: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM search_entries" in statement:
+            statements.append((statement, parameters))
+
+    q = parse_query(queries(PAGES)["name with marks"][0])  # main, marks, fields, side by side
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        found = PostgresIndex(engine).search(
+            q, SearchFilters(agency_code=AGENCY), limit=20, offset=0
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert found.hits and len(statements) >= 4
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for statement, parameters in statements:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plan = "\n".join(str(row[0]) for row in cursor.fetchall())
+            scanned = {w for w in plan.split() if w.startswith("search_entries_p")}
+            assert len(scanned) == 1, (statement, plan)
+    finally:
+        raw.close()
 
 
 def test_downgrading_gives_one_table_back(engine: Engine) -> None:
