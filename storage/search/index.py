@@ -232,8 +232,11 @@ class SqlIndex:
         filters: SearchFilters,
         k: int,
         found: Sequence[Candidates],
+        page_end: int,
     ) -> Candidates | None:
-        """The words side by side (`Tier.NEAR`), knowing the lists `found` (main first)."""
+        """The words side by side (`Tier.NEAR`), knowing the lists `found` (main first); the
+        hits asked for end at rank `page_end` (offset + limit): candidates that cannot reach
+        it need not be tested."""
         raise NotImplementedError
 
     def prepare(self, connection: Connection) -> None:
@@ -259,14 +262,17 @@ class SqlIndex:
         # the main list on a second connection, beside the tiers' lists: each is one engine
         # statement that does not hold the GIL, so a search uses both cores of a quiet server
         with unavailable_as_ours(), ThreadPoolExecutor(1) as beside:
-            side = beside.submit(self._main_side, query, filters, k) if self.beside else None
+            page_end = offset + limit
+            side = (
+                beside.submit(self._main_side, query, filters, k, page_end) if self.beside else None
+            )
             with self.engine.connect() as connection:
                 self.prepare(connection)
                 tiers = self.tier_lists(connection, query, filters, k)
-                main, near = side.result() if side else self._main_side(query, filters, k)
+                main, near = side.result() if side else self._main_side(query, filters, k, page_end)
                 lists = [main, *tiers]
                 if not self.near_beside_main:
-                    near = self.near_list(connection, query, filters, k, lists)
+                    near = self.near_list(connection, query, filters, k, lists, page_end)
                 lists += [near] if near is not None else []
                 # every match is in the main list, up to the cap: within it, the exact total
                 total, exact_total = min(len(main.ids), cap), len(main.ids) <= cap
@@ -274,7 +280,7 @@ class SqlIndex:
         return RawResults(total=total, hits=hits, total_exact=exact_total)
 
     def _main_side(
-        self, query: ParsedQuery, filters: SearchFilters, k: int
+        self, query: ParsedQuery, filters: SearchFilters, k: int, page_end: int
     ) -> tuple[Candidates, Candidates | None]:
         """The main list, and the side-by-side list when it needs only the main list."""
         with unavailable_as_ours(), self.engine.connect() as connection:
@@ -282,7 +288,7 @@ class SqlIndex:
             main = Candidates(self.main_list(connection, query, filters, k), Tier.PLAIN)
             if not self.near_beside_main:
                 return main, None
-            return main, self.near_list(connection, query, filters, k, [main])
+            return main, self.near_list(connection, query, filters, k, [main], page_end)
 
     def stats(self) -> IndexStats:
         with unavailable_as_ours(), self.engine.connect() as connection:

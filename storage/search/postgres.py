@@ -11,6 +11,7 @@ digits only: it can never ask for an `@` lexeme itself.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -143,6 +144,20 @@ def _newest(
     return list(connection.scalars(text(_GIN.format(where=where)), args))
 
 
+NEAR_FIRST_PAGES = 2
+"""The first side-by-side test takes the best `2 × (offset + limit)` candidates; the rest, in
+a second statement, only when those did not settle the page."""
+
+
+def settled(final: Sequence[tuple[int, int]], page_end: int, best_open: tuple[int, int]) -> bool:
+    """Whether the hits up to rank `page_end` are known: `final` holds (tier, id) keys that
+    will not change, and no key still open can beat the `page_end`-th of them (an open key is
+    at most `best_open`, its tiers with `NEAR` added)."""
+    if len(final) < page_end:
+        return False
+    return heapq.nlargest(page_end, final)[-1] > best_open
+
+
 COPY_COLUMNS = (*ENTRY_COLUMNS, "tsv")
 
 
@@ -202,25 +217,49 @@ class PostgresIndex(SqlIndex):
         filters: SearchFilters,
         k: int,
         found: Sequence[Candidates],
+        page_end: int,
     ) -> Candidates | None:
         """Side by side (in the text or the fields), among the newest `NEAR_WINDOW` rows of
-        each list: a phrase test reads the row's vector (~10 µs, or a disk read when cold), and
-        a list of its own would read the vector of every row holding the words anywhere. The
-        fields list is short for a name (the dossiers of applicants bearing its words), so an
-        applicant's dossier named side by side is found at any age through it."""
+        each list: a phrase test reads the row's vector (~6 KB out of line, ~10 µs or a disk
+        read when cold), and a list of its own would read the vector of every row holding the
+        words anywhere. The fields list is short for a name (the dossiers of applicants bearing
+        its words), so an applicant's dossier named side by side is found at any age through it.
+
+        Tested best first, and only until the page is settled (`settled`): a name's applicant
+        pages, in the marks and fields lists, usually fill the page in one statement of a few
+        dozen rows instead of every candidate (up to 600)."""
         if query.phrase is None:
             return None
-        ids = sorted({i for candidates in found for i in candidates.ids[:NEAR_WINDOW]})
+        tiers: dict[int, Tier] = {}
+        for candidates in found:
+            for row_id in candidates.ids:
+                tiers[row_id] = tiers.get(row_id, Tier.PLAIN) | candidates.tier
+        window = {i for candidates in found for i in candidates.ids[:NEAR_WINDOW]}
+        untested = sorted(window, key=lambda i: (tiers[i] | Tier.NEAR, i), reverse=True)
+        final = [(int(tier), i) for i, tier in tiers.items() if i not in window]
+        first = NEAR_FIRST_PAGES * page_end
+        near: list[int] = []
+        for batch in (untested[:first], untested[first:]):
+            if not batch or settled(final, page_end, (tiers[batch[0]] | Tier.NEAR, batch[0])):
+                break
+            hits = set(self._side_by_side(connection, query, filters, batch))
+            near += hits
+            final += [(int(tiers[i] | (Tier.NEAR if i in hits else 0)), i) for i in batch]
+        return Candidates(sorted(near, reverse=True), Tier.NEAR)
+
+    def _side_by_side(
+        self, connection: Connection, query: ParsedQuery, filters: SearchFilters, ids: list[int]
+    ) -> Sequence[int]:
+        assert query.phrase is not None
         # the ids are the agency's already: saying so lets the planner read one partition
         scope = "" if filters.agency_code is None else " AND agency_code = :agency"
-        near = connection.scalars(
+        return connection.scalars(
             text(
                 f"SELECT id FROM search_entries WHERE id = ANY(:ids){scope} "
-                "AND ts_match_vq(tsv, CAST(:t AS tsquery)) ORDER BY id DESC"
+                "AND ts_match_vq(tsv, CAST(:t AS tsquery))"
             ),
             {"ids": ids, "t": tsquery_literal([query.phrase]), "agency": filters.agency_code},
-        )
-        return Candidates(list(near), Tier.NEAR)
+        ).all()
 
     def prepare(self, connection: Connection) -> None:
         # a prefix ('phu':*) looks dear to the planner as a GIN partial match, so it read the

@@ -15,7 +15,9 @@ candidate list, between two ways, by the costs measured at a million pages (docs
   most pages match (common words, a short prefix), ruinous for a rare one.
 
 Shares come from `pg_stats` (the most common lexemes and their frequencies, refreshed by
-ANALYZE), read once a few minutes per process. A wrong guess costs time, never a wrong answer:
+ANALYZE), read once a few minutes per process, of the partition a search reads (an officer's
+agency) or of all of them merged (an administrator's search); GIN's costs scale with the rows
+of what it reads, a walk's do not. A wrong guess costs time, never a wrong answer:
 every way returns the same newest k matches (`tests/storage/search/test_postgres.py`).
 """
 

@@ -131,6 +131,7 @@ class SqliteIndex(SqlIndex):
         filters: SearchFilters,
         k: int,
         found: Sequence[Candidates],
+        page_end: int,
     ) -> Candidates | None:
         """Side by side in the page text, among the main list's newest `NEAR_WINDOW` rows (and
         any newer row of another agency, which the filter drops): beyond them, finding the few

@@ -4,6 +4,7 @@ newest first; both must give the same answer, and the walk must really be a walk
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
@@ -126,3 +127,47 @@ def test_an_agencys_statistics_are_its_partitions(engine: Engine) -> None:
     assert own is not None and whole is not None
     assert own.rows == pytest.approx(rows, rel=0.1) and own.rows < whole.rows
     assert nobody is None  # no rows, no statistics: GIN answers (with nothing)
+
+
+def test_side_by_side_is_tested_only_until_the_page_is_settled(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tested: list[int] = []
+    original = PostgresIndex._side_by_side
+
+    def counting(self: PostgresIndex, *args: Any) -> Any:
+        tested.append(len(args[-1]))
+        return original(self, *args)
+
+    monkeypatch.setattr(PostgresIndex, "_side_by_side", counting)
+    index = PostgresIndex(engine)
+    pages = [(10, 0), (10, 10), (30, 0)]
+
+    def answers() -> list[list[tuple[str, int, float]]]:
+        return [
+            [
+                (h.document_id, h.page_number, h.score)
+                for h in index.search(
+                    parse_query(q), SearchFilters(agency_code=agency), limit=limit, offset=offset
+                ).hits
+            ]
+            for q in QUERIES
+            for agency in (AGENCY, None)
+            for limit, offset in pages
+        ]
+
+    monkeypatch.setattr(postgres, "NEAR_FIRST_PAGES", 10**6)  # every candidate, one statement
+    every = answers()
+    every_tested = sum(tested)
+    tested.clear()
+    monkeypatch.setattr(postgres, "NEAR_FIRST_PAGES", 2)
+    assert answers() == every
+    assert sum(tested) < every_tested  # at a million pages, a few dozen rows instead of 600
+
+
+def test_a_page_is_settled_when_no_open_candidate_can_beat_its_last_hit() -> None:
+    final = [(7, 50), (7, 40), (1, 90), (0, 99)]
+    assert postgres.settled(final, 2, (6, 100))  # (7, 40) beats anything of tier 6
+    assert not postgres.settled(final, 2, (7, 45))  # a 7 newer than the page's last
+    assert postgres.settled(final, 3, (1, 80)) and not postgres.settled(final, 3, (1, 95))
+    assert not postgres.settled(final, 5, (0, 1))  # fewer final hits than the page holds
