@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from bench.search import OFFICER, entries, queries
 from models.search import SearchFilters
@@ -69,6 +69,48 @@ def test_every_way_gives_the_same_hits(
     monkeypatch.setattr(postgres, "walk_budget", _forced(True))
     assert _answers(engine, QUERIES, filters) == by_gin
     assert any(not exact for _, _, exact, _ in by_gin)  # some answers were cut at the cap
+    # walks that fall short and go on below their oldest match, or end in GIN
+    monkeypatch.setattr(postgres, "walk_budget", _forced(True, budget=50))
+    assert _answers(engine, QUERIES, filters) == by_gin
+
+
+def test_a_walk_short_by_less_than_half_goes_on_instead_of_asking_gin(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    statements: list[str] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    k = 41
+    with engine.connect() as connection:
+        # the newest k matches of a common word, and how many rows a walk reads to find them
+        ids = list(
+            connection.scalars(
+                text(
+                    "SELECT id FROM search_entries WHERE tsv @@ 'nguyen'::tsquery "
+                    "ORDER BY id DESC LIMIT :k"
+                ),
+                {"k": k},
+            )
+        )
+        needed = connection.scalar(
+            text("SELECT count(*) FROM search_entries WHERE id >= :low"), {"low": ids[-1]}
+        )
+    assert len(ids) == k
+    # a budget two rows short: the first walk finds k - 1 or k - 2 of them
+    monkeypatch.setattr(postgres, "walk_budget", _forced(True, budget=int(needed) - 2))
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with engine.connect() as connection:
+            found = postgres._newest(
+                connection, postgres.tsquery_parts(parse_query("nguyen").terms), SearchFilters(), k
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert found == ids
+    assert sum("ts_match_vq" in s for s in statements) == 2
+    assert not any("@@" in s for s in statements)  # no GIN
 
 
 def test_a_walk_that_falls_short_is_answered_by_gin(
