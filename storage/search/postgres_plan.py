@@ -27,6 +27,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from threading import Lock
 
 from sqlalchemy import Connection, text
@@ -68,7 +69,7 @@ class LexemeStats:
     unlisted: float | None = None
     """Share assumed for a lexeme outside `freqs`; None: half the least common in it."""
 
-    @property
+    @cached_property
     def floor(self) -> float:
         """A lexeme outside `freqs` is rarer than all of them: half the least common, as the
         planner assumes (or what `merged` worked out over the partitions)."""
@@ -83,9 +84,13 @@ class LexemeStats:
         rows = sum(p.rows for p in parts)
         if rows <= 0:
             return None
+        floors = [p.floor for p in parts]
         words = {w for p in parts for w in p.freqs}
-        freqs = {w: sum(p.rows * p.freqs.get(w, p.floor) for p in parts) / rows for w in words}
-        return cls(rows, freqs, sum(p.rows * p.floor for p in parts) / rows)
+        freqs = {
+            w: sum(p.rows * p.freqs.get(w, f) for p, f in zip(parts, floors, strict=True)) / rows
+            for w in words
+        }
+        return cls(rows, freqs, sum(p.rows * f for p, f in zip(parts, floors, strict=True)) / rows)
 
     def share(self, lexeme: str, *, prefix: bool = False) -> float:
         if not prefix:
