@@ -219,8 +219,8 @@ def disk_rereads() -> int | None:
     """Bytes of file pages the kernel has read back from disk after evicting them
     (`workingset_refault_file` in /proc/vmstat; None off Linux). Printed with the figures: a
     machine that pages out idle page cache (this one's hypervisor does, with DAMON) makes a
-    query wait for the disk for pages a normal server keeps in memory, which is where most of
-    a p95 outlier comes from here."""
+    query wait for the disk for pages a normal server keeps in memory: one of the stalls that
+    decide a p95 of forty samples here (the other seen: a slow WAL fsync of the audit row)."""
     try:
         with Path("/proc/vmstat").open() as vmstat:
             for line in vmstat:
