@@ -123,30 +123,40 @@ class Candidates:
     tier: Tier
 
 
-def rank(lists: Sequence[Candidates]) -> list[tuple[int, Tier]]:
-    """Every candidate once, with the tiers of all the lists it is in, ordered: highest tiers
-    first, then newest (highest id) first."""
+def merged_tiers(lists: Sequence[Candidates]) -> dict[int, Tier]:
+    """Every candidate once, with the tiers of all the lists it is in."""
     tiers: dict[int, Tier] = {}
     for found in lists:
         for row_id in found.ids:
             tiers[row_id] = tiers.get(row_id, Tier.PLAIN) | found.tier
-    return sorted(tiers.items(), key=lambda item: (-item[1], -item[0]))
+    return tiers
+
+
+def rank(lists: Sequence[Candidates]) -> list[tuple[int, Tier]]:
+    """Every candidate once, with its tiers, ordered: highest tiers first, then newest
+    (highest id) first."""
+    return sorted(merged_tiers(lists).items(), key=lambda item: (-item[1], -item[0]))
+
+
+def agency_scope(filters: SearchFilters) -> tuple[str, dict[str, Any]]:
+    """` AND agency_code = :agency` for a statement on ids already within the filters: said
+    again for PostgreSQL's planner, which then reads the agency's partition instead of probing
+    all sixteen."""
+    if filters.agency_code is None:
+        return "", {}
+    return " AND agency_code = :agency", {"agency": filters.agency_code}
 
 
 def fetch_hits(
     connection: Connection, ranked: Sequence[tuple[int, Tier]], filters: SearchFilters
 ) -> list[RawHit]:
-    """The rows of the ranked ids, in rank order (fetched after ranking: only a page of them).
-    The ids are within the filters already; the agency is repeated for PostgreSQL's planner,
-    which then reads one partition instead of probing all sixteen."""
+    """The rows of the ranked ids, in rank order (fetched after ranking: only a page of them)."""
     if not ranked:
         return []
     ids = [row_id for row_id, _ in ranked]
-    params: dict[str, Any] = {f"i{n}": row_id for n, row_id in enumerate(ids)}
+    scope, params = agency_scope(filters)
+    params |= {f"i{n}": row_id for n, row_id in enumerate(ids)}
     marks = ", ".join(f":i{n}" for n in range(len(ids)))
-    scope = ""
-    if filters.agency_code is not None:
-        scope, params["agency"] = " AND agency_code = :agency", filters.agency_code
     rows = connection.execute(
         text(
             "SELECT id, document_id, page_number, dossier_code, applicant_name, kind_code, text "

@@ -26,8 +26,10 @@ from storage.search.index import (
     Candidates,
     SqlIndex,
     Tier,
+    agency_scope,
     entry_values,
     filter_sql,
+    merged_tiers,
 )
 from storage.search.postgres_plan import Part, lexeme_stats, walk_budget
 
@@ -133,8 +135,8 @@ def _newest(
     connection: Connection, parts: Sequence[Part], filters: SearchFilters, k: int
 ) -> list[int]:
     """The newest `k` rows matching every part within the filters, by GIN or by a walk
-    (`postgres_plan.walk_budget`); a walk that falls short (the statistics misled it) ends in
-    GIN."""
+    (`postgres_plan.walk_budget`); a walk that falls short (the statistics misled it) goes on
+    when it found more than half, and otherwise, or if still short, ends in GIN."""
     where, params = filter_sql(filters)
     args = params | {"t": " & ".join(p.literal for p in parts), "k": k}
     budget = walk_budget(parts, lexeme_stats(connection, filters.agency_code), k)
@@ -238,10 +240,7 @@ class PostgresIndex(SqlIndex):
         dozen rows instead of every candidate (up to 600)."""
         if query.phrase is None:
             return None
-        tiers: dict[int, Tier] = {}
-        for candidates in found:
-            for row_id in candidates.ids:
-                tiers[row_id] = tiers.get(row_id, Tier.PLAIN) | candidates.tier
+        tiers = merged_tiers(found)
         window = {i for candidates in found for i in candidates.ids[:NEAR_WINDOW]}
         untested = sorted(window, key=lambda i: (tiers[i] | Tier.NEAR, i), reverse=True)
         final = [(int(tier), i) for i, tier in tiers.items() if i not in window]
@@ -259,14 +258,13 @@ class PostgresIndex(SqlIndex):
         self, connection: Connection, query: ParsedQuery, filters: SearchFilters, ids: list[int]
     ) -> Sequence[int]:
         assert query.phrase is not None
-        # the ids are the agency's already: saying so lets the planner read one partition
-        scope = "" if filters.agency_code is None else " AND agency_code = :agency"
+        scope, params = agency_scope(filters)
         return connection.scalars(
             text(
                 f"SELECT id FROM search_entries WHERE id = ANY(:ids){scope} "
                 "AND ts_match_vq(tsv, CAST(:t AS tsquery))"
             ),
-            {"ids": ids, "t": tsquery_literal([query.phrase]), "agency": filters.agency_code},
+            params | {"ids": ids, "t": tsquery_literal([query.phrase])},
         ).all()
 
     def prepare(self, connection: Connection) -> None:

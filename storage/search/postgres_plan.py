@@ -124,8 +124,9 @@ def share_of(parts: Sequence[Part], stats: LexemeStats) -> float:
 def walk_budget(parts: Sequence[Part], stats: LexemeStats | None, k: int) -> int | None:
     """Rows to walk for the newest `k` matches of all `parts` (AND-ed), or None when GIN is
     expected to be cheaper. The budget is what GIN is expected to cost, in walked rows: a walk
-    that runs out of it before finding k matches hands over to GIN, so a wrong estimate
-    costs at most about twice the better way."""
+    that runs out of it before finding k matches hands over to GIN (after one more budget
+    when it found more than half), so a wrong estimate costs at most about three times the
+    better way."""
     if stats is None or not parts:  # never analysed: a small or new index, GIN is fine
         return None
     share = max(share_of(parts, stats), 1.0 / max(stats.rows, 1.0))
