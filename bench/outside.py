@@ -19,6 +19,7 @@ first, so their time ratio is fair on a shared machine.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shlex
@@ -74,6 +75,26 @@ class Reading:
 
 
 @dataclass(frozen=True)
+class Score:
+    """One system on one page."""
+
+    seconds: float
+    cpu_seconds: float
+    confidence: float | None
+    valid: float | None
+    """Share of its alphabetic words that spell Vietnamese syllables."""
+    turn: int | None = None
+    error: str | None = None
+    checks: list[str] = field(default_factory=list)
+    char_errors: int | None = None
+    """Against the transcript, when the page has one (likewise the next two)."""
+    word_errors: int | None = None
+    bag_errors: int | None = None
+    kept: float | None = None
+    """Pages without transcript: share of plain Tesseract's confident words it also has."""
+
+
+@dataclass(frozen=True)
 class PageRow:
     """One page of one set, both systems."""
 
@@ -82,8 +103,12 @@ class PageRow:
     category: str
     chars: int
     words: int
-    plain: dict[str, float | int | str | None]
-    sohoa: dict[str, float | int | str | None]
+    plain: Score
+    sohoa: Score
+
+    @property
+    def transcribed(self) -> bool:
+        return self.sohoa.char_errors is not None
 
 
 def category_of(stem: str) -> str:
@@ -135,7 +160,7 @@ def sohoa(path: Path) -> Reading:
         cpu,
         confidences,
         turn=page.pose.turn if page.pose else None,
-        checks=[f"{c.name}: {c.decision}" for c in getattr(page, "checks", [])],
+        checks=[f"{c.name}: {c.decision}" for c in page.checks],
     )
 
 
@@ -154,28 +179,29 @@ def valid_share(words: Sequence[str]) -> float | None:
     return sum(is_valid(w.lower()) for w in letters) / len(letters) if letters else None
 
 
-def score(reading: Reading, truth: str | None, confident: list[str]) -> dict[str, object]:
+def score(reading: Reading, truth: str | None, confident: list[str]) -> Score:
     hyp_words = words_of(reading.text)
-    row: dict[str, object] = {
-        "seconds": round(reading.seconds, 3),
-        "cpu_seconds": round(reading.cpu_seconds, 3),
-        "confidence": round(reading.mean_confidence, 1) if reading.mean_confidence else None,
-        "valid": round(v, 3) if (v := valid_share(hyp_words)) is not None else None,
-        "turn": reading.turn,
-        "error": reading.error,
-    }
-    if reading.checks:
-        row["checks"] = reading.checks
+    mean = reading.mean_confidence
+    row = Score(
+        seconds=round(reading.seconds, 3),
+        cpu_seconds=round(reading.cpu_seconds, 3),
+        confidence=round(mean, 1) if mean is not None else None,
+        valid=round(v, 3) if (v := valid_share(hyp_words)) is not None else None,
+        turn=reading.turn,
+        error=reading.error,
+        checks=reading.checks,
+    )
     if truth is not None:
         ref, hyp = normalise(truth), normalise(reading.text)
-        ref_words = words_of(truth)
-        row["char_errors"] = Levenshtein.distance(ref, hyp)
-        row["word_errors"] = Levenshtein.distance(ref.split(), hyp.split())
-        row["bag_errors"] = bag_errors(ref_words, hyp_words)
-    if confident:
-        row["kept"] = round(
-            1 - sum((Counter(confident) - Counter(hyp_words)).values()) / len(confident), 3
+        row = dataclasses.replace(
+            row,
+            char_errors=Levenshtein.distance(ref, hyp),
+            word_errors=Levenshtein.distance(ref.split(), hyp.split()),
+            bag_errors=bag_errors(words_of(truth), hyp_words),
         )
+    if confident:
+        missing = sum((Counter(confident) - Counter(hyp_words)).values())
+        row = dataclasses.replace(row, kept=round(1 - missing / len(confident), 3))
     return row
 
 
@@ -209,8 +235,8 @@ def run(
                 category=category_of(path.stem),
                 chars=len(normalise(truth)) if truth is not None else 0,
                 words=len(words_of(truth)) if truth is not None else len(confident),
-                plain=score(plain, truth, confident),  # type: ignore[arg-type]
-                sohoa=score(ours, truth, confident),  # type: ignore[arg-type]
+                plain=score(plain, truth, confident),
+                sohoa=score(ours, truth, confident),
             )
             rows.append(row)
             log(line_of(row))
@@ -222,22 +248,21 @@ def run(
     return rows
 
 
-def _cer(side: dict[str, object], chars: int) -> float:
-    return float(side["char_errors"]) / max(chars, 1)  # type: ignore[arg-type]
+def _cer(side: Score, chars: int) -> float:
+    return (side.char_errors or 0) / max(chars, 1)
 
 
 def line_of(row: PageRow) -> str:
     p, s = row.plain, row.sohoa
-    if "char_errors" in s:
+    if row.transcribed:
         what = (
             f"CER plain {100 * _cer(p, row.chars):6.2f} %  sohoa {100 * _cer(s, row.chars):6.2f} %"
         )
     else:
-        what = f"kept {s.get('kept')}  conf plain {p['confidence']} sohoa {s['confidence']}"
+        what = f"kept {s.kept}  conf plain {p.confidence} sohoa {s.confidence}"
     return (
-        f"{row.set:<16} {row.page:<18} {what}  turn {s['turn']}  "
-        f"time {p['seconds']:.2f}/{s['seconds']:.2f} s"
-        + (f"  FAILED {s['error']}" if s["error"] else "")
+        f"{row.set:<16} {row.page:<18} {what}  turn {s.turn}  "
+        f"time {p.seconds:.2f}/{s.seconds:.2f} s" + (f"  FAILED {s.error}" if s.error else "")
     )
 
 
@@ -258,9 +283,9 @@ class Totals:
         self.words += row.words
         for name, side in (("plain", row.plain), ("sohoa", row.sohoa)):
             errs = self.errors.setdefault(name, [0, 0, 0])
-            for k, key in enumerate(("char_errors", "word_errors", "bag_errors")):
-                errs[k] += int(side.get(key) or 0)  # type: ignore[call-overload]
-            self.seconds.setdefault(name, []).append(float(side["seconds"]))  # type: ignore[arg-type]
+            for k, count in enumerate((side.char_errors, side.word_errors, side.bag_errors)):
+                errs[k] += count or 0
+            self.seconds.setdefault(name, []).append(side.seconds)
 
     def rate(self, name: str, kind: int) -> float:
         return self.errors[name][kind] / max(self.chars if kind == 0 else self.words, 1)
@@ -333,13 +358,12 @@ def untranscribed_section(rows: list[PageRow]) -> tuple[list[str], list[tuple[st
     for row in rows:
         total.add(row)
         p, s = row.plain, row.sohoa
-        kept = float(s.get("kept") or 0.0)  # type: ignore[arg-type]
-        turned += bool(s["turn"])
+        kept = s.kept or 0.0
+        turned += bool(s.turn)
         unreadable += kept < KEPT_FLOOR
         lines.append(
-            f"| {row.set}/{row.page} | {s['turn']} | {kept:.3f} | {p['confidence']} | "
-            f"{s['confidence']} | {p['valid']} | {s['valid']} | "
-            f"{float(s['seconds']) / max(float(p['seconds']), 1e-9):.2f} |"  # type: ignore[arg-type]
+            f"| {row.set}/{row.page} | {s.turn} | {kept:.3f} | {p.confidence} | "
+            f"{s.confidence} | {p.valid} | {s.valid} | {s.seconds / max(p.seconds, 1e-9):.2f} |"
         )
     targets = [
         ("no page turned (every page is upright as given)", turned == 0, f"{turned} turned"),
@@ -364,17 +388,17 @@ def per_page_table(rows: list[PageRow]) -> list[str]:
     ]
     for row in sorted(rows, key=lambda r: _cer(r.plain, r.chars) - _cer(r.sohoa, r.chars)):
         p, s = _cer(row.plain, row.chars), _cer(row.sohoa, row.chars)
-        checks = "; ".join(row.sohoa.get("checks") or [])  # type: ignore[arg-type]
+        checks = "; ".join(row.sohoa.checks)
         lines.append(
             f"| {row.set}/{row.page} | {_pct(p)} | {_pct(s)} | {100 * (s - p):+.2f} | "
-            f"{row.sohoa['turn']} | {checks} |"
+            f"{row.sohoa.turn} | {checks} |"
         )
     return lines
 
 
 def report(rows: list[PageRow], command: str, started: datetime, about: str) -> str:
-    transcribed = [r for r in rows if "char_errors" in r.sohoa]
-    untranscribed = [r for r in rows if "char_errors" not in r.sohoa]
+    transcribed = [r for r in rows if r.transcribed]
+    untranscribed = [r for r in rows if not r.transcribed]
     out = [
         "## Outside pages: sohoa against plain `tesseract -l vie` on pages we did not make",
         "",

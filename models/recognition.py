@@ -151,6 +151,19 @@ class PagePose(BaseModel):
     scale: float = Field(default=1.0, description="resampling factor applied for Tesseract")
 
 
+class PageCheck(BaseModel):
+    """A decision about a page that was checked rather than trusted, and what settled it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description="what was decided: turn, reading, ...")
+    decision: str = Field(description="what the check decided, in words")
+    tesseract: bool = Field(description="whether Tesseract read a band or the page for it")
+    evidence: dict[str, float] = Field(
+        default_factory=dict, description="the measures it weighed (plausibility 0..1, votes)"
+    )
+
+
 class PageResult(BaseModel):
     number: int = Field(ge=1, description="page number in the document, from 1")
     width: int = Field(description="of the prepared page the word boxes refer to")
@@ -171,6 +184,9 @@ class PageResult(BaseModel):
     source: PageSource = PageSource.OCR
     quality: QualityVerdict | None = None
     pose: PagePose = Field(default_factory=PagePose)
+    checks: list[PageCheck] = Field(
+        default_factory=list, description="decisions checked on the page's own reading"
+    )
     hocr: str | None = Field(default=None, description="Tesseract's hOCR of the page", exclude=True)
     pdf: bytes | None = Field(
         default=None, description="one searchable PDF page (image + invisible text)", exclude=True

@@ -44,6 +44,46 @@ def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float)
     The three renderers share one recognition, so hOCR and the PDF text layer cost next to
     nothing over the words alone; `dpi` sets the PDF page size (pixels / dpi inches).
     """
+    out = _run(
+        image,
+        languages=languages,
+        timeout=timeout,
+        dpi=dpi,
+        renderers=("tsv", "hocr", "pdf"),
+        config=f"{_CONFIG} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+    )
+    return EngineOutput(
+        words=_words(_read_tsv(out["tsv"].decode("utf-8"))),
+        hocr=out["hocr"].decode("utf-8"),
+        text_pdf=out["pdf"],
+    )
+
+
+def recognise_words(
+    image: Image.Image, *, languages: str, timeout: float, psm: int = 3
+) -> list[Word]:
+    """Tesseract's words alone (no hOCR, no PDF): the reading a check weighs, or a test's."""
+    out = _run(
+        image,
+        languages=languages,
+        timeout=timeout,
+        dpi=300,
+        renderers=("tsv",),
+        config=f"--oem 1 --psm {psm} -c tessedit_create_tsv=1",
+    )
+    return _words(_read_tsv(out["tsv"].decode("utf-8")))
+
+
+def _run(
+    image: Image.Image,
+    *,
+    languages: str,
+    timeout: float,
+    dpi: float,
+    renderers: tuple[str, ...],
+    config: str,
+) -> dict[str, bytes]:
+    """One Tesseract process on `image`; what each renderer wrote, by its extension."""
     _check_languages(languages)
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as folder:
         # BMP: written in milliseconds (a PNG of a 300 dpi page takes ~0.3 s) and it carries
@@ -55,9 +95,9 @@ def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float)
             pytesseract.pytesseract.run_tesseract(
                 str(source),
                 base,
-                extension="tsv hocr pdf",
+                extension=" ".join(renderers),
                 lang=languages,
-                config=f"{_CONFIG} -c tessedit_create_tsv=1 -c textonly_pdf=1",
+                config=config,
                 timeout=timeout,
             )
         except RuntimeError as exc:
@@ -67,32 +107,7 @@ def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float)
             raise RecognitionError(detail=str(exc)[:300]) from exc
         except pytesseract.TesseractError as exc:
             raise RecognitionError(detail=str(exc)[:300]) from exc
-        tsv = Path(base + ".tsv").read_text(encoding="utf-8")
-        hocr = Path(base + ".hocr").read_text(encoding="utf-8")
-        text_pdf = Path(base + ".pdf").read_bytes()
-    return EngineOutput(words=_words(_read_tsv(tsv)), hocr=hocr, text_pdf=text_pdf)
-
-
-def upside_down_by_osd(image: Image.Image, *, timeout: float) -> bool | None:
-    """Tesseract's orientation detection on a (small) crop: True when it reads it upside down.
-
-    A second Tesseract run, so the pipeline asks only when its own measure is unsure, and only
-    about a crop. None when OSD cannot tell (too few letters) or is not installed.
-    """
-    try:
-        osd: dict[str, Any] = pytesseract.image_to_osd(
-            image, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=timeout
-        )
-    except (pytesseract.TesseractError, RuntimeError):
-        return None
-    if float(osd.get("orientation_conf", 0)) < 1.0:
-        return None
-    return int(osd.get("rotate", 0)) == 180
-
-
-def recognise_words(image: Image.Image, *, languages: str, timeout: float) -> list[Word]:
-    """Run Tesseract once on a page image; return its words in Tesseract's reading order."""
-    return recognise(image, languages=languages, timeout=timeout, dpi=300).words
+        return {name: Path(f"{base}.{name}").read_bytes() for name in renderers}
 
 
 def _read_tsv(tsv: str) -> dict[str, list[Any]]:

@@ -1,7 +1,7 @@
 """Page geometry: find the sheet in a photo and flatten it, turn the page upright, deskew it.
 
-Every measure is OpenCV/numpy on a small copy of the page (no extra Tesseract pass): skew and the
-90° question from projection profiles of ink, upside-down from where the ink of each line sits.
+Which way up and how skewed a page is comes from `ocr.orientation` (its letters); this module
+holds the geometry itself, OpenCV on the page or a small copy of it.
 """
 
 from __future__ import annotations
@@ -23,10 +23,6 @@ def u8(array: object) -> NDArray[np.uint8]:
 Quad = NDArray[np.float32]
 """Four corners, float32 (4, 2): top-left, top-right, bottom-right, bottom-left."""
 
-# Skew and orientation are measured on ink points of a copy this wide: a text line is then a few
-# pixels tall, enough for a sharp projection profile, and the cost stays in milliseconds.
-_WORK_WIDTH = 1000
-_MAX_POINTS = 20_000
 MIN_SKEW = 0.5
 """Degrees under which a page is not deskewed."""
 
@@ -116,90 +112,6 @@ def warp_quad(image: NDArray[np.uint8], quad: Quad) -> NDArray[np.uint8]:
     )
 
 
-def ink_points(ink: NDArray[np.bool_], *, seed: int = 0) -> NDArray[np.float64]:
-    """(x, y) of ink pixels of a work-size copy, subsampled to a bounded count."""
-    ys, xs = np.nonzero(ink)
-    points = np.column_stack([xs, ys]).astype(np.float64)
-    if len(points) > _MAX_POINTS:
-        choice = np.random.default_rng(seed).choice(len(points), _MAX_POINTS, replace=False)
-        points = points[choice]
-    return points
-
-
-def _profile_sharpness(points: NDArray[np.float64], degrees: float, bins: int) -> float:
-    """How peaked the ink's profile is across lines at this angle (sum of squared bin counts)."""
-    theta = np.deg2rad(degrees)
-    # y of each point after turning the page by -theta: lines at angle theta become horizontal
-    rotated = points[:, 1] * np.cos(theta) - points[:, 0] * np.sin(theta)
-    counts = np.bincount((rotated - rotated.min()).astype(np.int64), minlength=bins)
-    return float(np.dot(counts, counts))
-
-
-def _best_angle(points: NDArray[np.float64], centre: float, span: float) -> tuple[float, float]:
-    bins = int(np.abs(points).max() * 2) + 2
-    best, best_score = centre, -1.0
-    step = 2.0
-    low, high = centre - span, centre + span
-    # coarse to fine: 2° over the span (a line profile stays sharp within ±1° at this size),
-    # then 0.4°, 0.08° and 0.016° around the best
-    while step >= 0.016:
-        for angle in np.arange(low, high + step / 2, step):
-            score = _profile_sharpness(points, float(angle), bins)
-            if score > best_score:
-                best, best_score = float(angle), score
-        low, high, step = best - step, best + step, step / 5
-    return best, best_score
-
-
-def text_angle(ink: NDArray[np.bool_], *, max_skew: float = 20.0) -> tuple[float, bool]:
-    """The text lines' angle in degrees (counter-clockwise positive) and whether they run vertically.
-
-    Lines run vertically on a page turned by 90° or 270°: the profile is sharper about 90° than
-    about 0°.
-    """
-    points = ink_points(ink)
-    if len(points) < 50:
-        return 0.0, False
-    points = points - points.mean(axis=0)
-    horizontal, h_score = _best_angle(points, 0.0, max_skew)
-    vertical, v_score = _best_angle(points, 90.0, max_skew)
-    if v_score > h_score * 1.15:
-        return vertical - 90.0, True
-    return horizontal, False
-
-
-def upside_down_score(ink: NDArray[np.bool_]) -> float:
-    """> 0 when the lines look upright, < 0 when upside down; magnitude is the evidence.
-
-    On upright Vietnamese (and Latin) text each line carries more ink above its x-height band
-    (ascenders, and the tone and vowel marks stacked over most syllables) than below it
-    (descenders, the dot below). Turned by 180° the balance flips.
-    """
-    profile = ink.sum(axis=1).astype(np.float64)
-    if profile.max() <= 0:
-        return 0.0
-    on = profile > 0.02 * profile.max()
-    above = below = 0.0
-    row = 0
-    rows = len(profile)
-    while row < rows:
-        if not on[row]:
-            row += 1
-            continue
-        start = row
-        while row < rows and on[row]:
-            row += 1
-        line = profile[start:row]
-        if len(line) < 4:
-            continue
-        core = np.nonzero(line >= 0.45 * line.max())[0]
-        top, bottom = core[0], core[-1]
-        above += float(line[:top].sum())
-        below += float(line[bottom + 1 :].sum())
-    total = above + below
-    return (above - below) / total if total > 0 else 0.0
-
-
 def rotate_right_angle(image: NDArray[np.uint8], degrees: int) -> NDArray[np.uint8]:
     """Turn a page counter-clockwise by a multiple of 90° (undoing a clockwise turn)."""
     turns = {0: None, 90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180}
@@ -231,35 +143,12 @@ def rotate(image: NDArray[np.uint8], degrees: float, *, fill: int = 255) -> Imag
     )
 
 
-def work_ink(gray: Image) -> tuple[NDArray[np.bool_], float]:
-    """Ink mask of a copy about `_WORK_WIDTH` wide, and that copy's scale to the page."""
-    small, scale = shrink(gray, _WORK_WIDTH)
-    binary = cv2.adaptiveThreshold(
-        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
-    )
-    return binary > 0, scale
-
-
 @dataclass(frozen=True)
 class Pose:
     """What to undo: a right-angle turn (clockwise degrees) then a small skew (degrees, ccw)."""
 
     turn: int
     skew: float
-    certainty: float
-
-
-def measure_pose(gray: Image, *, max_skew: float = 20.0) -> Pose:
-    """Turn and skew of a page, from its ink alone."""
-    ink, _ = work_ink(gray)
-    angle, vertical = text_angle(ink, max_skew=max_skew)
-    turn = 90 if vertical else 0
-    upright = rotate_right_angle(ink.astype(np.uint8) * 255, turn)
-    upright = rotate(upright, angle, fill=0)
-    score = upside_down_score(upright > 127)
-    if score < 0:
-        turn = (turn + 180) % 360
-    return Pose(turn=turn, skew=angle, certainty=min(1.0, abs(score) * 5))
 
 
 def applied_skew(pose: Pose) -> float:

@@ -171,7 +171,9 @@ def reading_order(pieces: list[Piece], height: float) -> list[Piece]:
     """
     if len(pieces) <= 1:
         return pieces
-    columns = _split(pieces, lambda p: (p.left, p.right), GUTTER * height, widest_only=False)
+    columns = _side_by_side(
+        _split(pieces, lambda p: (p.left, p.right), GUTTER * height, widest_only=False)
+    )
     if len(columns) > 1:
         return [p for column in columns for p in reading_order(column, height)]
     rows = _split(pieces, lambda p: (p.top, p.bottom), 0.0, widest_only=True)
@@ -179,6 +181,25 @@ def reading_order(pieces: list[Piece], height: float) -> list[Piece]:
         return [p for row in rows for p in reading_order(row, height)]
     # Overlapping every way (a word box that swallowed its neighbours): top to bottom.
     return sorted(pieces, key=lambda p: (p.top, p.left))
+
+
+def _side_by_side(columns: list[list[Piece]]) -> list[list[Piece]]:
+    """Columns that stand beside each other: a white gap between a centred title and the
+    left-aligned lines under it is no gutter (the title would be read after them), so groups
+    that share no height are joined again and read top to bottom."""
+    joined: list[list[Piece]] = []
+    for column in columns:
+        if joined and _overlap(joined[-1], column) <= 0:
+            joined[-1] = joined[-1] + column
+        else:
+            joined.append(column)
+    return joined
+
+
+def _overlap(a: list[Piece], b: list[Piece]) -> float:
+    top = max(min(p.top for p in a), min(p.top for p in b))
+    bottom = min(max(p.bottom for p in a), max(p.bottom for p in b))
+    return bottom - top
 
 
 def _split(

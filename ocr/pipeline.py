@@ -6,6 +6,7 @@ in parallel when the caller hands us a process pool (one Tesseract thread per pr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
@@ -17,15 +18,18 @@ from PIL import Image
 
 from models.recognition import (
     DocumentResult,
+    PageCheck,
     PagePose,
     PageResult,
     PageSource,
     QualityVerdict,
     Region,
     TextBlock,
+    Word,
 )
-from ocr import geometry, photometry
-from ocr.engine import recognise, upside_down_by_osd
+from ocr import geometry, orientation, photometry
+from ocr.checks import IMPLAUSIBLE, Reader, check_turn, plausibility
+from ocr.engine import EngineOutput, recognise, recognise_words
 from ocr.formats import PDF, sniff
 from ocr.layout import arrange
 from ocr.load import iter_pages, page_at, page_count
@@ -41,9 +45,6 @@ from ocr.vietnamese import CorrectionOptions, correct_words, default_model
 # as Tesseract's OpenMP threads would (OMP_THREAD_LIMIT=1 in ocr/engine.py).
 cv2.setNumThreads(1)
 
-UNSURE = 0.25
-"""Below this certainty of up versus down, Tesseract's OSD is asked about a crop of the page."""
-
 A4_WIDTH_INCHES = 8.27
 # Paper of Vietnamese administration is A4 (Decree 30/2020): when a file does not say its
 # resolution (photos), the page's short side is taken as 210 mm to size the PDF page.
@@ -57,6 +58,21 @@ class PreparedPage:
     """The same page, upright and flat but in its own colours and scale, for the PDF."""
     pose: PagePose
     quality: QualityVerdict
+    checks: list[PageCheck]
+    """What was checked rather than trusted on the way, and what each check decided."""
+    x_height: float | None
+    """Of the letters in `image`, in its pixels."""
+
+    def turned(self, degrees: int) -> PreparedPage:
+        """The same page turned counter-clockwise by a right angle (after a check's verdict)."""
+        if degrees % 360 == 0:
+            return self
+        image = geometry.rotate_right_angle(np.asarray(self.image), degrees)
+        colour = geometry.rotate_right_angle(np.asarray(self.colour), degrees)
+        pose = self.pose.model_copy(update={"turn": (self.pose.turn + degrees) % 360})
+        return dataclasses.replace(
+            self, image=Image.fromarray(image), colour=Image.fromarray(colour), pose=pose
+        )
 
 
 def recognise_document(
@@ -131,8 +147,8 @@ def warm_up() -> None:
 
 
 def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:
-    prepared = prepare_page(image)
-    dpi = source_dpi(image, prepared.colour)
+    read = _band_reader(options)
+    prepared = prepare_page(image, read=read)
     if prepared.quality.blank:
         return PageResult(
             number=number,
@@ -143,14 +159,79 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
             mean_confidence=None,
             quality=prepared.quality,
             pose=prepared.pose,
-            pdf=page_pdf(prepared.colour, None, dpi=dpi),
+            pdf=page_pdf(prepared.colour, None, dpi=source_dpi(image, prepared.colour)),
         )
-    output = recognise(
+    output = _read(prepared, image, options)
+    reading = plausibility(output.words)
+    if reading.conclusive and reading.score < IMPLAUSIBLE:
+        # The page's whole reading looks wrong: a turn nobody suspected, or a step that hurt.
+        # A second full pass, only here: the other turns on a band, else the page as given.
+        prepared, output = _second_opinion(image, prepared, output, options, read)
+    return _page_result(image, number, prepared, output, options)
+
+
+def _read(prepared: PreparedPage, original: Image.Image, options: OcrOptions) -> EngineOutput:
+    dpi = source_dpi(original, prepared.colour)
+    return recognise(
         prepared.image,
         languages=options.languages,
         timeout=options.page_timeout,
         dpi=dpi * prepared.image.width / prepared.colour.width,
     )
+
+
+def _band_reader(options: OcrOptions) -> Reader:
+    def read(band: NDArray[np.uint8]) -> list[Word]:
+        return recognise_words(
+            Image.fromarray(band), languages=options.languages, timeout=options.page_timeout
+        )
+
+    return read
+
+
+def _second_opinion(
+    original: Image.Image,
+    prepared: PreparedPage,
+    output: EngineOutput,
+    options: OcrOptions,
+    read: Reader,
+) -> tuple[PreparedPage, EngineOutput]:
+    """The more plausible of our reading and the alternatives, each recorded as a check."""
+    first = plausibility(output.words)
+    checks = list(prepared.checks)
+    alternative: PreparedPage | None = None
+    if not any(c.name == "turn" for c in checks):
+        turn = check_turn(np.asarray(prepared.image), 0, prepared.x_height or 25.0, read)
+        checks.append(turn.record)
+        if turn.extra:
+            alternative = prepared.turned(turn.extra)
+    if alternative is None:
+        alternative = as_given(original)
+    other = _read(alternative, original, options)
+    second = plausibility(other.words)
+    # Plausible characters, not the share: a reading of a part of the page is not the better one.
+    better = second.score * second.characters > first.score * first.characters
+    checks.append(
+        PageCheck(
+            name="reading",
+            decision=("kept the second reading" if better else "kept the first reading")
+            + f" ({'page as given' if alternative.pose == PagePose() else 'turned'})",
+            tesseract=True,
+            evidence={"first": round(first.score, 3), "second": round(second.score, 3)},
+        )
+    )
+    chosen, words = (alternative, other) if better else (prepared, output)
+    return dataclasses.replace(chosen, checks=checks), words
+
+
+def _page_result(
+    image: Image.Image,
+    number: int,
+    prepared: PreparedPage,
+    output: EngineOutput,
+    options: OcrOptions,
+) -> PageResult:
+    dpi = source_dpi(image, prepared.colour)
     raw = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
     regions: list[Region] = []
     blocks: list[TextBlock] | None = None
@@ -180,21 +261,20 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         mean_confidence=sum(confidences) / len(confidences) if confidences else None,
         quality=prepared.quality,
         pose=prepared.pose,
+        checks=[*prepared.checks, _reading_record(output.words)],
         hocr=nfc(output.hocr),
         pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
     )
 
 
-def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.Pose) -> geometry.Pose:
-    """Up or down, when the ink's balance is too even to tell: Tesseract OSD on a crop."""
-    upright = geometry.apply_pose(gray, pose)
-    height, width = upright.shape
-    side = min(height, width, 1000)  # OSD's cost grows with the crop: ~1 s at 1600 px
-    top, left = (height - side) // 2, (width - side) // 2
-    crop = Image.fromarray(upright[top : top + side, left : left + side])
-    if upside_down_by_osd(crop, timeout=20) is True:
-        return geometry.Pose(turn=(pose.turn + 180) % 360, skew=pose.skew, certainty=1.0)
-    return pose
+def _reading_record(words: list[Word]) -> PageCheck:
+    reading = plausibility(words)
+    return PageCheck(
+        name="plausibility",
+        decision="plausible" if reading.score >= IMPLAUSIBLE else "implausible",
+        tesseract=False,
+        evidence={"score": round(reading.score, 3), "characters": reading.characters},
+    )
 
 
 def source_dpi(original: Image.Image, colour: Image.Image) -> float:
@@ -205,8 +285,13 @@ def source_dpi(original: Image.Image, colour: Image.Image) -> float:
     return min(colour.size) / A4_WIDTH_INCHES
 
 
-def prepare_page(image: Image.Image) -> PreparedPage:
-    """Everything done to a page before Tesseract sees it."""
+def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedPage:
+    """Everything done to a page before Tesseract sees it.
+
+    With `read` (Tesseract, bound to the request's languages), a turn the letters suggest is
+    checked on a band of the page before it is made (`ocr.checks.check_turn`); without it the
+    guess is taken as it is (benchmarks of single stages).
+    """
     colour: NDArray[np.uint8] = np.asarray(
         image if image.mode in ("L", "RGB") else image.convert("RGB")
     )
@@ -215,7 +300,7 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     )
     verdict = assess_gray(luminance)
     if verdict.blank:
-        return PreparedPage(Image.fromarray(luminance), image, PagePose(), verdict)
+        return PreparedPage(Image.fromarray(luminance), image, PagePose(), verdict, [], None)
 
     # Geometry: a photographed sheet is warped flat first, then turned upright and deskewed.
     quad = geometry.find_page_quad(luminance)
@@ -224,20 +309,19 @@ def prepare_page(image: Image.Image) -> PreparedPage:
         luminance = geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
     gray = photometry.drop_colour_ink(colour) if inked else luminance
-    pose = geometry.measure_pose(gray)
-    if pose.certainty < UNSURE:
-        pose = confirm_with_osd(gray, pose)
+    # The verdict's x-height holds unless the page was warped (a photo's sheet changes scale).
+    letters = verdict.x_height
+    if quad is not None or letters is None:
+        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        letters = photometry.x_height(ink > 0)
+    guess = orientation.guess_pose(gray, letters)
+    pose = geometry.Pose(turn=guess.turn, skew=guess.skew)
     gray = geometry.apply_pose(gray, pose)
     colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
     # Photometry: flatten light, lift streaks and faded ink, clean speckle, bring the x-height
     # into Tesseract's range, erase long rules. Tesseract gets this even grey page, not our
-    # binarisation (its LSTM reads faint strokes from grey values). The verdict's x-height
-    # holds unless the page was warped (a photo's sheet changes scale when flattened).
-    letters = verdict.x_height
-    if quad is not None or letters is None:
-        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-        letters = photometry.x_height(ink > 0)
+    # binarisation (its LSTM reads faint strokes from grey values).
     scale = photometry.resample_factor(letters)
     if photometry.is_bilevel(gray):
         # A fax or 1-bit scan has no light to flatten and no grey to stretch; measured on the
@@ -251,7 +335,7 @@ def prepare_page(image: Image.Image) -> PreparedPage:
         prepared = photometry.erase_rules(
             photometry.resample(flat, scale), text_height=(letters or 25.0) * scale
         )
-    return PreparedPage(
+    page = PreparedPage(
         image=Image.fromarray(prepared),
         colour=Image.fromarray(colour),
         pose=PagePose(
@@ -261,4 +345,34 @@ def prepare_page(image: Image.Image) -> PreparedPage:
             scale=round(scale, 4) if scale != 1.0 else 1.0,
         ),
         quality=verdict,
+        checks=[_guess_record(guess)],
+        x_height=(letters or 25.0) * scale,
     )
+    if guess.turn and read is not None:
+        # A turn is the riskiest thing done to a page: a band is read before it stands.
+        checked = check_turn(prepared, guess.turn, page.x_height or 25.0, read)
+        page = page.turned(checked.extra)
+        page = dataclasses.replace(page, checks=[*page.checks, checked.record])
+    return page
+
+
+def _guess_record(guess: orientation.Guess) -> PageCheck:
+    return PageCheck(
+        name="orientation guess",
+        decision=f"{guess.turn}°, skew {round(guess.skew, 2)}°",
+        tesseract=False,
+        evidence={
+            "letters along lines": guess.lines.for_,
+            "letters across lines": guess.lines.against,
+            "marks above letters": guess.marks.for_,
+            "marks below letters": guess.marks.against,
+        },
+    )
+
+
+def as_given(image: Image.Image) -> PreparedPage:
+    """The page exactly as the file has it, for the reading it gets with nothing done."""
+    colour = image if image.mode in ("L", "RGB") else image.convert("RGB")
+    gray = colour.convert("L")
+    verdict = assess_gray(np.asarray(gray))
+    return PreparedPage(gray, colour, PagePose(), verdict, [], verdict.x_height)

@@ -94,14 +94,15 @@ def test_words_of_a_seal_are_dropped_when_junk_and_kept_when_they_are_text() -> 
 
 @st.composite
 def two_columns(draw: st.DrawFn) -> tuple[list[Word], list[str]]:
-    """Two columns of 1–5 lines each, rows not aligned, any gutter of a word's height or more."""
+    """Two columns of 1–5 lines each side by side (their first lines within a line's height of
+    each other), rows not aligned, any gutter of a word's height or more."""
     left_lines, right_lines = draw(st.integers(1, 5)), draw(st.integers(1, 5))
     gutter = draw(st.integers(H, 8 * H))
     width = draw(st.integers(2, 5))
     words: list[Word] = []
     expected: list[str] = []
     for side, count, x in (("L", left_lines, 50), ("R", right_lines, 50 + 100 * width + gutter)):
-        top = draw(st.integers(0, 40))
+        top = draw(st.integers(0, H - 5))
         for line in range(count):
             names = [f"{side}{line}.{k}" for k in range(width)]
             words += [
@@ -125,6 +126,20 @@ def test_columns_read_one_after_the_other_whatever_order_tesseract_gave(
     result = arrange([w for line in lines for w in line], [], 2000)
     assert texts(result.words) == expected
     assert sorted(result.order) == list(range(len(words)))  # nothing lost, nothing twice
+
+
+def test_a_centred_title_is_read_before_the_left_aligned_lines_under_it() -> None:
+    # The outside set's receipts: "BIÊN LAI ỦNG HỘ" centred, then "Số: UH/2026/504" flush left
+    # and short lines; the white beside the short lines looked like a gutter, and the title was
+    # read after the number.
+    words = [
+        *row(0, 100, (700, ["T1", "T2", "T3"])),
+        *row(1, 150, (100, ["N1", "N2"])),
+        *row(2, 220, (100, ["L1", "L2", "L3"])),
+        *row(3, 270, (100, ["M1", "M2"])),
+    ]
+    order = texts(arrange(words, [], 1300).words)
+    assert order == ["T1", "T2", "T3", "N1", "N2", "L1", "L2", "L3", "M1", "M2"]
 
 
 def test_plain_matches_role_lines_whatever_marks_tesseract_read() -> None:

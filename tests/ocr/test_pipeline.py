@@ -77,6 +77,7 @@ def test_an_upside_down_skewed_sealed_scan_reads_like_a_clean_one(
     scanned.save(buffer, "PNG")
     (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
     assert page.pose.turn == 180 and abs(page.pose.skew - (-4)) < 0.5
+    assert [c.name for c in page.checks][:2] == ["orientation guess", "turn"]
     assert cer(vietnamese_page.text, page.text) < 0.02
     assert page.hocr is not None and page.pdf is not None
     assert len(page.lines) >= 20 and page.blocks
@@ -94,3 +95,28 @@ def test_pages_fan_out_to_a_process_pool_in_order() -> None:
     for page in result.pages:
         titles = [t for t in ("TRANG 1", "TRANG 2", "TRANG 3") if t in page.text]
         assert titles == [f"TRANG {page.number}"]
+
+
+def test_a_page_whose_guess_was_wrong_is_caught_by_its_reading(
+    vietnamese_page: RenderedPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The letters' guess is a hypothesis: make it say "upright" for an upside-down page, and
+    the page's implausible reading must send it round the other turns (one band each)."""
+    from ocr import orientation
+
+    real = orientation.guess_pose
+
+    def fooled(gray: object, x_height: object, **kwargs: object) -> orientation.Guess:
+        guess = real(gray, x_height)  # type: ignore[arg-type]
+        return orientation.Guess(0, guess.skew, guess.lines, guess.marks)
+
+    monkeypatch.setattr(orientation, "guess_pose", fooled)
+    buffer = io.BytesIO()
+    vietnamese_page.image.rotate(180).save(buffer, "PNG")
+    (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
+    assert page.pose.turn == 180
+    assert cer(vietnamese_page.text, page.text) < 0.02
+    names = [c.name for c in page.checks]
+    assert "turn" in names and "reading" in names
+    reading = next(c for c in page.checks if c.name == "reading")
+    assert reading.evidence["second"] > reading.evidence["first"] + 0.5

@@ -1,0 +1,130 @@
+"""How plausible a reading is, and the checks that weigh a decision about a page by it.
+
+A decision that changes what Tesseract sees (a turn, a warp, erased rules, ink removal) is a
+hypothesis. The measure that settles it is the reading itself: Tesseract's confidence in each
+word and whether the word spells a Vietnamese syllable (or a number). A page read the right way
+up scores 0.8–0.95; the same page read sideways or upside down 0.0–0.2, whatever the font.
+
+Checks are cheap: a turn is tried on a band of a few text lines (a tenth of the page's text),
+not on the whole page; a second full pass is spent only when the page's whole reading is
+implausible. Each check leaves a `PageCheck` on the page, so a reviewer can see why a page was
+turned (docs/design_notes.md, "How does sohoa decide which way up a page is?").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from models.recognition import PageCheck, Word
+from ocr.geometry import rotate_right_angle, shrink
+from ocr.vietnamese import is_valid
+
+IMPLAUSIBLE = 0.5
+"""A whole page read below this is read again another way (another turn, or as given)."""
+ACCEPT = 0.6
+"""A band read at least this plausibly settles its orientation without trying the others."""
+MARGIN = 0.15
+"""Another orientation must beat the page as given by this much to be chosen over it."""
+MIN_CHARACTERS = 40
+"""A reading of fewer characters says little (a band with a few words): not conclusive alone."""
+BAND_LINES = 5
+"""Text lines in the band a check reads: enough words to judge, a tenth of a page's cost."""
+
+_NUMBER = re.compile(r"^[0-9][0-9.,:/\-–%]*$")
+_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
+
+
+@dataclass(frozen=True)
+class Plausibility:
+    score: float
+    """Share of the reading's characters in words that spell a syllable or a number, each
+    weighed by Tesseract's confidence in it: 0 (junk) to 1."""
+    characters: int
+
+    @property
+    def conclusive(self) -> bool:
+        return self.characters >= MIN_CHARACTERS
+
+
+def plausibility(words: Sequence[Word]) -> Plausibility:
+    """How much a reading looks like Vietnamese text read right."""
+    total = good = 0.0
+    for word in words:
+        core = word.text.strip(_PUNCTUATION)
+        size = len(core) or len(word.text)
+        total += size
+        if core and (
+            (core.isalpha() and is_valid(core.lower())) or _NUMBER.match(core) is not None
+        ):
+            good += size * word.confidence / 100
+    return Plausibility(good / total if total else 0.0, int(total))
+
+
+Reader = Callable[[NDArray[np.uint8]], list[Word]]
+"""Reads a grey image with Tesseract (the engine, bound to languages and a timeout)."""
+
+
+def text_band(gray: NDArray[np.uint8], x_height: float) -> NDArray[np.uint8]:
+    """The band of the page, `BAND_LINES` text lines tall and the page wide, with most ink."""
+    small, scale = shrink(gray, 800)
+    _, ink = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = ink.sum(axis=1).astype(np.float64)
+    cols = np.nonzero(ink.sum(axis=0) > 0.002 * ink.shape[0])[0]
+    height = max(1, round(BAND_LINES * 2.2 * x_height * scale))
+    if height >= len(rows):
+        top, bottom = 0, len(rows)
+    else:
+        window = np.convolve(rows, np.ones(height), mode="valid")
+        top = int(np.argmax(window))
+        bottom = top + height
+    left, right = (int(cols[0]), int(cols[-1]) + 1) if len(cols) else (0, ink.shape[1])
+    k = 1 / scale
+    pad = round(x_height)
+    return gray[
+        max(0, round(top * k) - pad) : round(bottom * k) + pad,
+        max(0, round(left * k) - pad) : round(right * k) + pad,
+    ]
+
+
+@dataclass(frozen=True)
+class TurnCheck:
+    extra: int
+    """Degrees to turn the prepared page by (`rotate_right_angle`), 0 when the guess stands."""
+    record: PageCheck
+
+
+def check_turn(
+    prepared: NDArray[np.uint8], guessed: int, x_height: float, read: Reader
+) -> TurnCheck:
+    """Verify that `prepared`, turned by the guess `guessed` from the page as given, reads.
+
+    The guess is tried first on a band of text; when it reads plausibly it stands. Otherwise the
+    page as given, then the other turns, are read on their own band, and the most plausible wins
+    (the page as given unless another beats it by `MARGIN`).
+    """
+    order = [guessed, 0, *(t for t in (180, 90, 270) if t not in (guessed, 0))]
+    scores: dict[int, Plausibility] = {}
+    for turn in order:
+        extra = (turn - guessed) % 360  # from the prepared page to this candidate
+        band = text_band(rotate_right_angle(prepared, extra), x_height)
+        scores[turn] = plausibility(read(band))
+        if turn == guessed and scores[turn].score >= ACCEPT and scores[turn].conclusive:
+            break
+        if turn == 0 and scores[0].score >= ACCEPT and scores[0].conclusive:
+            break
+    best = max(scores, key=lambda t: scores[t].score - (0 if t == 0 else MARGIN))
+    return TurnCheck(
+        extra=(best - guessed) % 360,
+        record=PageCheck(
+            name="turn",
+            decision=f"{best}°" + (" as guessed" if best == guessed else f", not {guessed}°"),
+            tesseract=True,
+            evidence={f"band {t}°": round(p.score, 3) for t, p in scores.items()},
+        ),
+    )

@@ -1,0 +1,79 @@
+"""Checks weigh a decision by the page's own reading: a wrong turn is caught, a right one stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+from PIL import Image
+
+from models.recognition import Box, Word
+from ocr import checks, geometry
+from ocr.engine import recognise_words
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "outside"
+
+
+def _words(*pairs: tuple[str, float]) -> list[Word]:
+    box = Box(left=0, top=0, width=10, height=10)
+    return [Word(text=t, confidence=c, box=box, block=0, line=0) for t, c in pairs]
+
+
+def test_confident_syllables_and_numbers_are_plausible() -> None:
+    reading = checks.plausibility(
+        _words(("Cộng", 96), ("hòa", 95), ("xã", 93), ("hội", 97), ("45.000", 90), ("đồng.", 92))
+    )
+    assert reading.score > 0.9
+
+
+def test_what_an_upside_down_page_reads_as_is_not() -> None:
+    # Tesseract's reading of a turned Vietnamese line: shards, symbols, non-syllables
+    reading = checks.plausibility(
+        _words(("ưọq", 31), ("'!ÿ", 12), ("uạ1", 25), ("|", 40), ("ɐ", 20), ("qu", 35), ("a", 30))
+    )
+    assert reading.score < 0.2
+
+
+def test_doubted_words_count_for_little() -> None:
+    sure = checks.plausibility(_words(("quyết", 95), ("định", 95)))
+    unsure = checks.plausibility(_words(("quyết", 30), ("định", 30)))
+    assert unsure.score < 0.5 * sure.score
+
+
+def test_a_few_characters_are_not_conclusive() -> None:
+    assert not checks.plausibility(_words(("ok", 90))).conclusive
+
+
+def _read(band: NDArray[np.uint8]) -> list[Word]:
+    return recognise_words(Image.fromarray(band), languages="vie", timeout=60)
+
+
+@pytest.fixture(scope="module")
+def real_table_page() -> NDArray[np.uint8]:
+    """A real 200 dpi scan of an annex table (public domain, see tests/data/outside/CREDITS.md):
+    every such page was turned upside down by the old ink-profile guess."""
+    return np.asarray(Image.open(DATA / "qd_707_ttg-05.png").convert("L"))
+
+
+def test_a_wrong_turn_is_caught_on_a_band(real_table_page: NDArray[np.uint8]) -> None:
+    turned_wrongly = geometry.rotate_right_angle(real_table_page, 180)
+    result = checks.check_turn(turned_wrongly, 180, 22.0, _read)
+    assert result.extra == 180  # back to the page as given
+    assert result.record.tesseract and "not 180" in result.record.decision
+    assert result.record.evidence["band 0°"] > result.record.evidence["band 180°"] + 0.3
+
+
+def test_a_right_turn_stands_after_one_band(real_table_page: NDArray[np.uint8]) -> None:
+    scanned = geometry.rotate_right_angle(real_table_page, 90)  # fed turned
+    prepared = geometry.rotate_right_angle(scanned, 270)  # as the guess undid it
+    result = checks.check_turn(prepared, 270, 22.0, _read)
+    assert result.extra == 0
+    assert list(result.record.evidence) == ["band 270°"]  # accepted without trying others
+
+
+def test_the_band_holds_text_lines(real_table_page: NDArray[np.uint8]) -> None:
+    band = checks.text_band(real_table_page, 22.0)
+    assert band.shape[0] < real_table_page.shape[0] / 2
+    assert (band < 128).mean() > (real_table_page < 128).mean()
