@@ -30,10 +30,16 @@ IMPLAUSIBLE = 0.5
 ACCEPT = 0.6
 """A band read at least this plausibly settles its orientation without trying the others."""
 MARGIN = 0.15
-"""Another orientation must beat the page as given by this much to be chosen over it."""
+"""A turn off the letters' axis must beat the guess and the page as given by this much."""
+TIE = 0.05
+"""The page as given wins over the guess unless the guess reads better by this much."""
 MIN_CHARACTERS = 40
 """A reading of fewer characters says little (a band with a few words): not conclusive alone."""
 BAND_LINES = 5
+FOREIGN_CONFIDENCE = 85.0
+"""A word that spells no syllable still counts when Tesseract is this sure of it: a name, a code
+("PCRT/TTKB"), the English of a bilingual card ("Date of birth"). A page read the wrong way up
+gives few words this sure."""
 """Text lines in the band a check reads: enough words to judge, a tenth of a page's cost."""
 
 _NUMBER = re.compile(r"^[0-9][0-9.,:/\-–%]*$")
@@ -43,8 +49,8 @@ _PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
 @dataclass(frozen=True)
 class Plausibility:
     score: float
-    """Share of the reading's characters in words that spell a syllable or a number, each
-    weighed by Tesseract's confidence in it: 0 (junk) to 1."""
+    """Share of the reading's characters in words that spell a syllable or a number (or that
+    Tesseract is sure of), each weighed by Tesseract's confidence in it: 0 (junk) to 1."""
     characters: int
 
     @property
@@ -60,7 +66,9 @@ def plausibility(words: Sequence[Word]) -> Plausibility:
         size = len(core) or len(word.text)
         total += size
         if core and (
-            (core.isalpha() and is_valid(core.lower())) or _NUMBER.match(core) is not None
+            (core.isalpha() and is_valid(core.lower()))
+            or _NUMBER.match(core) is not None
+            or word.confidence >= FOREIGN_CONFIDENCE
         ):
             good += size * word.confidence / 100
     return Plausibility(good / total if total else 0.0, int(total))
@@ -104,21 +112,26 @@ def check_turn(
 ) -> TurnCheck:
     """Verify that `prepared`, turned by the guess `guessed` from the page as given, reads.
 
-    The guess is tried first on a band of text; when it reads plausibly it stands. Otherwise the
-    page as given, then the other turns, are read on their own band, and the most plausible wins
-    (the page as given unless another beats it by `MARGIN`).
+    The guess is read first on a band of text and stands when it reads plausibly. Otherwise the
+    page as given is read on its own band, and the better of the two wins (the page as given on
+    a tie, by `TIE`). Only when neither reads are the other two turns tried, and one of them must
+    beat both by `MARGIN`: the letters' vote for an axis is not overturned on thin evidence.
     """
-    order = [guessed, 0, *(t for t in (180, 90, 270) if t not in (guessed, 0))]
     scores: dict[int, Plausibility] = {}
-    for turn in order:
+
+    def score(turn: int) -> Plausibility:
         extra = (turn - guessed) % 360  # from the prepared page to this candidate
-        band = text_band(rotate_right_angle(prepared, extra), x_height)
-        scores[turn] = plausibility(read(band))
-        if turn == guessed and scores[turn].score >= ACCEPT and scores[turn].conclusive:
-            break
-        if turn == 0 and scores[0].score >= ACCEPT and scores[0].conclusive:
-            break
-    best = max(scores, key=lambda t: scores[t].score - (0 if t == 0 else MARGIN))
+        scores[turn] = plausibility(read(text_band(rotate_right_angle(prepared, extra), x_height)))
+        return scores[turn]
+
+    best = guessed
+    if not _reads(score(guessed)) and guessed != 0:
+        best = 0 if score(0).score + TIE >= scores[guessed].score else guessed
+    if not _reads(scores[best]):
+        first = max(scores.values(), key=lambda p: p.score).score
+        for turn in (180, 90, 270):
+            if turn not in scores and score(turn).score >= first + MARGIN:
+                best = max(best, turn, key=lambda t: scores[t].score)
     return TurnCheck(
         extra=(best - guessed) % 360,
         record=PageCheck(
@@ -128,3 +141,7 @@ def check_turn(
             evidence={f"band {t}°": round(p.score, 3) for t, p in scores.items()},
         ),
     )
+
+
+def _reads(reading: Plausibility) -> bool:
+    return reading.score >= ACCEPT and reading.conclusive

@@ -19,12 +19,14 @@ is read that way (docs/design_notes.md, "How does sohoa decide which way up a pa
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ocr import photometry
 from ocr.geometry import rotate, rotate_right_angle, u8
 
 MIN_WORK_X_HEIGHT = 12.0
@@ -61,6 +63,8 @@ class Guess:
     """Letters with a neighbour along the lines as read at `turn`, against across them."""
     marks: Evidence
     """Marks above their letter at `turn`, against below."""
+    x_height: float
+    """Of the letters, in the page's pixels, measured along the lines whichever way they run."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class Letters:
     """(x, y, w, h) of each letter body."""
     marks: NDArray[np.int32]
     """(x, y, w, h) of each blob small enough to be a diacritic."""
+    ink: NDArray[np.uint8]
+    """All the ink of the copy (255), before letters and marks were told apart."""
     x_height: float
     scale: float
     """Of the copy to the page."""
@@ -91,9 +97,17 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
         small, scale = gray, 1.0
     xh = page_xh * scale
     block = max(15, int(4 * xh)) | 1
-    ink = cv2.adaptiveThreshold(
+    local = cv2.adaptiveThreshold(
         small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15
     )
+    # Darker than its surroundings AND on the ink side of the page's one threshold: the light
+    # pattern of security paper and the grain of a photo are darker than their surroundings
+    # too, but nowhere near as dark as print.
+    otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paper = float(np.percentile(small[::4, ::4], 90))
+    # Halfway from Otsu's threshold to the paper: thin marks, grey after anti-aliasing, stay in.
+    _, dark = cv2.threshold(small, (otsu + paper) / 2, 255, cv2.THRESH_BINARY_INV)
+    ink = u8(cv2.bitwise_and(local, u8(dark)))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     boxes = stats[1:, :4].astype(np.int32)
     w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
@@ -105,7 +119,12 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     lookup = np.zeros(count, np.uint8)
     lookup[1:][body] = 1
     return Letters(
-        mask=u8(lookup[labels]), boxes=boxes[body], marks=boxes[mark], x_height=xh, scale=scale
+        mask=u8(lookup[labels]),
+        boxes=boxes[body],
+        marks=boxes[mark],
+        ink=ink,
+        x_height=xh,
+        scale=scale,
     )
 
 
@@ -171,12 +190,20 @@ def guess_pose(gray: NDArray[np.uint8], x_height: float | None, *, max_skew: flo
     sideways = along.total >= MIN_EVIDENCE and along.against > along.for_
     axis = 90 if sideways else 0
     lines = Evidence(along.against, along.for_) if sideways else along
+    if sideways:
+        # The x-height measured on a sideways page is the letters' width: measure it across
+        # the lines, and tell letters from marks again at the right size.
+        across = photometry.x_height(letters.ink.T > 0)
+        if across is not None:
+            letters = letters_of(gray, across / letters.scale)
     skew = _skew(letters, axis, max_skew)
     upright = mark_votes(_deskewed(letters, skew), axis)
     flipped = upright.total >= MIN_EVIDENCE and upright.against > upright.for_
     turn = (axis + 180) % 360 if flipped else axis
     marks = Evidence(upright.against, upright.for_) if flipped else upright
-    return Guess(turn=turn, skew=skew, lines=lines, marks=marks)
+    return Guess(
+        turn=turn, skew=skew, lines=lines, marks=marks, x_height=letters.x_height / letters.scale
+    )
 
 
 def _deskewed(letters: Letters, skew: float) -> Letters:
@@ -196,7 +223,7 @@ def _deskewed(letters: Letters, skew: float) -> Letters:
     shifted = np.column_stack(
         [moved[:, 0] - marks[:, 2] / 2, moved[:, 1] - marks[:, 3] / 2, marks[:, 2], marks[:, 3]]
     ).astype(np.int32)
-    return Letters(mask, letters.boxes, shifted, letters.x_height, letters.scale)
+    return dataclasses.replace(letters, mask=mask, marks=shifted)
 
 
 _MAX_POINTS = 20_000

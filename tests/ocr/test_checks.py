@@ -47,7 +47,7 @@ def test_a_few_characters_are_not_conclusive() -> None:
 
 
 def _read(band: NDArray[np.uint8]) -> list[Word]:
-    return recognise_words(Image.fromarray(band), languages="vie", timeout=60)
+    return recognise_words(Image.fromarray(band), languages="vie", timeout=60, psm=6)
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """Real Tesseract on a real Vietnamese page: the text comes back right and in NFC."""
 
+import dataclasses
 import io
 import multiprocessing
 import unicodedata
@@ -98,7 +99,7 @@ def test_pages_fan_out_to_a_process_pool_in_order() -> None:
 
 
 def test_a_page_whose_guess_was_wrong_is_caught_by_its_reading(
-    vietnamese_page: RenderedPage, monkeypatch: pytest.MonkeyPatch
+    small_page: RenderedPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The letters' guess is a hypothesis: make it say "upright" for an upside-down page, and
     the page's implausible reading must send it round the other turns (one band each)."""
@@ -108,14 +109,14 @@ def test_a_page_whose_guess_was_wrong_is_caught_by_its_reading(
 
     def fooled(gray: object, x_height: object, **kwargs: object) -> orientation.Guess:
         guess = real(gray, x_height)  # type: ignore[arg-type]
-        return orientation.Guess(0, guess.skew, guess.lines, guess.marks)
+        return dataclasses.replace(guess, turn=0)
 
     monkeypatch.setattr(orientation, "guess_pose", fooled)
     buffer = io.BytesIO()
-    vietnamese_page.image.rotate(180).save(buffer, "PNG")
+    small_page.image.rotate(180).save(buffer, "PNG", dpi=(150, 150))
     (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
     assert page.pose.turn == 180
-    assert cer(vietnamese_page.text, page.text) < 0.02
+    assert cer(small_page.text, page.text) < 0.03
     names = [c.name for c in page.checks]
     assert "turn" in names and "reading" in names
     reading = next(c for c in page.checks if c.name == "reading")
