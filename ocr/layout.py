@@ -25,8 +25,9 @@ GUTTER = 0.5
 """A vertical strip of white at least this many word heights wide, across a group, is a gutter."""
 PARAGRAPH_GAP = 1.0
 """Body lines further apart than this many word heights start a new block."""
-MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE)
-"""Ink over text: words inside them that look like junk are the mark read as letters."""
+MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE, RegionKind.PHOTO, RegionKind.QR_CODE)
+"""Ink that is not text: words inside them that look like junk are the mark (a seal over the
+signature, a card's portrait, its QR code) read as letters."""
 
 
 @dataclass(frozen=True)
