@@ -94,6 +94,22 @@ def test_long_rules_are_erased_text_is_not(small_gray: NDArray[np.uint8]) -> Non
     assert np.median(erased[text]) < 60
 
 
+def test_letters_standing_on_a_rule_keep_their_strokes(small_gray: NDArray[np.uint8]) -> None:
+    """An underlined title (the outside set's pages): erasing the whole underline took the feet
+    off its letters and Tesseract dropped the title."""
+    rows = np.nonzero((small_gray < 100).sum(axis=1) > 20)[0]
+    line = small_gray[rows[0] : rows[0] + 40]
+    baseline = rows[0] + int(np.nonzero((line < 100).sum(axis=1))[0].max() * 0.8)
+    ruled = small_gray.copy()
+    ruled[baseline : baseline + 2, :] = 0
+    erased = photometry.erase_rules(ruled, text_height=14)
+    letters = (small_gray < 100)[baseline - 12 : baseline + 2]
+    kept = (erased[baseline - 12 : baseline + 2] < 128)[letters]
+    assert kept.mean() > 0.85  # the whole rule painted out kept 0.70 of them
+    away = small_gray[baseline - 8 : baseline + 10].min(axis=0) > 200  # the rule alone
+    assert (erased[baseline : baseline + 2][:, away] > 200).mean() > 0.99
+
+
 def test_a_dark_band_is_not_taken_for_a_streak(small_gray: NDArray[np.uint8]) -> None:
     banded = small_gray.copy()
     banded[300:310, 100:1100] = 20  # a thick black rule across most of the page
