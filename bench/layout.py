@@ -57,7 +57,7 @@ def step_seconds(sample: DegradedPage) -> float:
     image = sample.image()
     prepared = prepare_page(image)
     dpi = source_dpi(image, prepared.colour)
-    words = recognise(prepared.image, languages="vie", timeout=120, dpi=dpi).words
+    words = recognise(prepared.image, languages="vie", timeout=120).words
     start = time.process_time()
     regions = find_regions(
         np.asarray(prepared.colour), dpi=dpi, scale=prepared.image.width / prepared.colour.width

@@ -35,20 +35,20 @@ class EngineOutput:
     words: list[Word]
     hocr: str
     text_pdf: bytes
-    """A one-page PDF holding only the invisible text layer, sized by `dpi`."""
+    """A one-page PDF holding only the invisible text layer, sized at the resolution Tesseract
+    estimated (`ocr.outputs.page_pdf` scales it to the paper's size)."""
 
 
-def recognise(image: Image.Image, *, languages: str, timeout: float, dpi: float) -> EngineOutput:
+def recognise(image: Image.Image, *, languages: str, timeout: float) -> EngineOutput:
     """Run Tesseract once on a prepared page: words (TSV), hOCR and a text-only PDF together.
 
     The three renderers share one recognition, so hOCR and the PDF text layer cost next to
-    nothing over the words alone; `dpi` sets the PDF page size (pixels / dpi inches).
+    nothing over the words alone.
     """
     out = _run(
         image,
         languages=languages,
         timeout=timeout,
-        dpi=dpi,
         renderers=("tsv", "hocr", "pdf"),
         config=f"{_CONFIG} -c tessedit_create_tsv=1 -c textonly_pdf=1",
     )
@@ -67,7 +67,6 @@ def recognise_words(
         image,
         languages=languages,
         timeout=timeout,
-        dpi=300,
         renderers=("tsv",),
         config=f"--oem 1 --psm {psm} -c tessedit_create_tsv=1",
     )
@@ -79,17 +78,19 @@ def _run(
     *,
     languages: str,
     timeout: float,
-    dpi: float,
     renderers: tuple[str, ...],
     config: str,
 ) -> dict[str, bytes]:
     """One Tesseract process on `image`; what each renderer wrote, by its extension."""
     _check_languages(languages)
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as folder:
-        # BMP: written in milliseconds (a PNG of a 300 dpi page takes ~0.3 s) and it carries
-        # the resolution, which sizes Tesseract's PDF page.
+        # BMP: written in milliseconds (a PNG of a 300 dpi page takes ~0.3 s). It states no
+        # credible resolution, so Tesseract estimates one from the letters' size, as it does
+        # for a file that states none: its layout analysis is tuned in those terms. Told the
+        # paper's 200 dpi, it dropped a bold title standing close above the first line (an
+        # outside page) that it reads at its own estimate, 266.
         source = Path(folder) / "page.bmp"
-        image.save(source, "BMP", dpi=(dpi, dpi))
+        image.save(source, "BMP", dpi=(1, 1))
         base = str(Path(folder) / "out")
         try:
             pytesseract.pytesseract.run_tesseract(

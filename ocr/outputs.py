@@ -12,7 +12,14 @@ from collections.abc import Sequence
 
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    StreamObject,
+)
 
 from models.errors import RecognitionError
 
@@ -20,7 +27,8 @@ _JPEG_QUALITY = 85
 
 
 def page_pdf(colour: Image.Image, text_pdf: bytes | None, *, dpi: float) -> bytes:
-    """One PDF page: `colour` at `dpi` (so the page has the paper's size) under the text layer.
+    """One PDF page: `colour` at `dpi` (so the page has the paper's size) under the text layer,
+    which is scaled from the size Tesseract gave its page to the paper's.
 
     The image is drawn first into Tesseract's own text page (a new content stream in front of
     its text), which costs no parsing of either, unlike a general page merge.
@@ -53,6 +61,10 @@ def page_pdf(colour: Image.Image, text_pdf: bytes | None, *, dpi: float) -> byte
             NameObject("/Filter"): NameObject("/DCTDecode"),
         }
     )
+    # Tesseract sized its page at the resolution it estimated: the paper's size is ours.
+    width, height = colour.width * 72 / dpi, colour.height * 72 / dpi
+    sx, sy = width / float(page.mediabox.width), height / float(page.mediabox.height)
+    page.mediabox = RectangleObject([0, 0, width, height])
     resources = page[NameObject("/Resources")].get_object()
     assert isinstance(resources, DictionaryObject)  # Tesseract's page always has its fonts
     if "/XObject" not in resources:
@@ -60,12 +72,18 @@ def page_pdf(colour: Image.Image, text_pdf: bytes | None, *, dpi: float) -> byte
     xobjects = resources["/XObject"].get_object()
     assert isinstance(xobjects, DictionaryObject)
     xobjects[NameObject("/SohoaScan")] = writer._add_object(picture)
-    width, height = float(page.mediabox.width), float(page.mediabox.height)
     draw = StreamObject()
-    draw.set_data(f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /SohoaScan Do Q\n".encode())
+    draw.set_data(
+        f"q {width:.3f} 0 0 {height:.3f} 0 0 cm /SohoaScan Do Q\n"
+        f"q {sx:.6f} 0 0 {sy:.6f} 0 0 cm\n".encode()
+    )
+    close = StreamObject()
+    close.set_data(b"\nQ\n")
     text = page.raw_get("/Contents")  # the reference, not the stream it points to
     texts = list(text.get_object()) if isinstance(text.get_object(), ArrayObject) else [text]
-    page[NameObject("/Contents")] = ArrayObject([writer._add_object(draw), *texts])
+    page[NameObject("/Contents")] = ArrayObject(
+        [writer._add_object(draw), *texts, writer._add_object(close)]
+    )
     return _write(writer)
 
 

@@ -161,7 +161,7 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
             pose=prepared.pose,
             pdf=page_pdf(prepared.colour, None, dpi=source_dpi(image, prepared.colour)),
         )
-    output = _read(prepared, image, options)
+    output = _read(prepared, options)
     reading = plausibility(output.words)
     if reading.conclusive and reading.score < IMPLAUSIBLE:
         # The page's whole reading looks wrong: a turn nobody suspected, or a step that hurt.
@@ -170,14 +170,8 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
     return _page_result(image, number, prepared, output, options)
 
 
-def _read(prepared: PreparedPage, original: Image.Image, options: OcrOptions) -> EngineOutput:
-    dpi = source_dpi(original, prepared.colour)
-    return recognise(
-        prepared.image,
-        languages=options.languages,
-        timeout=options.page_timeout,
-        dpi=dpi * prepared.image.width / prepared.colour.width,
-    )
+def _read(prepared: PreparedPage, options: OcrOptions) -> EngineOutput:
+    return recognise(prepared.image, languages=options.languages, timeout=options.page_timeout)
 
 
 def _band_reader(options: OcrOptions) -> Reader:
@@ -211,7 +205,7 @@ def _second_opinion(
             alternative = prepared.turned(turn.extra)
     if alternative is None:
         alternative = as_given(original)
-    other = _read(alternative, original, options)
+    other = _read(alternative, options)
     second = plausibility(other.words)
     # Plausible characters, not the share: a reading of a part of the page is not the better one.
     better = second.score * second.characters > first.score * first.characters
@@ -321,6 +315,7 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     guess = orientation.guess_pose(gray, letters)
     letters = guess.x_height  # measured along the lines, however the page lay
     pose = geometry.Pose(turn=guess.turn, skew=guess.skew)
+    bilevel = photometry.is_bilevel(gray)
     gray = geometry.apply_pose(gray, pose)
     colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
@@ -328,7 +323,7 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     # into Tesseract's range, erase long rules. Tesseract gets this even grey page, not our
     # binarisation (its LSTM reads faint strokes from grey values).
     scale = photometry.resample_factor(letters)
-    if photometry.is_bilevel(gray):
+    if bilevel:
         # A fax or 1-bit scan has no light to flatten and no grey to stretch; measured on the
         # benchmark, every photometric step only thinned or broke its strokes.
         prepared = photometry.resample(gray, scale)

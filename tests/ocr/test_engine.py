@@ -10,7 +10,7 @@ from ocr.engine import recognise, recognise_words
 
 
 def test_one_pass_gives_words_hocr_and_a_text_layer(small_gray: NDArray[np.uint8]) -> None:
-    output = recognise(Image.fromarray(small_gray), languages="vie", timeout=60, dpi=150)
+    output = recognise(Image.fromarray(small_gray), languages="vie", timeout=60)
     assert len(output.words) > 50
     assert "ocrx_word" in output.hocr
     assert output.text_pdf.startswith(b"%PDF")

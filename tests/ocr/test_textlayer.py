@@ -9,6 +9,7 @@ from pypdf import PdfReader, PdfWriter
 
 from models.recognition import PageSource
 from ocr.engine import recognise
+from ocr.outputs import page_pdf
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from synth.render import SERIF
@@ -25,9 +26,11 @@ def _line_image() -> Image.Image:
 
 
 def _born_digital_pdf() -> bytes:
-    """A PDF with text and no image: Tesseract's text-only page of a rendered line."""
-    layer = recognise(_line_image().convert("L"), languages="vie", timeout=60, dpi=150)
-    return layer.text_pdf
+    """A PDF whose page holds its text: Tesseract's text of a rendered line on a blank page of
+    the line's size at 150 dpi."""
+    image = _line_image()
+    layer = recognise(image.convert("L"), languages="vie", timeout=60)
+    return page_pdf(Image.new("RGB", image.size, "white"), layer.text_pdf, dpi=150)
 
 
 def _scanned_pdf() -> bytes:
