@@ -9,8 +9,8 @@ from pypdf import PdfReader, PdfWriter
 
 from models.recognition import PageSource
 from ocr.engine import recognise
-from ocr.outputs import page_pdf
 from ocr.options import OcrOptions
+from ocr.outputs import page_pdf
 from ocr.pipeline import recognise_document
 from synth.render import SERIF
 
