@@ -4,8 +4,8 @@
 
 Pages are rendered from synth/corpus_sample.txt (held out of the syllable model), degraded per
 condition, recognised by real Tesseract through ocr.pipeline.recognise_document, then corrected.
-CER is measured against the ground truth in stored form (normalise_text: NFC, marks in order, one
-tone placement), the form both raw and corrected text are compared in. "Marks" is the part of
+CER is measured against the ground truth in stored form (normalise_text: NFC, marks in order, the
+tone placement as printed), the form both raw and corrected text are compared in. "Marks" is the part of
 the CER that vanishes when every mark is stripped from both sides (diacritic-only errors).
 """
 

@@ -21,7 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from models.recognition import Word
 from ocr.vietnamese.model import SyllableModel, default_model
-from ocr.vietnamese.normalise import normalise_word, split_token, with_case_of
+from ocr.vietnamese.normalise import (
+    normalise_word,
+    old_placement,
+    page_placement,
+    place_tone,
+    split_token,
+    with_case_of,
+)
 from ocr.vietnamese.syllable import is_valid
 
 
@@ -82,6 +89,8 @@ def correct_words(
     `words` in reading order, as the engine returns them; the caller keeps them as the raw text.
     Each run of syllables not broken by punctuation or a non-syllable is decoded as a whole
     (Viterbi over the bigram model), so two misread neighbours ("CÔNG HÓA") are fixed together.
+    The model knows one tone placement: words are looked up in it ("hoá" as "hóa"), and a word
+    left as read keeps its own; a changed word takes the placement its page prints.
     `alternatives`, one set per word when Tesseract gave them (`choices.HocrWord.alternatives`):
     the letters its LSTM also weighed; a mark change to one of them costs less.
     """
@@ -90,11 +99,13 @@ def correct_words(
     if options.enabled:
         model = model or default_model()
         cores = [t.core for t in tokens]
+        keys = [place_tone(core).lower() for core in cores]
         headings = heading_words(words, cores, options.heading_words)
-        names = protected_names(cores, protected_words() | _names(options.protected))
+        names = protected_names(cores, keys, protected_words() | _names(options.protected))
         choices = [
             _choices(
                 t,
+                keys[i],
                 w.confidence,
                 keep_capitals=t.core.isupper() and i not in headings,
                 in_name=i in names,
@@ -104,6 +115,7 @@ def correct_words(
             )
             for i, (t, w) in enumerate(zip(tokens, words, strict=True))
         ]
+        old_style = page_placement(cores)
         start = 0
         for i in range(1, len(tokens) + 1):
             if i == len(tokens) or not _joined(
@@ -113,9 +125,11 @@ def correct_words(
                     start = i
                     continue  # nothing in doubt in this phrase
                 for j, best in enumerate(_decode(choices[start:i], model), start=start):
-                    if best != tokens[j].core.lower():
+                    if best != keys[j]:
                         t = tokens[j]
-                        tokens[j] = _Token(t.head, with_case_of(t.core, best), t.tail)
+                        own = old_placement(t.core)
+                        spelt = place_tone(best, old_style=old_style if own is None else own)
+                        tokens[j] = _Token(t.head, with_case_of(t.core, spelt), t.tail)
                 start = i
     return [
         w
@@ -132,6 +146,7 @@ plus `min_gain` for the reading Tesseract gave when it spells a syllable."""
 
 def _choices(
     token: _Token,
+    observed: str,
     confidence: float,
     *,
     keep_capitals: bool,
@@ -140,7 +155,7 @@ def _choices(
     model: SyllableModel,
     options: CorrectionOptions,
 ) -> _Choices:
-    observed = token.core.lower()
+    """`observed`: the word in lower case and the model's tone placement."""
     valid = bool(token.core) and is_valid(observed)
     if (
         in_name
@@ -231,8 +246,12 @@ def heading_words(words: Sequence[Word], cores: Sequence[str], run: int) -> set[
     return found
 
 
-def protected_names(cores: Sequence[str], names: frozenset[tuple[str, ...]]) -> set[int]:
-    """Indices of capitalised words that spell, with their neighbours, a protected name."""
+def protected_names(
+    cores: Sequence[str], keys: Sequence[str], names: frozenset[tuple[str, ...]]
+) -> set[int]:
+    """Indices of capitalised words that spell, with their neighbours, a protected name.
+
+    `keys`: the words in lower case, one tone placement (as `_names` spells the names)."""
     found: set[int] = set()
     longest = max((len(n) for n in names), default=0)
     for i in range(len(cores)):
@@ -240,7 +259,7 @@ def protected_names(cores: Sequence[str], names: frozenset[tuple[str, ...]]) -> 
             span = cores[i : i + size]
             if len(span) < size or not all(c[:1].isupper() for c in span):
                 break
-            if tuple(c.lower() for c in span) in names:
+            if tuple(keys[i : i + size]) in names:
                 found.update(range(i, i + size))
     return found
 
@@ -288,7 +307,7 @@ def protected_words() -> frozenset[tuple[str, ...]]:
 
 def _names(lines: Iterable[str]) -> frozenset[tuple[str, ...]]:
     return frozenset(
-        tuple(normalise_word(word).lower() for word in line.split())
+        tuple(place_tone(normalise_word(word)).lower() for word in line.split())
         for line in lines
         if line.strip()
     )

@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from ocr.vietnamese.normalise import normalise_word, skeleton, split_token
+from ocr.vietnamese.normalise import normalise_word, place_tone, skeleton, split_token
 from ocr.vietnamese.syllable import is_valid
 
 MODEL_FILE = "syllables.tsv.gz"
@@ -102,14 +102,15 @@ class SyllableModel:
 
 
 def syllable_stream(text: str) -> Iterator[str | None]:
-    """Lower-case stored-form syllables of `text`; None where a bigram must not span (punctuation,
-    numbers, codes, misspellings: "tổchức" is no syllable and no evidence for its neighbours)."""
+    """Lower-case syllables of `text` in the old tone placement (the model's one spelling of each);
+    None where a bigram must not span (punctuation, numbers, codes, misspellings: "tổchức" is no
+    syllable and no evidence for its neighbours)."""
     for token in text.split():
         head, core, tail = split_token(normalise_word(token))
         if head:
             yield None
         if core and is_valid(core):
-            yield core.lower()
+            yield place_tone(core).lower()
         else:
             yield None
         if tail:

@@ -109,7 +109,19 @@ def test_extra_protected_words_are_honoured() -> None:
 
 def test_disabled_correction_only_normalises() -> None:
     options = CorrectionOptions(enabled=False)
-    assert _text(correct_words(_words("quyết đinh hoà"), options=options)) == "quyết đinh hòa"
+    assert _text(correct_words(_words("quyết đinh hoà"), options=options)) == "quyết đinh hoà"
+
+
+@pytest.mark.parametrize("printed", ["hoà giải", "hòa giải", "Uỷ ban", "Ủy ban", "khoẻ", "khỏe"])
+def test_the_printed_tone_placement_is_kept(printed: str) -> None:
+    # both placements are correct: a doubtful word read right is not re-spelled in the other
+    assert _text(correct_words(_words(f"{printed} quyết đinh"))) == f"{printed} quyết định"
+
+
+def test_a_corrected_word_takes_the_placement_its_page_prints() -> None:
+    assert _text(correct_words(_words("thuỷ lợi và uy ban"))) == "thuỷ lợi và uỷ ban"
+    assert _text(correct_words(_words("thủy lợi và uy ban"))) == "thủy lợi và ủy ban"
+    assert _text(correct_words(_words("uy ban nhân dân"))) == "ủy ban nhân dân"
 
 
 def test_case_is_kept() -> None:
