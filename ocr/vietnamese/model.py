@@ -47,6 +47,14 @@ class SyllableModel:
         """Every known syllable that differs from `word` (lower case) only in its marks."""
         return self._by_skeleton.get(skeleton(word), ())
 
+    def pair_count(self, previous: str, word: str) -> int:
+        """How often `previous word` was seen (0 for an empty or unknown syllable)."""
+        return self.following.get(previous, {}).get(word, 0)
+
+    def chance_pairs(self, previous: str, word: str) -> float:
+        """How often `previous word` would be seen if syllables followed each other at random."""
+        return self.unigrams.get(previous, 0) * self.unigrams.get(word, 0) / max(self.total, 1)
+
     def prior(self, word: str) -> float:
         # add-half smoothing: an unseen valid syllable is rare, not impossible
         vocabulary = len(self.unigrams) + 1
