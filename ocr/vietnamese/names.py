@@ -1,9 +1,11 @@
-"""Words the correction keeps as read: names, places, titles, capitals that are not a heading.
+"""Words the correction keeps as read (names, places), and words it trusts (other capitals).
 
 The syllable model knows legal prose, not people: to it "Nguyễn Trãi" is a misread "Nguyễn Trái"
-and "phường Nam Dương" a misread "phường Năm Dương". A capitalised word that spells a syllable is
-therefore evidence, never a guess to correct, unless it merely opens a sentence ("Tôi", "Điều")
-or sits in a long heading in capitals ("CÔNG HÓA XÃ HỘI…", whose marks are fixed).
+and "phường Nam Dương" a misread "phường Năm Dương". The run after a name or place label, the
+places of data/protected.txt and capitalised runs typed without marks are never changed. Other
+capitalised words are trusted like a word Tesseract is sure of (only a pair the corpus holds as
+a word moves them: "tại Kê hoạch này"), unless they merely open a sentence ("Tôi", "Điều") or
+sit in a long heading in capitals ("CÔNG HÓA XÃ HỘI…", whose marks are fixed).
 """
 
 from __future__ import annotations
@@ -138,9 +140,9 @@ def opens_sentence(words: Sequence[Word], tokens: Sequence[Reading], i: int) -> 
 
 
 def after_labels(words: Sequence[Word], tokens: Sequence[Reading], heading_run: int) -> set[int]:
-    """The capitalised run after each name or place label, with the label's words, and the run
-    after any other label ending in ':' ("Người nộp tiền: Trần Văn Nam") unless it is a heading
-    ("DỰ ÁN 2: BỒI DƯỠNG KIẾN THỨC…")."""
+    """The capitalised run after each name or place label (and a place label's own words), and
+    the run after any other label ending in ':' ("Người nộp tiền: Trần Văn Nam") unless it is a
+    heading ("DỰ ÁN 2: BỒI DƯỠNG KIẾN THỨC…")."""
     headings = heading_words(words, [t.core for t in tokens], heading_run)
     plain = [_plain(t) for t in tokens]
     found: set[int] = set()
