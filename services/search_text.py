@@ -1,8 +1,9 @@
 """Search's Vietnamese text work: parse what the user typed, fold what is indexed, cut snippets.
 
-Index and query go through the same two steps (`ocr.vietnamese`: normalise to the one stored
-form, then fold marks away), so "nguyen van an", "Nguyen Van An" and "Nguyễn Văn An", composed
-or decomposed, meet "NGUYỄN VĂN AN" on the same folded words.
+Index and query go through the same two steps (`ocr.vietnamese`: the stored form with one tone
+placement, then marks folded away), so "nguyen van an", "Nguyen Van An" and "Nguyễn Văn An",
+composed or decomposed, meet "NGUYỄN VĂN AN" on the same folded words, and "hoà" typed meets
+"hòa" printed (and the other way) on the same exact word.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from functools import lru_cache
 from models.errors import InvalidQuery
 from models.kinds import label_of
 from models.search import TOKEN, IndexEntry, ParsedQuery, Term, tokens
-from ocr.vietnamese.normalise import fold_diacritics, fold_normalised, normalise_text
+from ocr.vietnamese.normalise import fold_diacritics, fold_normalised, fold_tone_placement
 from storage.search.sources import PageSource
 
 MAX_QUERY_CHARS = 500
@@ -39,7 +40,7 @@ def parse_query(q: str) -> ParsedQuery:
             detail={"length": len(q), "max": MAX_QUERY_CHARS},
         )
     terms: list[Term] = []
-    for match in _PIECE.finditer(normalise_text(q)):
+    for match in _PIECE.finditer(fold_tone_placement(q)):
         piece = match.group(1) if match.group(1) is not None else match.group(2)
         exact = tokens(piece)
         if not exact:
@@ -61,9 +62,12 @@ def _fold(word: str) -> str:
 
 
 def entry_for(source: PageSource) -> IndexEntry:
-    """The index row of one page seen through one dossier: text and fields, exact and folded."""
-    page = normalise_text(source.text)
-    meta = normalise_text(
+    """The index row of one page seen through one dossier: text and fields, exact and folded.
+
+    "Exact" is with every tone in the old place: the page keeps the placement it prints ("hoà"),
+    its index row the one placement queries are folded to, so either way of typing ranks it."""
+    page = fold_tone_placement(source.text)
+    meta = fold_tone_placement(
         " \n".join(
             value
             for value in (

@@ -1,27 +1,49 @@
-"""Correct the marks Tesseract misreads: each doubtful syllable against its re-marked spellings.
+"""Correct the marks Tesseract misreads, and only those: a digitized copy says what the paper says.
 
-A word is doubtful when it spells no Vietnamese syllable, or when Tesseract's own confidence in
-it is under `trust_confidence`. Its candidates are the known syllables that differ from it only
-in marks (tone, ă/â, ê, ô/ơ, ư, đ: Tesseract's confusions) or by one b/h, each at a price per
-changed mark that rises with the word's confidence; every phrase is decoded whole with the
-syllable bigram model, and a valid reading keeps a head start of `min_gain`. Numbers, codes,
-names in capitals and protected place names are context, never changed.
+A word that spells no Vietnamese syllable is misread, whatever Tesseract's confidence: its
+candidates are the known syllables that differ from it only in marks (tone, ă/â, ê, ô/ơ, ư, đ:
+Tesseract's confusions) or by one b/h, each at a price per changed mark that rises with the
+word's confidence, and every phrase is decoded whole with the syllable bigram model.
+
+A word that spells a syllable is taken as read unless a neighbour vouches for another spelling
+(`attested`): the other spelling must make with the neighbour a pair the legal corpus holds as a
+word (seen `attested_pairs` times when Tesseract is sure of the word, at or above
+`trust_confidence`, or the word is capitalised; `doubted_pairs` times when it is not), twenty
+times as often as the reading as printed, three times as often as chance. Frequency alone is no
+evidence: the corpus is legal prose, so to it "tôi", "bạn", "kỷ nguyên" are rare and "tội",
+"bản", "kỳ" common, and the first are as correct. Names, places after their labels, capitals
+that are no heading and titles typed without marks stay as read (`names`); measured in
+docs/design_notes.md ("When may the correction change a word?").
 """
 
 from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib.resources import files
+from collections.abc import Sequence
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.recognition import Word
 from ocr.vietnamese.model import SyllableModel, default_model
-from ocr.vietnamese.normalise import normalise_word, split_token, with_case_of
+from ocr.vietnamese.names import (
+    Reading,
+    after_labels,
+    capitalised,
+    name_syllables,
+    protected_names,
+    protected_words,
+    written_without_marks,
+)
+from ocr.vietnamese.normalise import (
+    normalise_word,
+    old_placement,
+    page_placement,
+    place_tone,
+    split_token,
+    with_case_of,
+)
 from ocr.vietnamese.syllable import is_valid
 
 
@@ -30,10 +52,30 @@ class CorrectionOptions(BaseModel):
 
     enabled: bool = True
     trust_confidence: float = Field(
-        default=97.0, ge=0, le=100, description="a valid word at or above this is never changed"
+        default=88.0,
+        ge=0,
+        le=100,
+        description="a valid word at or above this is trusted: only an attested_pairs pair moves it",
     )
     min_gain: float = Field(
         default=2.0, ge=0, description="nats a candidate must win by to replace a valid word"
+    )
+    attested_pairs: int = Field(
+        default=50,
+        ge=1,
+        description="times a trusted or capitalised word's replacement pairs with a neighbour",
+    )
+    doubted_pairs: int = Field(
+        default=1,
+        ge=0,
+        description="times a doubtful valid word's replacement pairs with a neighbour (0: any "
+        "replacement the bigram model prefers)",
+    )
+    attested_ratio: float = Field(
+        default=20.0, ge=1, description="that pair, times as often as the one of the reading"
+    )
+    attested_lift: float = Field(
+        default=3.0, ge=0, description="that pair, times as often as its words meet by chance"
     )
     mark_cost: float = Field(default=2.0, ge=0, description="nats per changed mark")
     confidence_cost: float = Field(
@@ -62,60 +104,60 @@ class CorrectionOptions(BaseModel):
     )
 
 
-@dataclass(frozen=True)
-class _Token:
-    """A word as punctuation before, the word itself, punctuation after."""
-
-    head: str
-    core: str
-    tail: str
-
-
 def correct_words(
     words: Sequence[Word],
     model: SyllableModel | None = None,
     options: CorrectionOptions | None = None,
     alternatives: Sequence[frozenset[str]] | None = None,
 ) -> list[Word]:
-    """The words in stored form (normalise_word), doubtful syllables corrected.
+    """The words in stored form (normalise_word), misread syllables corrected.
 
     `words` in reading order, as the engine returns them; the caller keeps them as the raw text.
     Each run of syllables not broken by punctuation or a non-syllable is decoded as a whole
     (Viterbi over the bigram model), so two misread neighbours ("CÔNG HÓA") are fixed together.
+    The model knows one tone placement: words are looked up in it ("hoá" as "hóa"), and a word
+    left as read keeps its own; a changed word takes the placement its page prints.
     `alternatives`, one set per word when Tesseract gave them (`choices.HocrWord.alternatives`):
     the letters its LSTM also weighed; a mark change to one of them costs less.
     """
     options = options or CorrectionOptions()
-    tokens = [_Token(*split_token(normalise_word(w.text))) for w in words]
+    tokens = [Reading(*split_token(normalise_word(w.text))) for w in words]
     if options.enabled:
         model = model or default_model()
-        cores = [t.core for t in tokens]
-        headings = heading_words(words, cores, options.heading_words)
-        names = protected_names(cores, protected_words() | _names(options.protected))
+        keys = [place_tone(t.core).lower() for t in tokens]
+        names = protected_names(tokens, keys, protected_words() | name_syllables(options.protected))
+        names |= written_without_marks(words, tokens)
+        labelled = after_labels(words, tokens, options.heading_words)
+        guarded = capitalised(words, tokens, options.heading_words)
         choices = [
             _choices(
                 t,
+                keys[i],
                 w.confidence,
-                keep_capitals=t.core.isupper() and i not in headings,
                 in_name=i in names,
+                keep=i in labelled,
                 weighed=alternatives[i] if alternatives else frozenset(),
                 model=model,
                 options=options,
             )
             for i, (t, w) in enumerate(zip(tokens, words, strict=True))
         ]
+        choices = _with_evidence(choices, tokens, keys, words, guarded, model, options)
+        old_style = page_placement(t.core for t in tokens)
         start = 0
         for i in range(1, len(tokens) + 1):
             if i == len(tokens) or not _joined(
                 tokens[i - 1], tokens[i], choices[i - 1], choices[i]
             ):
-                if all(len(c) <= 1 for c in choices[start:i]):
+                if all(c.keys() <= {keys[j]} for j, c in enumerate(choices[start:i], start)):
                     start = i
-                    continue  # nothing in doubt in this phrase
+                    continue  # every word kept as read (one misread with one fix is in doubt)
                 for j, best in enumerate(_decode(choices[start:i], model), start=start):
-                    if best != tokens[j].core.lower():
+                    if best != keys[j]:
                         t = tokens[j]
-                        tokens[j] = _Token(t.head, with_case_of(t.core, best), t.tail)
+                        own = old_placement(t.core)
+                        spelt = place_tone(best, old_style=old_style if own is None else own)
+                        tokens[j] = Reading(t.head, with_case_of(t.core, spelt), t.tail)
                 start = i
     return [
         w
@@ -130,24 +172,75 @@ _Choices = dict[str, float]
 plus `min_gain` for the reading Tesseract gave when it spells a syllable."""
 
 
+def _with_evidence(
+    choices: list[_Choices],
+    tokens: Sequence[Reading],
+    keys: Sequence[str],
+    words: Sequence[Word],
+    guarded: set[int],
+    model: SyllableModel,
+    options: CorrectionOptions,
+) -> list[_Choices]:
+    """Each word's readings, a valid word's cut to those a neighbour attests (`attested`).
+
+    A trusted word (confident or capitalised) needs `attested_pairs`, a doubtful one
+    `doubted_pairs`. A neighbour vouches as read, or with another of its readings if the pair is
+    evidence enough for both words and they are not both trusted syllables: two misread
+    neighbours are fixed together ("chuyến đối" → "chuyển đổi"), two trusted ones never ("tôi
+    đã" stays, not "tối đa")."""
+    trusted = [
+        i in guarded or w.confidence >= options.trust_confidence for i, w in enumerate(words)
+    ]
+    needed = [options.attested_pairs if c else options.doubted_pairs for c in trusted]
+    valid = [keys[i] in c for i, c in enumerate(choices)]
+    out: list[_Choices] = []
+    for i, readings in enumerate(choices):
+        if not valid[i] or not needed[i]:
+            out.append(readings)
+            continue
+        sides = [
+            j
+            for j, joined in ((i - 1, i > 0), (i + 1, i + 1 < len(tokens)))
+            if joined and not tokens[min(i, j)].tail and not tokens[max(i, j)].head
+        ]
+        out.append(
+            {
+                c: score
+                for c, score in readings.items()
+                if c == keys[i]
+                or any(
+                    attested(
+                        (c, y) if j > i else (y, c),
+                        (keys[i], keys[j]) if j > i else (keys[j], keys[i]),
+                        max(needed[i], needed[j] if valid[j] and y != keys[j] else 0),
+                        model,
+                        options,
+                    )
+                    for j in sides
+                    for y in choices[j]
+                    # two confident readings are not both changed for one pair ("tôi đã")
+                    if y == keys[j] or not (trusted[i] and trusted[j])
+                )
+            }
+        )
+    return out
+
+
 def _choices(
-    token: _Token,
+    token: Reading,
+    observed: str,
     confidence: float,
     *,
-    keep_capitals: bool,
     in_name: bool,
+    keep: bool,
     weighed: frozenset[str],
     model: SyllableModel,
     options: CorrectionOptions,
 ) -> _Choices:
-    observed = token.core.lower()
+    """`observed`: the word in lower case and the model's tone placement."""
     valid = bool(token.core) and is_valid(observed)
-    if (
-        in_name
-        or not token.core.isalpha()
-        or (valid and (confidence >= options.trust_confidence or keep_capitals))
-    ):
-        # a confident reading, a name in capitals that spells a syllable: kept, still context
+    if in_name or not token.core.isalpha() or (valid and keep):
+        # a name, a place, a code: kept, still context when it spells a syllable
         return {observed: 0.0} if valid else {}
     cost = options.mark_cost + options.confidence_cost * confidence / 100
     choices: _Choices = {}
@@ -166,6 +259,24 @@ def _choices(
     return choices
 
 
+def attested(
+    pair: tuple[str, str],
+    read: tuple[str, str],
+    needed: int,
+    model: SyllableModel,
+    options: CorrectionOptions,
+) -> bool:
+    """Whether the model holds `pair` (in place of the pair `read`) as a word: seen at least
+    `needed` times, `attested_ratio` times as often as `read`, and `attested_lift` times as
+    often as two words that common would meet by chance."""
+    count = model.pair_count(*pair)
+    return (
+        count >= needed
+        and count >= options.attested_ratio * model.pair_count(*read)
+        and count >= options.attested_lift * model.chance_pairs(*pair)
+    )
+
+
 LETTER_CONFUSIONS = (("b", "h"), ("h", "b"))
 """Whole-letter misreadings Tesseract vie made on our benchmark pages ("bàng" for "hàng")."""
 
@@ -182,7 +293,7 @@ def _readings(observed: str, letter_cost: float) -> list[tuple[float, str]]:
     return readings
 
 
-def _joined(left: _Token, right: _Token, a: _Choices, b: _Choices) -> bool:
+def _joined(left: Reading, right: Reading, a: _Choices, b: _Choices) -> bool:
     """Whether two neighbours are read as one phrase: both syllables, no punctuation between."""
     return bool(a) and bool(b) and not left.tail and not right.head
 
@@ -212,37 +323,6 @@ def _decode(run: list[_Choices], model: SyllableModel) -> list[str]:
         j = pointers[j]
         path.append(list(choices)[j])
     return path[::-1]
-
-
-def heading_words(words: Sequence[Word], cores: Sequence[str], run: int) -> set[int]:
-    """Indices of words in runs of at least `run` capitalised words on one line.
-
-    Names in capitals (NGUYỄN VĂN AN) are left as read when they spell syllables; a run as long
-    as "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" is a heading, and its misread marks are corrected.
-    """
-    found: set[int] = set()
-    start = 0
-    for i in range(len(words) + 1):
-        ends = i == len(words) or not cores[i].isupper() or words[i].line != words[start].line
-        if ends:
-            if i - start >= run:
-                found.update(range(start, i))
-            start = i + 1 if i < len(words) and not cores[i].isupper() else i
-    return found
-
-
-def protected_names(cores: Sequence[str], names: frozenset[tuple[str, ...]]) -> set[int]:
-    """Indices of capitalised words that spell, with their neighbours, a protected name."""
-    found: set[int] = set()
-    longest = max((len(n) for n in names), default=0)
-    for i in range(len(cores)):
-        for size in range(1, longest + 1):
-            span = cores[i : i + size]
-            if len(span) < size or not all(c[:1].isupper() for c in span):
-                break
-            if tuple(c.lower() for c in span) in names:
-                found.update(range(i, i + size))
-    return found
 
 
 @lru_cache(maxsize=65_536)
@@ -277,18 +357,3 @@ def _marks(word: str) -> list[set[str]]:
         else:
             letters.append({"bar"} if ch in "đĐ" else set())
     return letters
-
-
-@cache
-def protected_words() -> frozenset[tuple[str, ...]]:
-    """Place names (lower case syllables) left alone when capitalised: Đắk Lắk, Krông Búk..."""
-    text = files("ocr.vietnamese").joinpath("data").joinpath("protected.txt").read_text("utf-8")
-    return _names(line for line in text.splitlines() if not line.startswith("#"))
-
-
-def _names(lines: Iterable[str]) -> frozenset[tuple[str, ...]]:
-    return frozenset(
-        tuple(normalise_word(word).lower() for word in line.split())
-        for line in lines
-        if line.strip()
-    )

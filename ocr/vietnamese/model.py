@@ -16,7 +16,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from ocr.vietnamese.normalise import normalise_word, skeleton, split_token
+from ocr.vietnamese.normalise import normalise_word, place_tone, skeleton, split_token
 from ocr.vietnamese.syllable import is_valid
 
 MODEL_FILE = "syllables.tsv.gz"
@@ -46,6 +46,14 @@ class SyllableModel:
     def spellings(self, word: str) -> tuple[str, ...]:
         """Every known syllable that differs from `word` (lower case) only in its marks."""
         return self._by_skeleton.get(skeleton(word), ())
+
+    def pair_count(self, previous: str, word: str) -> int:
+        """How often `previous word` was seen (0 for an empty or unknown syllable)."""
+        return self.following.get(previous, {}).get(word, 0)
+
+    def chance_pairs(self, previous: str, word: str) -> float:
+        """How often `previous word` would be seen if syllables followed each other at random."""
+        return self.unigrams.get(previous, 0) * self.unigrams.get(word, 0) / max(self.total, 1)
 
     def prior(self, word: str) -> float:
         # add-half smoothing: an unseen valid syllable is rare, not impossible
@@ -102,14 +110,15 @@ class SyllableModel:
 
 
 def syllable_stream(text: str) -> Iterator[str | None]:
-    """Lower-case stored-form syllables of `text`; None where a bigram must not span (punctuation,
-    numbers, codes, misspellings: "tổchức" is no syllable and no evidence for its neighbours)."""
+    """Lower-case syllables of `text` in the old tone placement (the model's one spelling of each);
+    None where a bigram must not span (punctuation, numbers, codes, misspellings: "tổchức" is no
+    syllable and no evidence for its neighbours)."""
     for token in text.split():
         head, core, tail = split_token(normalise_word(token))
         if head:
             yield None
         if core and is_valid(core):
-            yield core.lower()
+            yield place_tone(core).lower()
         else:
             yield None
         if tail:

@@ -1,16 +1,19 @@
-"""Vietnamese text in its one stored form: NFC, marks in order, Latin letters, one tone placement.
+"""Vietnamese text in its stored form (NFC, marks in order, Latin letters), and search's folds.
 
 Tesseract emits decomposed marks in odd orders (tone before circumflex, which NFC cannot
-compose), Latin-looking Cyrillic/Greek letters and "ð" for "đ"; all of it is fixed here.
+compose), Latin-looking Cyrillic/Greek letters and "ð" for "đ"; all of it is fixed here. The tone
+placement is the page's own: "hoá" and "hóa" are both correct spellings, a digitized copy says
+what the paper says, and search folds the two (`fold_tone_placement`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
-from ocr.vietnamese.syllable import TONE_MARKS, parse
+from ocr.vietnamese.syllable import TONE_MARKS, Tone, parse, split_tone
 
 # Letters that look Latin in every font Tesseract was trained on; replaced only inside a token
 # that also has Latin letters, so a genuinely Cyrillic or Greek word is left alone.
@@ -38,8 +41,7 @@ def normalise_text(text: str) -> str:
 @lru_cache(maxsize=65_536)
 def normalise_word(token: str) -> str:
     """One whitespace-free token in its stored form (cached: a page repeats its words)."""
-    head, core, tail = split_token(fix_marks(fix_lookalikes(token)))
-    return head + place_tone(core) + tail if core else head
+    return fix_marks(fix_lookalikes(token))
 
 
 def split_token(token: str) -> tuple[str, str, str]:
@@ -75,16 +77,43 @@ def fix_marks(text: str) -> str:
 
 
 def place_tone(word: str, *, old_style: bool = True) -> str:
-    """A valid syllable with its tone mark in the stored place (hoà → hòa); others unchanged."""
+    """A valid syllable with its tone mark in one style's place (hoà → hòa); others unchanged."""
     syllable = parse(word)
     if syllable is None:
         return word
     return with_case_of(word, syllable.spell(old_style=old_style))
 
 
+def old_placement(word: str) -> bool | None:
+    """Whether `word` puts its tone in the old place (hòa: True) or the new (hoà: False); None
+    when the two styles agree (quyết, hoàn) or it spells no syllable."""
+    syllable = parse(word)
+    if syllable is None or syllable.tone is Tone.LEVEL:
+        return None
+    old, new = syllable.tone_index(old_style=True), syllable.tone_index(old_style=False)
+    if old == new:
+        return None
+    return split_tone(word.lower())[1][0][0] == old
+
+
+def page_placement(words: Iterable[str]) -> bool:
+    """Whether a page prints the old placement (hòa), by its own words; old when it never says."""
+    styles = [style for word in words if (style := old_placement(word)) is not None]
+    return styles.count(False) <= styles.count(True)
+
+
 def fold_tone_placement(text: str) -> str:
-    """For search: "hoà" and "hòa" (either placement) fold to the one stored form."""
-    return normalise_text(text)
+    """For search and the syllable model: text in its stored form with every tone mark in the
+    old place ("Cộng hoà, thuỷ" → "Cộng hòa, thủy"), so either placement meets the other."""
+    parts = _SPACES.split(text)
+    parts[::2] = map(_folded_word, parts[::2])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=65_536)
+def _folded_word(token: str) -> str:
+    head, core, tail = split_token(normalise_word(token))
+    return head + place_tone(core) + tail if core else head
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f]")

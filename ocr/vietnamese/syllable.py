@@ -5,10 +5,11 @@ takes, where k/gh/ngh and c/g/ng go, that a stop coda -p/-t/-c/-ch takes only th
 tone), never from a word list; the correction step uses it to tell a misread syllable from a word.
 
 Tone placement: "hòa" (old style, mark on the first vowel of a final oa/oe/uy) or "hoà" (new
-style, mark on the main vowel). We STORE the old style: it is what the state prints (the motto
-"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", Decree 30/2020 templates) and ~90 % of the legal corpus uses
-it (hòa 419 vs hoà 45, thủy 1523 vs thuỷ 55). Both styles VALIDATE, and `fold_tone_placement`
-maps either to the stored one, so search accepts both.
+style, mark on the main vowel). Both styles VALIDATE, and the stored text keeps the one its page
+prints. Where words must compare equal (the search index, the syllable model) they are folded to
+the old style (`normalise.fold_tone_placement`): what the state prints (the motto "CỘNG HÒA XÃ HỘI
+CHỦ NGHĨA VIỆT NAM", Decree 30/2020 templates) and ~90 % of the legal corpus (hòa 419 vs hoà 45,
+thủy 1523 vs thuỷ 55).
 """
 
 from __future__ import annotations

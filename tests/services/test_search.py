@@ -119,6 +119,25 @@ def test_the_spelling_typed_ranks_above_other_marks(ctx: Context) -> None:
     assert _codes(ctx, "Lê Thu Hạ")[0] == HA_BARE.code
 
 
+@pytest.mark.parametrize(
+    ("printed", "typed"),
+    [
+        ("hoà giải", "hòa giải"),
+        ("hòa giải", "hoà giải"),
+        ("Uỷ ban", "Ủy ban"),
+        ("Ủy ban", "uỷ ban"),
+    ],
+)
+def test_either_tone_placement_finds_the_page_as_typed_with_its_marks(
+    ctx: Context, printed: str, typed: str
+) -> None:
+    # the page keeps the placement it prints; the index and the query fold both to one
+    counter.correct_page(ctx, ADMIN, document_id(AN, 0), 2, f"Biên bản {printed} ngày 5")
+    hits = search(ctx, ADMIN, typed).hits
+    assert [h.dossier_code for h in hits] == [AN.code]
+    assert hits[0].exact
+
+
 def test_a_quoted_phrase_needs_its_words_side_by_side(ctx: Context) -> None:
     assert _codes(ctx, '"giấy chứng nhận quyền sử dụng đất"') == [AN.code]
     assert _codes(ctx, '"giay chung nhan quyen su dung dat"') == [AN.code]

@@ -1,11 +1,18 @@
-"""One stored form: NFC, marks in order, Latin letters, the old tone placement; search folds."""
+"""The stored form: NFC, marks in order, Latin letters, the page's own tone placement; search and
+the syllable model fold both placements to the old one."""
 
 import unicodedata
 
 import pytest
 
 from ocr.vietnamese.model import default_model
-from ocr.vietnamese.normalise import fold_tone_placement, normalise_text, skeleton
+from ocr.vietnamese.normalise import (
+    fold_tone_placement,
+    normalise_text,
+    old_placement,
+    page_placement,
+    skeleton,
+)
 from ocr.vietnamese.syllable import parse
 
 
@@ -44,22 +51,36 @@ def test_a_cyrillic_word_stays_cyrillic() -> None:
     assert normalise_text("Россия") == "Россия"
 
 
-@pytest.mark.parametrize(
-    ("new", "old"),
-    [("hoà", "hòa"), ("Thuỷ", "Thủy"), ("KHOẺ", "KHỎE"), ("uỷ", "ủy"), ("hoá,", "hóa,")],
-)
-def test_the_old_tone_placement_is_stored(new: str, old: str) -> None:
-    assert normalise_text(new) == old
+PLACEMENTS = [("hoà", "hòa"), ("Thuỷ", "Thủy"), ("KHOẺ", "KHỎE"), ("uỷ", "ủy"), ("hoá,", "hóa,")]
+
+
+@pytest.mark.parametrize(("new", "old"), PLACEMENTS)
+def test_the_printed_tone_placement_is_stored(new: str, old: str) -> None:
+    # a digitized copy says what the paper says: both placements are correct spellings
+    assert normalise_text(new) == new
     assert normalise_text(old) == old
+    assert normalise_text(unicodedata.normalize("NFD", new)) == new
+
+
+@pytest.mark.parametrize(("new", "old"), PLACEMENTS)
+def test_search_folds_both_placements_to_the_old_one(new: str, old: str) -> None:
+    assert fold_tone_placement(new) == old
+    assert fold_tone_placement(old) == old
+    assert fold_tone_placement("Cộng hoà, thuỷ lợi") == "Cộng hòa, thủy lợi"
 
 
 @pytest.mark.parametrize("word", ["hoàn", "quý", "thuyền", "khuya", "giữa"])
-def test_other_syllables_keep_their_one_placement(word: str) -> None:
-    assert normalise_text(word) == word
+def test_other_syllables_have_one_placement(word: str) -> None:
+    assert normalise_text(word) == fold_tone_placement(word) == word
+    assert old_placement(word) is None
 
 
-def test_search_folds_both_placements_to_one() -> None:
-    assert fold_tone_placement("Cộng hoà, thuỷ lợi") == fold_tone_placement("Cộng hòa, thủy lợi")
+def test_the_placement_a_word_and_a_page_use() -> None:
+    assert old_placement("hòa") is True
+    assert old_placement("hoà") is False
+    assert page_placement(["Cộng", "hoà", "thuỷ", "hóa"]) is False
+    assert page_placement(["hòa", "hoà"]) is True  # a tie, or a page that never says: old
+    assert page_placement(["quyết", "định"]) is True
 
 
 def test_numbers_codes_and_spacing_pass_through() -> None:
@@ -76,4 +97,4 @@ def test_every_syllable_of_the_model_round_trips_through_both_placements() -> No
         syllable = parse(word)
         assert syllable is not None, word
         assert syllable.spell() == word  # the model is stored in the old placement
-        assert normalise_text(syllable.spell(old_style=False)) == word
+        assert fold_tone_placement(syllable.spell(old_style=False)) == word
