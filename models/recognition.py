@@ -203,7 +203,11 @@ class PageResult(BaseModel):
     source: PageSource = PageSource.OCR
     quality: QualityVerdict | None = None
     pose: PagePose = Field(default_factory=PagePose)
-    hocr: str | None = Field(default=None, description="Tesseract's hOCR of the page", exclude=True)
+    hocr: str | None = Field(
+        default=None,
+        description="the page's hOCR in reading order, tables as ocr_table (ocr.hocr)",
+        exclude=True,
+    )
     pdf: bytes | None = Field(
         default=None, description="one searchable PDF page (image + invisible text)", exclude=True
     )

@@ -28,6 +28,7 @@ from models.recognition import (
 from ocr import geometry, photometry
 from ocr.engine import recognise, upside_down_by_osd
 from ocr.formats import PDF, sniff
+from ocr.hocr import page_hocr
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
@@ -167,11 +168,11 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
         raw, blocks, tables = layout.words, layout.blocks, layout.tables
     # Vietnamese marks Tesseract misread, fixed by syllable rules and a bigram model; the raw
-    # reading is kept beside (the hOCR and the PDF's text layer are Tesseract's own, raw).
+    # reading is kept beside (the PDF's text layer is Tesseract's own, raw).
     words = correct_words(raw, options=CorrectionOptions(enabled=options.correct_marks))
     confidences = [w.confidence for w in words]
     lines = lines_of(words)
-    return PageResult(
+    page = PageResult(
         number=number,
         width=prepared.image.width,
         height=prepared.image.height,
@@ -185,9 +186,10 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         mean_confidence=sum(confidences) / len(confidences) if confidences else None,
         quality=prepared.quality,
         pose=prepared.pose,
-        hocr=nfc(output.hocr),
         pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
     )
+    # Ours, not Tesseract's: our reading order, the stored text, the tables.
+    return page.model_copy(update={"hocr": page_hocr(page, languages=options.languages)})
 
 
 def confirm_with_osd(gray: NDArray[np.uint8], pose: geometry.Pose) -> geometry.Pose:

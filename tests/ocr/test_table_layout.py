@@ -3,6 +3,7 @@ by line; on boxes built by hand, and on a generated form read by the whole pipel
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from functools import cache
 
 import numpy as np
@@ -163,3 +164,13 @@ def test_a_scanned_form_is_read_label_then_value() -> None:
 def test_a_scanned_annex_is_read_row_by_row() -> None:
     page, result = read("annex", 5)
     assert cer(page.text, result.text) < 0.03
+
+
+def test_the_hocr_of_a_scanned_form_has_its_table_and_our_reading_order() -> None:
+    page, result = read("form", 3)
+    assert result.hocr is not None
+    root = ET.fromstring(result.hocr.encode())
+    words = [e.text for e in root.iter() if e.get("class") == "ocrx_word"]
+    assert words == [w.text for w in result.words]
+    (table,) = [e for e in root.iter() if e.get("class") == "ocr_table"]
+    assert len([e for e in table.iter() if e.tag.endswith("}td")]) == len(page.cells)
