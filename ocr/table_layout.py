@@ -17,7 +17,7 @@ from ocr.layout import arrange, mark_ink
 from ocr.text import enclosing, nfc
 
 INSIDE = 0.4
-"""A word belongs to the cell that holds this share of its box or more (text touching a rule,
+"""A word belongs to the table that holds this share of its box or more (text touching a rule,
 a last line printed across the table's bottom rule)."""
 
 
@@ -148,18 +148,16 @@ def with_text(tables: Sequence[Table], words: Sequence[Word]) -> list[Table]:
 
 
 def _place(word: Word, tables: Sequence[Table]) -> tuple[int, int] | None:
-    """(table, cell) holding most of the word's box, if it holds at least `INSIDE` of it."""
+    """(table, cell) of a word: the table holding `INSIDE` of its box or more, and in it the cell
+    holding most of it. A word inside a table is the table's, even one Tesseract made across
+    cells (a column of item numbers read as one tall word): placed anywhere else, it would
+    start the page's order in the middle of the table."""
     area = max(1, word.box.width * word.box.height)
-    best: tuple[int, int] | None = None
-    most = INSIDE * area
     for t, table in enumerate(tables):
-        if _overlap(word.box, table.box) < most:
-            continue
-        for c, cell in enumerate(table.cells):
-            shared = _overlap(word.box, cell.box)
-            if shared >= most:
-                best, most = (t, c), shared
-    return best
+        if _overlap(word.box, table.box) >= INSIDE * area:
+            shares = [_overlap(word.box, cell.box) for cell in table.cells]
+            return t, max(range(len(shares)), key=shares.__getitem__)
+    return None
 
 
 def _overlap(a: Box, b: Box) -> float:

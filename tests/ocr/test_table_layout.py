@@ -37,7 +37,8 @@ def table(*cells: TableCell) -> Table:
     bottom = max(c.box.top + c.box.height for c in cells)
     rows = max(c.row + c.row_span for c in cells)
     columns = max(c.column + c.column_span for c in cells)
-    box = Box(left=cells[0].box.left, top=cells[0].box.top, width=right, height=bottom)
+    left, top = cells[0].box.left, cells[0].box.top
+    box = Box(left=left, top=top, width=right - left, height=bottom - top)
     return Table(box=box, rows=rows, columns=columns, cells=list(cells))
 
 
@@ -174,3 +175,19 @@ def test_the_hocr_of_a_scanned_form_has_its_table_and_our_reading_order() -> Non
     assert words == [w.text for w in result.words]
     (table,) = [e for e in root.iter() if e.get("class") == "ocr_table"]
     assert len([e for e in table.iter() if e.tag.endswith("}td")]) == len(page.cells)
+
+
+def test_a_word_tesseract_made_across_cells_stays_in_the_table() -> None:
+    # A column of item numbers read as one tall word down the label cells: the table's, in the
+    # cell holding most of it, not a block of its own read before the page's title.
+    title = [word("TITLE", 400, 100, 0)]
+    junk = Word(
+        text="t[Erl",
+        confidence=20,
+        box=Box(left=102, top=205, width=8, height=170),
+        block=1,
+        line=1,
+    )
+    labels = [word(f"L{r}", 120, 215 + 60 * r, 2 + r) for r in range(3)]
+    result = arrange_with_tables([junk, *title, *labels], [], [FORM], 1300)
+    assert texts(result.words) == ["TITLE", "L0", "t[Erl", "L1", "L2"]
