@@ -16,6 +16,9 @@ from models.recognition import BlockRole, Box, Region, Table, TextBlock, Word
 from ocr.layout import arrange, mark_ink
 from ocr.text import enclosing, nfc
 
+RULE_INK = frozenset("|¦_[]")
+"""What Tesseract reads a ruling line as, when it is still on the page it reads (a 1-bit scan's
+rules are not erased: see `ocr.pipeline.prepare_page`). No Vietnamese word is made of them."""
 INSIDE = 0.4
 """A word belongs to the table that holds this share of its box or more (text touching a rule,
 a last line printed across the table's bottom rule)."""
@@ -53,8 +56,9 @@ def arrange_with_tables(
     role = BlockRole.BODY if any(b.role is not None for b in layout.blocks) else None
     inside: dict[tuple[int, int], list[Word]] = {}
     for word, place in zip(words, places, strict=True):
-        if place is not None and not mark_ink(word, regions):
-            inside.setdefault(place, []).append(word)
+        cleaned = _without_rules(word)
+        if place is not None and cleaned is not None and not mark_ink(cleaned, regions):
+            inside.setdefault(place, []).append(cleaned)
     cells_of = {
         t: [(cell, _lines(inside.get((t, c), []))) for c, cell in enumerate(table.cells)]
         for t, table in enumerate(tables)
@@ -158,6 +162,17 @@ def _place(word: Word, tables: Sequence[Table]) -> tuple[int, int] | None:
             shares = [_overlap(word.box, cell.box) for cell in table.cells]
             return t, max(range(len(shares)), key=shares.__getitem__)
     return None
+
+
+def _without_rules(word: Word) -> Word | None:
+    """A word of a table without the rules read with it: None when it is all rule ("|", "|_",
+    "|-"), else without a bar at either end ("|Bộ" is "Bộ")."""
+    if set(word.text) & RULE_INK and set(word.text) <= RULE_INK | set("-—:.,;"):
+        return None
+    text = word.text.strip("|¦")
+    if text == word.text:
+        return word
+    return word.model_copy(update={"text": text}) if text else None
 
 
 def _overlap(a: Box, b: Box) -> float:

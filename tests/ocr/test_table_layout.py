@@ -191,3 +191,18 @@ def test_a_word_tesseract_made_across_cells_stays_in_the_table() -> None:
     labels = [word(f"L{r}", 120, 215 + 60 * r, 2 + r) for r in range(3)]
     result = arrange_with_tables([junk, *title, *labels], [], [FORM], 1300)
     assert texts(result.words) == ["TITLE", "L0", "t[Erl", "L1", "L2"]
+
+
+def test_rules_read_as_bars_are_left_out_of_the_cells_and_nowhere_else() -> None:
+    # A 1-bit scan keeps its rules on the page Tesseract reads: it reads them as "|", "|_".
+    words = [
+        word("|", 102, 215, 0, width=6),
+        word("|Bộ", 110, 215, 0),
+        word("Công", 210, 215, 0),
+        word("-", 510, 215, 1, width=10),
+        word("Sửa", 530, 215, 1),
+        word("|_", 492, 275, 2, width=12),
+        word("|", 300, 600, 3, width=6),  # not in the table: not ours to judge
+    ]
+    result = arrange_with_tables(words, [], [FORM], 1300)
+    assert texts(result.words) == ["Bộ", "Công", "-", "Sửa", "|"]
