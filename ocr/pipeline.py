@@ -163,7 +163,7 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         # two-column header is only right once the columns are read one after the other.
         scale = prepared.image.width / prepared.colour.width
         regions = find_regions(np.asarray(prepared.colour), dpi=dpi, scale=scale)
-        # Ruled tables: found on the colour page, whose rules Tesseract's page had erased.
+        # Ruled tables, on the colour page: the page Tesseract read may have its rules erased.
         tables = find_tables(np.asarray(prepared.colour), dpi=dpi, scale=scale)
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
         raw, blocks, tables = layout.words, layout.blocks, layout.tables
