@@ -13,8 +13,10 @@ from ocr.layout import arrange
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from ocr.table_layout import arrange_with_tables, with_text
+from synth.corpus import pick
 from synth.degrade import colour_scan
 from synth.metrics import cer
+from synth.render import render_page
 from synth.tables import TablePage, ruled_annex, ruled_form
 
 H = 30
@@ -206,3 +208,11 @@ def test_rules_read_as_bars_are_left_out_of_the_cells_and_nowhere_else() -> None
     ]
     result = arrange_with_tables(words, [], [FORM], 1300)
     assert texts(result.words) == ["Bộ", "Công", "-", "Sửa", "|"]
+
+
+def test_a_page_without_rules_is_read_without_tables() -> None:
+    page = render_page(pick(5, seed=12), title="THÔNG BÁO", dpi=200)
+    scan = colour_scan(page, np.random.default_rng(12), dpi=200)
+    result = recognise_document(scan.data, OcrOptions()).pages[0]
+    assert result.tables == [] and cer(page.text, result.text) < 0.01
+    assert result.hocr is not None and "ocr_table" not in result.hocr.split("<body>")[1]
