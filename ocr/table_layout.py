@@ -8,6 +8,7 @@ becomes a block of its own; a table goes where the page's order reaches its top 
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -182,17 +183,22 @@ def _overlap(a: Box, b: Box) -> float:
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
-    """A cell's words as lines, top to bottom, each left to right: a word starts a new line
-    unless its middle is within the current line's height. Tesseract's own lines may run
-    across cells once the rules are erased, so they are not used here."""
+    """A cell's words as lines, top to bottom, each left to right. A word joins a line when its
+    middle is within half a typical word's height of the line's middle: a word whose box
+    Tesseract stretched over two lines must not glue them into one (their words would then be
+    read interleaved, left to right). Tesseract's own lines may run across cells once the rules
+    are erased, so they are not used here."""
+    if not words:
+        return []
+    height = statistics.median(w.box.height for w in words)
     lines: list[list[Word]] = []
-    top = bottom = 0
+    sums: list[float] = []  # of the middles of each line's words
     for word in sorted(words, key=lambda w: (w.box.top + w.box.height / 2, w.box.left)):
         middle = word.box.top + word.box.height / 2
-        if lines and top <= middle <= bottom:
+        if lines and abs(middle - sums[-1] / len(lines[-1])) <= height / 2:
             lines[-1].append(word)
-            top, bottom = min(top, word.box.top), max(bottom, word.box.top + word.box.height)
+            sums[-1] += middle
         else:
             lines.append([word])
-            top, bottom = word.box.top, word.box.top + word.box.height
+            sums.append(middle)
     return [sorted(line, key=lambda w: w.box.left) for line in lines]

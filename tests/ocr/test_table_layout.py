@@ -216,3 +216,27 @@ def test_a_page_without_rules_is_read_without_tables() -> None:
     result = recognise_document(scan.data, OcrOptions()).pages[0]
     assert result.tables == [] and cer(page.text, result.text) < 0.01
     assert result.hocr is not None and "ocr_table" not in result.hocr.split("<body>")[1]
+
+
+def test_words_tesseract_stretched_over_two_lines_do_not_glue_them() -> None:
+    # A deadline cell of a real annex page ("Liên tục khi / có rủi ro mới / phát sinh"), its
+    # first line's boxes stretched down over the second: read as three lines, not interleaved.
+    boxes = {
+        "CÓ": (2110, 237, 27, 16),
+        "Liên": (2116, 195, 103, 42),
+        "rủi": (2146, 237, 33, 35),
+        "tục": (2179, 191, 41, 54),
+        "ro": (2189, 238, 26, 32),
+        "mới": (2223, 237, 48, 17),
+        "khi": (2228, 196, 43, 41),
+        "phát": (2134, 266, 50, 29),
+        "sinh": (2190, 266, 57, 29),
+    }
+    words = [
+        Word(text=t, confidence=90, box=Box(left=x, top=y, width=w, height=h), block=0, line=0)
+        for t, (x, y, w, h) in boxes.items()
+    ]
+    deadline = table(cell(0, 0, (1900, 187, 190, 321)), cell(0, 1, (2090, 187, 200, 321)))
+    result = arrange_with_tables(words, [], [deadline], 2400)
+    (found,) = with_text(result.tables, result.words)
+    assert found.cells[1].text == "Liên tục khi\nCÓ rủi ro mới\nphát sinh"
