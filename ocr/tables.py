@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.recognition import Box, Table, TableCell
+from ocr import photometry
 from ocr.geometry import u8
 
 WORK_PX_PER_MM = 8.0
@@ -30,6 +31,10 @@ MIN_BAND_MM = 2.0
 SEGMENT_MM = 3.5
 """A rule between two cells is a straight run at least this long (a one-line row of small print
 is ~5 mm tall with its rules), longer than any stroke of a letter of body text."""
+MIN_WIDTH_MM = 20.0
+"""Two columns of words at least: a narrower grid is a mark's strokes, a box to tick."""
+LONG_RULE = 0.5
+"""Share of a table's width (height) two of its horizontal (vertical) rules run at least."""
 SQUEEZE = 4
 """Rules are labelled on copies this many times smaller along them (they stay rules)."""
 COVERED = 0.9
@@ -56,7 +61,12 @@ def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> l
     small: NDArray[np.uint8] = (
         page if shrink == 1.0 else np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA))
     )
-    grey = small if small.ndim == 2 else u8(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+    if small.ndim == 2:
+        grey = small
+    elif photometry.has_colour_ink(small):
+        grey = photometry.drop_colour_ink(small)  # rules are printed black: seals, signatures go
+    else:
+        grey = u8(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
     px = dpi * shrink / 25.4  # work pixels per millimetre
     ink = _ink(grey, px)
     length = max(8, round(MIN_RULE_MM * px))
@@ -78,10 +88,12 @@ def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> l
         # ones from left to right; a run beyond (a seal's rim touching the frame) is no rule of it.
         top, bottom = min(r.start for r in down[label]), max(r.end for r in down[label])
         left, right = min(r.start for r in across[label]), max(r.end for r in across[label])
-        if min(bottom - top, right - left) < 2 * MIN_BAND_MM * px:
+        if right - left < MIN_WIDTH_MM * px or bottom - top < 2 * MIN_BAND_MM * px:
             continue
         rows = _boundaries(_within(across[label], (top, bottom), px), (top, bottom), px)
         columns = _boundaries(_within(down[label], (left, right), px), (left, right), px)
+        if not (_ruled(rows, right - left) and _ruled(columns, bottom - top)):
+            continue
         table = _table(
             _segments(ink, (left, top, right, bottom), px), rows, columns, scale / shrink
         )
@@ -162,6 +174,13 @@ def _rules(
     return found
 
 
+def _ruled(boundaries: list[_Boundary], extent: int) -> bool:
+    """A grid has two rules at least across its whole width (and down its whole height), if
+    broken or interrupted by a merged cell: the strokes of a signature or a seal's lettering,
+    which cross too, have no two such lines."""
+    return sum(b.length >= LONG_RULE * extent for b in boundaries) >= 2
+
+
 def _within(rules: list[_Rule], extent: tuple[int, int], px: float) -> list[_Rule]:
     margin = SAME_RULE_MM * px
     return [r for r in rules if extent[0] - margin <= r.position <= extent[1] + margin]
@@ -171,6 +190,8 @@ def _within(rules: list[_Rule], extent: tuple[int, int], px: float) -> list[_Rul
 class _Boundary:
     position: float
     half: float
+    length: int
+    """How long its rules run, together (an edge with no rule: 1)."""
 
 
 def _boundaries(rules: list[_Rule], extent: tuple[int, int], px: float) -> list[_Boundary]:
@@ -196,7 +217,8 @@ def _boundaries(rules: list[_Rule], extent: tuple[int, int], px: float) -> list[
     for group in groups:
         weights = [r.end - r.start + 1 for r in group]
         position = sum(r.position * w for r, w in zip(group, weights, strict=True)) / sum(weights)
-        found.append(_Boundary(position, max(abs(r.position - position) + r.half for r in group)))
+        half = max(abs(r.position - position) + r.half for r in group)
+        found.append(_Boundary(position, half, sum(weights)))
     return found
 
 

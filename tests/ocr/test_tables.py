@@ -11,8 +11,10 @@ from PIL import Image, ImageDraw
 
 from models.recognition import Table
 from ocr.tables import find_tables
+from synth.admin import admin_pages
 from synth.corpus import pick
 from synth.degrade import colour_scan
+from synth.marks import seal_mask, signature_mask
 from synth.render import render_page
 from synth.tables import TablePage, ruled_annex, ruled_form
 
@@ -96,3 +98,30 @@ def test_a_table_found_on_a_grey_scan_with_uneven_light() -> None:
     dim = (grey * shade).astype(np.uint8)  # one side of the sheet in the scanner lid's shadow
     (table,) = find_tables(dim, dpi=DPI)
     assert (table.rows, table.columns) == (page.rows, 2)
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_a_signature_over_a_seal_is_no_table(colour: bool) -> None:
+    # The loops of a signature cross the seal's ring and each other in straight-enough strokes;
+    # on a colour scan they are ink of no print colour, on a grey copy they are no grid.
+    _, one_column = admin_pages(pick(14, seed=3), seed=3)
+    image = one_column.image if colour else one_column.image.convert("L")
+    assert find_tables(np.asarray(image), dpi=one_column.dpi) == []
+
+
+def _flourish(seed: int) -> np.ndarray:
+    """A grey copy of a large signature over a seal, each drawn twice the usual size."""
+    rng = np.random.default_rng(seed)
+    signature, seal = signature_mask(2 * 300, rng), seal_mask(2 * 300, rng)
+    page = np.full((1600, 1600), 250.0, np.float32)
+    for mask, at, darkness in ((signature, 100, 230.0), (seal, 300, 200.0)):
+        h, w = mask.shape
+        ink = 250.0 - mask.astype(np.float32) * darkness / max(1, int(mask.max()))
+        page[at : at + h, at : at + w] = np.minimum(page[at : at + h, at : at + w], ink)
+    return page.astype(np.uint8)
+
+
+def test_strokes_that_cross_without_two_long_rules_each_way_are_no_table() -> None:
+    # Loops and a ring cross in straight-enough strokes wider than two columns of words, but
+    # a grid has two rules at least running across it and two running down it.
+    assert all(find_tables(_flourish(seed), dpi=300) == [] for seed in range(8))
