@@ -90,6 +90,35 @@ class Region(BaseModel):
     confidence: float = Field(default=1.0, ge=0, le=1, description="how sure the detector is")
 
 
+class TableCell(BaseModel):
+    """One cell of a ruled table: its place in the grid (from 0), its spans when merged, its box
+    between the centres of its rules, and the words read inside it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int = Field(ge=0)
+    column: int = Field(ge=0)
+    row_span: int = Field(default=1, ge=1)
+    column_span: int = Field(default=1, ge=1)
+    box: Box
+    block: int | None = Field(
+        default=None, description="number of the TextBlock of its words; None when it is empty"
+    )
+    text: str = Field(default="", description="its words, lines joined by newlines (NFC)")
+
+
+class Table(BaseModel):
+    """A table found by its ruling lines: a grid of `rows` × `columns`, its cells in reading
+    order (row by row, each row left to right; a merged cell where its top-left corner is)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    box: Box
+    rows: int = Field(ge=1)
+    columns: int = Field(ge=1)
+    cells: list[TableCell]
+
+
 class PageSource(StrEnum):
     OCR = "ocr"
     TEXT_LAYER = "text_layer"
@@ -178,6 +207,9 @@ class PageResult(BaseModel):
     regions: list[Region] = Field(
         default_factory=list, description="non-text marks (seal, signature, QR code, photo)"
     )
+    tables: list[Table] = Field(
+        default_factory=list, description="ruled tables and forms, each cell with its text"
+    )
     mean_confidence: float | None = Field(
         description="mean word confidence, 0..100; None when the page has no words"
     )
@@ -187,7 +219,11 @@ class PageResult(BaseModel):
     checks: list[PageCheck] = Field(
         default_factory=list, description="decisions checked on the page's own reading"
     )
-    hocr: str | None = Field(default=None, description="Tesseract's hOCR of the page", exclude=True)
+    hocr: str | None = Field(
+        default=None,
+        description="the page's hOCR in reading order, tables as ocr_table (ocr.hocr)",
+        exclude=True,
+    )
     pdf: bytes | None = Field(
         default=None, description="one searchable PDF page (image + invisible text)", exclude=True
     )

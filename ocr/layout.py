@@ -56,7 +56,7 @@ class Layout:
 
 def arrange(words: Sequence[Word], regions: Sequence[Region], width: int) -> Layout:
     """Order `words` as a person reads the page and tell each block's role."""
-    kept = [i for i, word in enumerate(words) if not _mark_ink(word, regions)]
+    kept = [i for i, word in enumerate(words) if not mark_ink(word, regions)]
     if not kept:
         return Layout([], [], [])
     height = statistics.median(words[i].box.height for i in kept)
@@ -84,7 +84,7 @@ def arrange(words: Sequence[Word], regions: Sequence[Region], width: int) -> Lay
     return Layout(order, arranged, blocks)
 
 
-def _mark_ink(word: Word, regions: Sequence[Region]) -> bool:
+def mark_ink(word: Word, regions: Sequence[Region]) -> bool:
     """A word inside a seal or signature that is junk or barely recognised: the mark's ink."""
     box = word.box
     cx, cy = box.left + box.width / 2, box.top + box.height / 2

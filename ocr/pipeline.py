@@ -24,6 +24,7 @@ from models.recognition import (
     PageSource,
     QualityVerdict,
     Region,
+    Table,
     TextBlock,
     Word,
 )
@@ -31,12 +32,14 @@ from ocr import geometry, orientation, photometry
 from ocr.checks import IMPLAUSIBLE, Reader, check_turn, plausibility
 from ocr.engine import EngineOutput, recognise, recognise_words
 from ocr.formats import PDF, sniff
-from ocr.layout import arrange
+from ocr.hocr import page_hocr
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
 from ocr.quality import assess_gray
 from ocr.regions import find_regions
+from ocr.table_layout import arrange_with_tables, with_text
+from ocr.tables import find_tables
 from ocr.text import blocks_of, lines_of, nfc, page_text
 from ocr.textlayer import text_layer
 from ocr.vietnamese import CorrectionOptions, correct_words, default_model
@@ -232,21 +235,23 @@ def _page_result(
     dpi = source_dpi(image, prepared.colour)
     raw = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
     regions: list[Region] = []
+    tables: list[Table] = []
     blocks: list[TextBlock] | None = None
     if options.layout:
         # Before the correction: its bigram model reads words in order, and the order of a
         # two-column header is only right once the columns are read one after the other.
-        regions = find_regions(
-            np.asarray(prepared.colour), dpi=dpi, scale=prepared.image.width / prepared.colour.width
-        )
-        layout = arrange(raw, regions, prepared.image.width)
-        raw, blocks = layout.words, layout.blocks
+        scale = prepared.image.width / prepared.colour.width
+        regions = find_regions(np.asarray(prepared.colour), dpi=dpi, scale=scale)
+        # Ruled tables, on the colour page: the page Tesseract read may have its rules erased.
+        tables = find_tables(np.asarray(prepared.colour), dpi=dpi, scale=scale)
+        layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
+        raw, blocks, tables = layout.words, layout.blocks, layout.tables
     # Vietnamese marks Tesseract misread, fixed by syllable rules and a bigram model; the raw
-    # reading is kept beside (the hOCR and the PDF's text layer are Tesseract's own, raw).
+    # reading is kept beside (the PDF's text layer is Tesseract's own, raw).
     words = correct_words(raw, options=CorrectionOptions(enabled=options.correct_marks))
     confidences = [w.confidence for w in words]
     lines = lines_of(words)
-    return PageResult(
+    page = PageResult(
         number=number,
         width=prepared.image.width,
         height=prepared.image.height,
@@ -256,13 +261,15 @@ def _page_result(
         lines=lines,
         blocks=blocks_of(lines) if blocks is None else blocks,
         regions=regions,
+        tables=with_text(tables, words),
         mean_confidence=sum(confidences) / len(confidences) if confidences else None,
         quality=prepared.quality,
         pose=prepared.pose,
         checks=[*prepared.checks, _reading_record(output.words)],
-        hocr=nfc(output.hocr),
         pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
     )
+    # Ours, not Tesseract's: our reading order, the stored text, the tables.
+    return page.model_copy(update={"hocr": page_hocr(page, languages=options.languages)})
 
 
 def _reading_record(words: list[Word]) -> PageCheck:

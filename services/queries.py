@@ -165,7 +165,7 @@ def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
 
 
 def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
-    """Tesseract's hOCR of one page (words, lines, blocks with boxes); 409 until recognised."""
+    """One page's hOCR (words, lines, blocks and tables in reading order); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
     if not 1 <= number <= row.page_count:
         raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})

@@ -65,7 +65,8 @@ def get_page_hocr(
     ctx: ContextDep,
     actor: ActorDep,
 ) -> Response:
-    """One page's hOCR (words, lines and blocks with boxes and confidences)."""
+    """One page's hOCR: words, lines and blocks in reading order with boxes and confidences, ruled
+    tables as `ocr_table` with a cell per `td`."""
     hocr = queries.page_hocr(ctx, actor, document_id, number)
     return Response(
         content=hocr.data, media_type=hocr.content_type, headers={"Cache-Control": "no-store"}

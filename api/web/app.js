@@ -254,7 +254,7 @@ async function renderPage(id, page, block, status) {
   } else {
     try {
       const result = await json(`/documents/${id}/pages/${page.number}/words`);
-      text.replaceChildren(...markedWords(result.words));
+      text.replaceChildren(...readingNodes(result));
       noteTurn(block.closest(".paper"), page.number, result.pose);
     } catch (_) { text.textContent = page.text; }
   }
@@ -290,6 +290,43 @@ function noteTurn(item, number, pose) {
   const li = document.createElement("li");
   li.textContent = text;
   warnings.append(li);
+}
+
+// The page's words as read; a ruled table (a form's labels and values, an annex) as a table, each
+// cell with its words, where reading reaches it. Text goes in as textContent only, never as HTML.
+function readingNodes(result) {
+  const tableOf = new Map();
+  (result.tables || []).forEach((table, index) => {
+    for (const cell of table.cells) if (cell.block !== null) tableOf.set(cell.block, index);
+  });
+  const nodes = [];
+  const shown = new Set();
+  let run = [];
+  const flush = () => { if (run.length) nodes.push(...markedWords(run)); run = []; };
+  for (const word of result.words) {
+    const index = tableOf.get(word.block);
+    if (index === undefined) { run.push(word); continue; }
+    if (shown.has(index)) continue;
+    shown.add(index);
+    flush();
+    nodes.push(tableElement(result.tables[index], result.words));
+  }
+  flush();
+  return nodes;
+}
+
+function tableElement(table, words) {
+  const element = document.createElement("table");
+  element.className = "reading-table";
+  const row = new Map();
+  for (const cell of table.cells) {
+    if (!row.has(cell.row)) row.set(cell.row, element.insertRow());
+    const td = row.get(cell.row).insertCell();
+    td.rowSpan = cell.row_span;
+    td.colSpan = cell.column_span;
+    if (cell.block !== null) td.append(...markedWords(words.filter((w) => w.block === cell.block)));
+  }
+  return element;
 }
 
 function markedWords(words) {

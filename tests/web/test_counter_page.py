@@ -15,17 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2
+import numpy as np
 import pytest
 import uvicorn
 from PIL import ImageFilter
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect, sync_playwright
 
 from api.app import create_app
 from models.auth import Role
 from services import auth
 from services.settings import Settings
 from synth.corpus import pick
+from synth.degrade import colour_scan
 from synth.render import RenderedPage, render_page
+from synth.tables import ruled_form
 from tests.conftest import AGENCY, DOSSIER, PASSWORD
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -225,3 +228,71 @@ def test_an_officer_finds_a_paper_typed_without_marks(
     _shot(page, "5-search")
     hit.get_by_role("button", name=EARLIER["code"]).click()
     expect(page.locator("#d-code")).to_have_text(EARLIER["code"])
+
+
+FORM_CODE = "000.00.01.H29-240116-0007"
+
+
+def _signed_in(server: str, page: Page) -> dict[str, str]:
+    token = httpx2.post(
+        f"{server}/api/v1/auth/token", data={"username": "lan", "password": PASSWORD}
+    ).json()["access_token"]
+    page.goto(server + "/")
+    page.evaluate(f"sessionStorage.setItem('sohoa-token', {token!r})")
+    page.reload()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _open(page: Page, code: str) -> None:
+    page.get_by_label("Mã hồ sơ").fill(code)
+    page.keyboard.press("Enter")
+    expect(page.locator("#d-code")).to_have_text(code)
+
+
+def test_a_ruled_form_is_shown_as_a_table_beside_its_scan(server: str, page: Page) -> None:
+    form = ruled_form(1002)  # `form_2` of `python -m bench.tables`
+    scan = colour_scan(form, np.random.default_rng(1002), dpi=200)
+    headers = _signed_in(server, page)
+    dossier = {**DOSSIER, "code": FORM_CODE}
+    httpx2.post(f"{server}/api/v1/dossiers", json=dossier, headers=headers).raise_for_status()
+    httpx2.post(
+        f"{server}/api/v1/dossiers/{FORM_CODE}/documents",
+        files=[("files", ("to-khai.jpg", scan.data, "image/jpeg"))],
+        headers=headers,
+    ).raise_for_status()
+    _open(page, FORM_CODE)
+    paper = page.locator(".paper", has_text="to-khai.jpg")
+    expect(paper.locator(".status")).to_have_text("Đã nhận dạng")
+    table = paper.locator(".text table.reading-table")
+    expect(table.locator("tr")).to_have_count(form.rows)
+    # each row: the label's cell, then the value's, as on the paper
+    for k, (label, value) in enumerate(zip(form.cells[::2], form.cells[1::2], strict=True)):
+        cells = table.locator("tr").nth(k).locator("td")
+        expect(cells).to_have_count(2)
+        # the item number before a label is lost by plain Tesseract too on some scans
+        expect(cells.nth(0)).to_contain_text(label.lines[0].split(". ", 1)[-1])
+        expect(cells.nth(1)).to_contain_text(value.lines[0].split()[0])
+    expect(paper.locator(".text")).to_contain_text("NGƯỜI KHAI")  # the page around the table
+    paper.scroll_into_view_if_needed()
+    _shot(page, "6-ruled-form")
+
+
+def test_cell_text_is_shown_as_text_never_as_markup(server: str, page: Page) -> None:
+    hostile = "<img src=x onerror=\"document.title='owned'\">"
+
+    def words(route: Route) -> None:
+        result = route.fetch().json()
+        first = result["tables"][0]["cells"][1]["block"]
+        for word in result["words"]:
+            if word["block"] == first:
+                word["text"] = hostile
+        route.fulfill(json=result)
+
+    _signed_in(server, page)
+    page.route("**/pages/1/words", words)
+    _open(page, FORM_CODE)
+    table = page.locator(".paper", has_text="to-khai.jpg").locator("table.reading-table")
+    expect(table.locator("tr").first.locator("td").nth(1)).to_contain_text(hostile)
+    expect(table.locator("img")).to_have_count(0)
+    assert page.title() != "owned"
+    page.unroute("**/pages/1/words")
