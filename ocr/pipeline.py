@@ -221,7 +221,10 @@ def prepare_page(image: Image.Image) -> PreparedPage:
     quad = geometry.find_page_quad(luminance)
     if quad is not None:
         colour = geometry.warp_quad(colour, quad)
-        luminance = geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+        # a grey scan has a sheet to find too: a copy with black bands where no paper was
+        luminance = (
+            colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+        )
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
     gray = photometry.drop_colour_ink(colour) if inked else luminance
     pose = geometry.measure_pose(gray)
