@@ -24,7 +24,7 @@ from models.recognition import (
     Region,
     TextBlock,
 )
-from ocr import geometry, photometry
+from ocr import geometry, inks, photometry
 from ocr.engine import recognise, upside_down_by_osd
 from ocr.formats import PDF, sniff
 from ocr.layout import arrange
@@ -226,7 +226,7 @@ def prepare_page(image: Image.Image) -> PreparedPage:
             colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
         )
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
-    gray = photometry.drop_colour_ink(colour) if inked else luminance
+    gray = inks.drop_mark_ink(colour) if inked else luminance  # seals, signatures; not print
     pose = geometry.measure_pose(gray)
     if pose.certainty < UNSURE:
         pose = confirm_with_osd(gray, pose)
