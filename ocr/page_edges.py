@@ -6,7 +6,8 @@ only the lit part: warped, it loses the shadowed lines and bends the rest. The s
 on through the shadow, though, and in log brightness their contrast does not change: a shadow
 multiplies paper and desk alike, so log(paper) - log(desk) is the same in it and out of it.
 So the edges are found as straight lines of the log image, and the sheet is the largest
-quadrilateral of four of them that holds the lit blob and is darker outside all along each side.
+quadrilateral of four of them that is darker outside along each side and is partly the lit blob.
+A shadow's own edge is such a line too, but the sheet beyond it makes a larger quadrilateral.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ Line = tuple[float, float]
 
 EDGE_CONTRAST = 0.45
 """Log-brightness step across a sheet's edge: paper at least ~1.6 times as bright as the desk.
-A line of text seen small steps ~0.3; a shadow's own edge is no side (it has paper beyond)."""
+A line of text, seen as small as we look at the frame, steps ~0.3."""
 SUPPORT = 0.7
 """Share of a side along which the step is found: a page corner out of view, a fold, the
 shadow's edge crossing the side leave the rest."""
 MAX_LINES = 12
-"""Candidate lines kept on each side of the blob: the strongest; a desk has grain and rims."""
+"""Candidate lines kept for each side of the sheet, the longest: a desk has grain and rims."""
 
 
 def edge_quad(small: NDArray[np.uint8], lit: NDArray[Any]) -> NDArray[np.float32] | None:
