@@ -22,6 +22,10 @@ Gray = NDArray[np.uint8]
 # downscale only text larger than a 300 dpi scan's (close-up photos, big print).
 X_HEIGHT_LOW, X_HEIGHT_HIGH, X_HEIGHT_TARGET = 8.0, 40.0, 30.0
 
+STEP = 12
+"""Grey levels by which the smoothed background may stray from the closing before the step is
+taken for a shadow's edge and kept sharp (light falloff and yellowing stray by a few)."""
+
 
 def drop_colour_ink(rgb: NDArray[np.uint8]) -> Gray:
     """Greyscale in which saturated inks (red seals, blue signatures) fade into the paper.
@@ -73,15 +77,22 @@ def background(gray: Gray, *, text_height: float) -> Gray:
     """The paper's brightness everywhere (light falloff, shadows, yellowing), text removed.
 
     A closing (max then min filter) wider than a character wipes out the dark strokes; it runs on
-    a reduced copy because the background varies slowly.
+    a reduced copy because the background varies slowly. The closing keeps a step (a closing
+    moves an edge out and back by the same amount), but the blur that smooths its blocky result
+    spreads a hard shadow's edge over a line or two: paper on the lit side then divides to
+    white, ink included, and on the shaded side to grey. So where the blur strays from the
+    closing by more than `STEP` grey levels, the closing (median-smoothed) is kept instead.
     """
     height, width = gray.shape
     # a character ~8 px tall in the copy
     small, _ = shrink(gray, round(max(height, width) * 8.0 / max(text_height, 8.0)))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15))
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
-    smooth = cv2.GaussianBlur(closed, (0, 0), 4)
-    return u8(cv2.resize(smooth, (width, height), interpolation=cv2.INTER_LINEAR))
+    closed = u8(cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel))
+    smooth = u8(cv2.GaussianBlur(closed, (0, 0), 4))
+    sharp = u8(cv2.medianBlur(closed, 5))
+    stray = cv2.absdiff(smooth, sharp) > STEP
+    paper = np.where(stray, sharp, smooth) if stray.any() else smooth
+    return u8(cv2.resize(paper, (width, height), interpolation=cv2.INTER_LINEAR))
 
 
 def flatten(gray: Gray, *, text_height: float) -> Gray:

@@ -28,7 +28,7 @@ from models.recognition import (
     TextBlock,
     Word,
 )
-from ocr import geometry, orientation, photometry
+from ocr import geometry, inks, orientation, photometry
 from ocr.checks import IMPLAUSIBLE, Reader, check_turn, plausibility
 from ocr.engine import EngineOutput, recognise, recognise_words
 from ocr.formats import PDF, sniff
@@ -311,9 +311,12 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     quad = geometry.find_page_quad(luminance)
     if quad is not None:
         colour = geometry.warp_quad(colour, quad)
-        luminance = geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+        # a grey scan has a sheet to find too: a copy with black bands where no paper was
+        luminance = (
+            colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
+        )
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
-    gray = photometry.drop_colour_ink(colour) if inked else luminance
+    gray = inks.drop_mark_ink(colour) if inked else luminance  # seals, signatures; not print
     # The verdict's x-height holds unless the page was warped (a photo's sheet changes scale).
     letters = verdict.x_height
     if quad is not None or letters is None:

@@ -41,7 +41,7 @@ def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> 
         inked = (sat > 70) & (val > 50)
         red = inked & ((hue < 12) | (hue > 160))
         blue = inked & (hue > 95) & (hue < 135)
-        found += [(RegionKind.SEAL, box, c) for box, c in _seals(red, px)]
+        found += [(RegionKind.SEAL, box, c) for box, c in seal_boxes(red, px)]
         found += [(RegionKind.SIGNATURE, box, 0.8) for box in _strokes(blue, px)]
     if not any(kind is RegionKind.SEAL for kind, _, _ in found):
         # A seal that survived as grey (a photocopy, a black-and-white scan): its double ring.
@@ -77,7 +77,7 @@ def _components(mask: NDArray[np.bool_], close: int) -> list[tuple[tuple[int, in
     return [((int(s[0]), int(s[1]), int(s[2]), int(s[3])), int(s[4])) for s in stats[1:count]]
 
 
-def _seals(red: NDArray[np.bool_], px: float) -> list[tuple[tuple[int, int, int, int], float]]:
+def seal_boxes(red: NDArray[np.bool_], px: float) -> list[tuple[tuple[int, int, int, int], float]]:
     """Red blobs as wide as a seal and about as tall: the ring and the name inside join up."""
     low, high = (d * px for d in SEAL_DIAMETER_MM)
     seals = []

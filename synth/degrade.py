@@ -233,7 +233,7 @@ def colour_scan(page: RenderedPage, rng: np.random.Generator, dpi: int = 200) ->
     return _scan(f"colour_{dpi}", page, _noise(toned, 3.0, rng), dpi, jpeg_quality=90)
 
 
-def _photo(
+def photo_page(
     name: str,
     page: RenderedPage,
     rng: np.random.Generator,
@@ -242,7 +242,9 @@ def _photo(
     tilt_deg: float,
     blur_sigma: float,
     motion_px: float,
+    hard_shadow: bool = False,
 ) -> DegradedPage:
+    """The grey page photographed on a desk (`synth.photo`): a 12 MP JPEG, no dpi."""
     grey = _paper(_grey(page), rng.uniform(238, 250), rng.uniform(15, 30)).astype(np.uint8)
     # Shrink the flat page close to its size in the frame first, so the warp does not alias.
     scale = min(1.0, width * 1.05 / grey.shape[1])
@@ -250,7 +252,13 @@ def _photo(
     small = _resample(grey, page.dpi, dpi) if scale < 1 else grey
     rgb = np.repeat(small[:, :, None], 3, axis=2)
     frame, quad = photograph(
-        rgb, width=width, tilt_deg=tilt_deg, blur_sigma=blur_sigma, motion_px=motion_px, rng=rng
+        rgb,
+        width=width,
+        tilt_deg=tilt_deg,
+        blur_sigma=blur_sigma,
+        motion_px=motion_px,
+        rng=rng,
+        hard_shadow=hard_shadow,
     )
     geometry = Geometry(page_quad=quad, page_size=(small.shape[1], small.shape[0]))
     quality = int(rng.integers(82, 92))
@@ -267,7 +275,7 @@ def _photo(
 def phone_photo(page: RenderedPage, rng: np.random.Generator) -> DegradedPage:
     """The clerk's phone over the page: perspective, shadow, slight defocus, JPEG."""
     width = rng.uniform(0.74, 0.84) * FRAME[0]
-    return _photo(
+    return photo_page(
         "phone_photo", page, rng, width=width, tilt_deg=4.0, blur_sigma=1.0, motion_px=0.0
     )
 
@@ -275,7 +283,7 @@ def phone_photo(page: RenderedPage, rng: np.random.Generator) -> DegradedPage:
 def photo_afar(page: RenderedPage, rng: np.random.Generator) -> DegradedPage:
     """Taken standing, page on the desk: ~1400 px wide in the frame, the hand moved a little."""
     width = rng.uniform(1350, 1450)
-    return _photo(
+    return photo_page(
         "photo_afar",
         page,
         rng,

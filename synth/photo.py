@@ -75,8 +75,13 @@ def photograph(
     blur_sigma: float,
     motion_px: float,
     rng: np.random.Generator,
+    hard_shadow: bool = False,
 ) -> tuple[np.ndarray, Quad]:
-    """The frame a phone would capture, and where the page's corners are in it."""
+    """The frame a phone would capture, and where the page's corners are in it.
+
+    `hard_shadow` adds a sharp-edged shadow (the photographer's arm and phone under a small
+    lamp) over part of the page, on top of the soft one every photo has.
+    """
     frame_w, frame_h = FRAME
     size = (page_rgb.shape[1], page_rgb.shape[0])
     quad = page_quad(size, width, tilt_deg, rng)
@@ -94,6 +99,9 @@ def photograph(
     # Indoor light is warm and the phone's white balance does not quite undo it.
     balance = np.array([1.0, rng.uniform(0.94, 0.98), rng.uniform(0.84, 0.92)], np.float32)
     frame *= _lighting(rng)[:, :, None] * balance
+    if hard_shadow:
+        # Before the blur: the shadow lies on the desk, the camera's shake smears it too.
+        frame *= _hard_shadow(quad, rng)[:, :, None]
     if motion_px > 0:
         frame = np.asarray(cv2.filter2D(frame, -1, _motion_kernel(motion_px, rng)), np.float32)
     if blur_sigma > 0:
@@ -120,6 +128,44 @@ def _lighting(rng: np.random.Generator) -> np.ndarray:
     return np.asarray(
         cv2.resize(light, (frame_w, frame_h), interpolation=cv2.INTER_LINEAR), np.float32
     )
+
+
+def _hard_shadow(quad: Quad, rng: np.random.Generator) -> np.ndarray:
+    """A shadow with a sharp edge entering the page from one side and covering 20–50 % of it.
+
+    Drawn in page coordinates (u across, v down, 0..1 on the sheet) as the region beyond a
+    curve: a slanted line with a bump (the arm, the head), so the edge crosses text lines both
+    along and across them. Light inside falls to 35–60 %; the penumbra is 1.5–6 px (a small
+    lamp, ~0.2–0.9 mm on a page 1400 px wide).
+    """
+    frame_w, frame_h = FRAME
+    side = int(rng.integers(4))  # 0 bottom, 1 left, 2 right, 3 top: where the shadow comes from
+    level = rng.uniform(0.2, 0.5)  # how far the edge reaches into the page, from its side
+    slope = rng.uniform(-0.35, 0.35)
+    bump_at, bump_width = rng.uniform(0.2, 0.8), rng.uniform(0.08, 0.2)
+    bump = rng.uniform(0.1, 0.3)
+    s = np.linspace(-1.0, 2.0, 600)
+    depth = level + slope * (s - 0.5) + bump * np.exp(-(((s - bump_at) / bump_width) ** 2))
+    # The polygon for a shadow from the bottom: the edge at v = 1 - depth, closed far below;
+    # the other sides are the same polygon mirrored or transposed.
+    along = np.concatenate([s, s[::-1]])
+    across = np.concatenate([1.0 - depth, np.full_like(s, 3.0)])
+    u, v = {
+        0: (along, across),
+        1: (1.0 - across, along),
+        2: (across, along),
+        3: (along, 1.0 - across),
+    }[side]
+    points = np.stack([u, v], axis=1).astype(np.float64).reshape(1, -1, 2)
+    page = np.array([[(0, 0), (1, 0), (1, 1), (0, 1)]], np.float32)
+    matrix = cv2.getPerspectiveTransform(page[0], np.array(quad, np.float32))
+    mapped = cv2.perspectiveTransform(points, matrix)[0]
+    mask = np.zeros((frame_h, frame_w), np.uint8)
+    polygon = np.round(np.clip(mapped, -4 * frame_w, 4 * frame_w) * 16).astype(np.int32)
+    cv2.fillPoly(mask, [polygon.reshape(-1, 1, 2)], 255, cv2.LINE_AA, shift=4)
+    soft = cv2.GaussianBlur(mask, (0, 0), rng.uniform(1.5, 6.0)).astype(np.float32) / 255.0
+    light = 1.0 - rng.uniform(0.4, 0.65) * soft
+    return np.asarray(light, np.float32)
 
 
 def _motion_kernel(length: float, rng: np.random.Generator) -> np.ndarray:

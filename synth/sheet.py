@@ -26,24 +26,37 @@ class Sheet:
         self.image = Image.new("RGB", (self.width, self.height), "white")
         self.draw = ImageDraw.Draw(self.image)
         self.lines: list[str] = []
+        self._right: list[str] = []
+        """Header lines of the right column, held back until the header ends (see `header`)."""
         self.split = self.left + round(0.4 * (self.right - self.left))
 
     def face(self, bold: bool = False, scale: float = 1.0) -> ImageFont.FreeTypeFont:
         return ImageFont.truetype(str(SERIF_BOLD if bold else SERIF), round(self.size * scale))
 
-    def _put(self, text: str, x: float, face: ImageFont.FreeTypeFont) -> None:
+    def _draw(self, text: str, x: float, face: ImageFont.FreeTypeFont) -> None:
         self.draw.text((x, self.y), text, font=face, fill="black")
+
+    def _put(self, text: str, x: float, face: ImageFont.FreeTypeFont) -> None:
+        self._draw(text, x, face)
+        self.lines.extend(self._right)  # the header, if one was open, has ended
+        self._right.clear()
         self.lines.append(text)
 
     def header(self, left: str = "", right: str = "", *, bold_left: bool = True) -> None:
-        """One row of the two-column header: agency (left column), motto or place-date (right)."""
+        """One row of the two-column header: agency (left column), motto or place-date (right).
+
+        The truth reads the header column by column, as `synth.admin` and `ocr.layout` do: the
+        right column's lines follow the whole left column.
+        """
         # header rows are set a size smaller than the body, as Decree 30/2020 sets them
         if left:
             face = self.face(bold_left, 0.9)
-            self._put(left, (self.left + self.split - face.getlength(left)) / 2, face)
+            self._draw(left, (self.left + self.split - face.getlength(left)) / 2, face)
+            self.lines.append(left)
         if right:
             face = self.face(right == MOTTO[0], 0.9)
-            self._put(right, (self.split + self.right - face.getlength(right)) / 2, face)
+            self._draw(right, (self.split + self.right - face.getlength(right)) / 2, face)
+            self._right.append(right)
         self.y += round(self.size * 1.5)
 
     def centre(self, text: str, *, bold: bool = True, scale: float = 1.0) -> None:
@@ -68,7 +81,7 @@ class Sheet:
         self.y += round(self.size * 1.5 * rows)
 
     def page(self) -> RenderedPage:
-        return RenderedPage(self.image, "\n".join(self.lines), self.dpi)
+        return RenderedPage(self.image, "\n".join([*self.lines, *self._right]), self.dpi)
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,10 @@ def test_the_same_seed_gives_the_same_paper_and_another_seed_another() -> None:
 def test_an_elderly_holders_card_is_permanent() -> None:
     values = [paper(DocumentKind.ID_CARD_OLD, s).fields[F.VALID_UNTIL] for s in range(40)]
     assert "permanent" in values and any(v != "permanent" for v in values)
+
+
+def test_a_two_column_header_is_read_column_by_column() -> None:
+    lines = paper(DocumentKind.BIRTH_CERTIFICATE, 1).page.text.splitlines()
+    # agency, its commune and the number (left column) before the motto (right column)
+    assert lines[0] == "ỦY BAN NHÂN DÂN" and lines[2].startswith("Số: ")
+    assert lines[3:5] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
