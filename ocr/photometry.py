@@ -167,9 +167,8 @@ def erase_rules(flat: Gray, *, text_height: float) -> Gray:
     Tesseract reads a line through text as a column separator or as letters (l, I, |, _). A run
     of ink straight along one axis for several letters' heights is no letter; an opening with a
     long thin kernel keeps exactly those runs, and they are painted back as paper. Where a
-    letter stands on the rule or crosses it (an underlined title, text touching a cell's line)
-    its strokes run on across the rule, and those pixels are kept: erasing them took the
-    bottom off the letters of an underlined title, and Tesseract dropped the title.
+    letter's stroke crosses the rule (a line struck through text, a descender through an
+    underline) the rule's pixels are the stroke's too, and stay.
     """
     # Found on a half-size copy (a rule stays a rule, at a quarter of the cost), erased at full;
     # the copy keeps the darkest of each 2×2 pixels, so a one-pixel hairline stays as dark.
@@ -184,20 +183,33 @@ def erase_rules(flat: Gray, *, text_height: float) -> Gray:
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     if not (vertical.any() or horizontal.any()):
         return flat
-    # Strokes crossing a rule: ink running on across it for a third of an x-height or more.
-    cross = max(5, round(text_height / 6))
-    # (The other rules are no strokes: where two rules cross, both go.)
-    letters_v = cv2.bitwise_and(ink, cv2.bitwise_not(vertical))
-    letters_h = cv2.bitwise_and(ink, cv2.bitwise_not(horizontal))
-    across_h = cv2.morphologyEx(letters_v, cv2.MORPH_OPEN, np.ones((cross, 1), np.uint8))
-    across_v = cv2.morphologyEx(letters_h, cv2.MORPH_OPEN, np.ones((1, cross), np.uint8))
     grow = np.ones((3, 3), np.uint8)
+    horizontal, vertical = cv2.dilate(horizontal, grow), cv2.dilate(vertical, grow)
+    # Where a letter's stroke crosses a rule (ink of letters on both sides of it, within a few
+    # pixels), the rule's pixels are the stroke's too and stay; a letter standing on the rule
+    # loses only the rule. (Keeping every pixel under a letter left a dotted underline, and
+    # Tesseract dropped the underlined title.)
+    letters = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_or(horizontal, vertical)))
+    crossing_h = _both_sides(letters, vertical=True)
+    crossing_v = _both_sides(letters, vertical=False)
     rules = cv2.bitwise_or(
-        cv2.bitwise_and(cv2.dilate(horizontal, grow), cv2.bitwise_not(across_h)),
-        cv2.bitwise_and(cv2.dilate(vertical, grow), cv2.bitwise_not(across_v)),
+        cv2.bitwise_and(horizontal, cv2.bitwise_not(crossing_h)),
+        cv2.bitwise_and(vertical, cv2.bitwise_not(crossing_v)),
     )
     mask = cv2.resize(rules, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_NEAREST)
     return u8(cv2.bitwise_or(flat, mask))
+
+
+def _both_sides(letters: NDArray[np.uint8], *, vertical: bool, reach: int = 5) -> NDArray[np.uint8]:
+    """Where letters' ink lies within `reach` pixels on both sides (above and below when
+    `vertical`, else left and right), a pixel's width either way: a stroke crossing there."""
+    shape = (reach, 1) if vertical else (1, reach)
+    kernel = np.ones(shape, np.uint8)
+    last = (0, reach - 1) if vertical else (reach - 1, 0)
+    before = cv2.dilate(letters, kernel, anchor=last)  # any ink up to `reach` above / left
+    after = cv2.dilate(letters, kernel, anchor=(0, 0))  # any ink up to `reach` below / right
+    widen = np.ones((1, 3) if vertical else (3, 1), np.uint8)
+    return u8(cv2.dilate(cv2.bitwise_and(before, after), widen))
 
 
 def x_height(binary_ink: NDArray[np.bool_]) -> float | None:
