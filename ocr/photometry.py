@@ -189,7 +189,7 @@ def erase_rules(flat: Gray, *, text_height: float) -> Gray:
     # pixels), the rule's pixels are the stroke's too and stay; a letter standing on the rule
     # loses only the rule. (Keeping every pixel under a letter left a dotted underline, and
     # Tesseract dropped the underlined title.)
-    letters = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_or(horizontal, vertical)))
+    letters = u8(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_or(horizontal, vertical))))
     crossing_h = _both_sides(letters, vertical=True)
     crossing_v = _both_sides(letters, vertical=False)
     rules = cv2.bitwise_or(
