@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.guard import RequestGuard
 from api.routes import audit, auth, counter, documents, dossiers, health, reports, search, web
 from services import auth as accounts
 from services.context import Context
@@ -56,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    # authenticates and caps a body before FastAPI reads it (anonymous disk fill)
+    app.add_middleware(RequestGuard)
     app.include_router(health.router)  # /healthz for load balancers, outside the version
     app.include_router(web.router)
     for router in (
