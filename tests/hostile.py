@@ -56,6 +56,41 @@ def png_header_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
+def tiff_frames(sizes: list[tuple[int, int]], corrupt: int | None = None) -> bytes:
+    """A multi-page TIFF (deflate), its frame `corrupt` (0-based) with garbage for pixels: a
+    decoder that reaches that frame fails; one that reads headers first does not get there."""
+    frames = [Image.new("L", size, 255) for size in sizes]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate"
+    )
+    data = bytearray(buffer.getvalue())
+    if corrupt is not None:
+        with Image.open(io.BytesIO(bytes(data))) as image:
+            image.seek(corrupt)
+            offset, length = image.tag_v2[273][0], image.tag_v2[279][0]
+        data[offset : offset + length] = b"\xff" * length
+    return bytes(data)
+
+
+def png_cut_short(width: int = 10_900, height: int = 10_900) -> bytes:
+    """An RGB PNG under a 120 Mpx cap whose pixels are all there but the last rows and the end
+    chunk: a decoder allocates and fills a 356 MB page before it finds the cut."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    packer = zlib.compressobj(1)
+    row = b"\x00" * (1 + 3 * width)
+    idat = b"".join(packer.compress(row) for _ in range(height - 8)) + packer.flush(
+        zlib.Z_SYNC_FLUSH
+    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+
+
 def javascript_pdf(compressed: bool = False) -> bytes:
     if not compressed:
         return pdf_with_pages(1, catalog_extra="/OpenAction 4 0 R ").replace(
@@ -186,6 +221,14 @@ def corpus() -> list[tuple[str, str, bytes, int, str]]:
         ("truncated png", "cut.png", png[: len(png) // 2], 422, "corrupt_file"),
         ("truncated tiff", "cut.tif", tiff[: len(tiff) // 2], 422, "corrupt_file"),
         ("pixel bomb png", "bomb.png", png_header_bomb(), 413, "page_too_large"),
+        (
+            "tiff of 201 frames, frame 2 broken",
+            "many.tif",
+            tiff_frames([(8, 8)] * 201, corrupt=1),
+            413,
+            "too_many_pages",
+        ),
+        ("png cut short under the pixel cap", "cut-big.png", png_cut_short(), 422, "corrupt_file"),
         (
             "pdf bomb: a page 5 m wide",
             "bomb.pdf",
