@@ -15,7 +15,7 @@ import pdf2image
 import pdf2image.exceptions
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from models.errors import CorruptFile, NotFound, PageTooLarge, TooManyPages
 from models.recognition import QualityVerdict
 from ocr.formats import PDF, FileFormat, sniff
 from ocr.options import OcrOptions
@@ -156,23 +156,35 @@ def page_count(data: bytes, *, timeout: float = 60) -> int:
 def page_at(
     data: bytes, number: int, *, dpi: int, max_pixels: int, timeout: float = 120
 ) -> Image.Image:
-    """Page `number` (from 1) alone: what one task of a process pool decodes."""
+    """Page `number` (from 1) alone, the others neither rendered nor decoded: what one task of
+    a process pool, or one preview, needs. NotFound when the file has no such page."""
     fmt = sniff(data[:1024])
     if fmt is PDF:
+        if number > _pdf_page_count(data, timeout=timeout):
+            raise NotFound("Không có trang này", detail={"page": number})
         return _pdf_page(data, number, dpi=dpi, timeout=timeout)
-    for index, page in enumerate(_image_frames(data, max_pixels=max_pixels), start=1):
-        if index == number:
-            return page
-    raise CorruptFile(detail=f"no page {number} in file")
+    for page in _image_frames(data, max_pixels=max_pixels, only=number):
+        return page
+    raise NotFound("Không có trang này", detail={"page": number})
 
 
-def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
+def _image_frames(
+    data: bytes, *, max_pixels: int, only: int | None = None
+) -> Iterator[Image.Image]:
+    """Every frame decoded in turn; with `only`, that frame (from 1) alone, reached by seeking
+    (a TIFF's frames are found by their headers, not decoded on the way)."""
     try:
         with warnings.catch_warnings():
             # We enforce our own pixel limit below, before decoding; Pillow's warning is noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            for frame in ImageSequence.Iterator(image):
+            frames: Iterator[Image.Image] = ImageSequence.Iterator(image)
+            if only is not None:
+                if not 1 <= only <= int(getattr(image, "n_frames", 1)):
+                    return
+                image.seek(only - 1)
+                frames = iter([image])
+            for frame in frames:
                 if frame.width * frame.height > max_pixels:
                     raise PageTooLarge(
                         detail={"width": frame.width, "height": frame.height, "max": max_pixels}
