@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import InvalidInput, SohoaError, Unauthenticated
+from models.errors import InvalidInput, SohoaError, TooManyAttempts, Unauthenticated
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def install(app: FastAPI) -> None:
         response = error_response(exc.http_status, exc.code, exc.message, exc.detail)
         if isinstance(exc, Unauthenticated):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts) and isinstance(exc.detail, dict):
+            response.headers["Retry-After"] = str(exc.detail.get("retry_after_seconds", 60))
         return response
 
     @app.exception_handler(RequestValidationError)

@@ -6,11 +6,12 @@ Switching the object store or the catalog is configuration (`SOHOA_OBJECT_STORE`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.errors import StoreUnavailable
 from services.indexing import Indexer
 from services.settings import Settings
+from services.throttle import LoginThrottle
 from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
@@ -56,6 +57,15 @@ class Context:
     papers: Papers
     reports: Reports
     search: Indexer
+    throttle: LoginThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        # one per process: every request of this API counts against the same limits
+        self.throttle = LoginThrottle(
+            per_name=self.settings.login_attempts_per_name,
+            per_address=self.settings.login_attempts_per_address,
+            window_seconds=self.settings.login_window_seconds,
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> Context:

@@ -99,6 +99,17 @@ class Settings(BaseSettings):
         description="signs download links; default: generated once into <data_dir>/secret.key",
     )
     token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="session token lifetime")
+    login_attempts_per_name: int = Field(
+        default=10, ge=1, description="logins (right or wrong) per user name in the window"
+    )
+    login_attempts_per_address: int = Field(
+        default=100,
+        ge=1,
+        description="logins per client address in the window (an office behind one NAT shares it)",
+    )
+    login_window_seconds: int = Field(
+        default=300, ge=1, le=24 * 3600, description="the sliding window of the login limits"
+    )
     download_link_seconds: int = Field(
         default=300, ge=10, le=3600, description="lifetime of a signed download link"
     )
