@@ -125,7 +125,9 @@ def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[Appl
     """The papers this person already gave us, in the dossiers the actor may see."""
     require(actor, Permission.READ_PAPERS)
     papers = []
-    for row in ctx.catalog.documents_of_owner(applicant_id):
+    agency = actor.principal.agency_code
+    mine = None if agency is None else [agency]
+    for row in ctx.catalog.documents_of_owner(applicant_id, agencies=mine):
         links = ctx.catalog.document_dossiers(row.id)
         visible = [code for code, agency in links if actor.principal.sees_agency(agency)]
         if not visible or row.duplicate_of is not None:

@@ -89,7 +89,8 @@ def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
     earlier: DocumentRow | None = None
     if row.owner_id and row.kind_code:
         agencies = _agencies(ctx, row.id)
-        for candidate in ctx.catalog.documents_of_owner(row.owner_id):  # newest first
+        owned = ctx.catalog.documents_of_owner(row.owner_id, agencies=agencies)
+        for candidate in owned:  # newest first
             if (
                 candidate.id != row.id
                 and candidate.created_at <= row.created_at

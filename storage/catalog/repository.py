@@ -7,7 +7,7 @@ until `requeue_interrupted` puts it back at the next start. Nothing is lost with
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -119,15 +119,18 @@ class Catalog:
             return self.get_dossier(code)
 
     def get_dossier(self, code: str) -> DossierRow:
+        row = self.find_dossier(code)
+        if row is None:
+            raise NotFound("Không tìm thấy hồ sơ", detail={"code": code})
+        return row
+
+    def find_dossier(self, code: str) -> DossierRow | None:
         with unavailable_as_ours(), self._sessions() as session:
-            row = session.scalar(
+            return session.scalar(
                 select(DossierRow)
                 .where(DossierRow.code == code)
                 .options(selectinload(DossierRow.links).selectinload(DossierDocumentRow.document))
             )
-        if row is None:
-            raise NotFound("Không tìm thấy hồ sơ", detail={"code": code})
-        return row
 
     # -- documents ------------------------------------------------------------------------
 
@@ -205,15 +208,30 @@ class Catalog:
                 ) from exc
             self._settle_dossiers(session, document_id)
 
-    def documents_of_owner(self, owner_id: str, *, limit: int = 100) -> list[DocumentRow]:
-        """The papers of one citizen or enterprise, newest first (what reuse looks up)."""
+    def documents_of_owner(
+        self, owner_id: str, *, agencies: Collection[str] | None = None, limit: int = 100
+    ) -> list[DocumentRow]:
+        """The papers of one citizen or enterprise, newest first (what reuse looks up); with
+        `agencies`, only those in a dossier of one of them (not removed from it).
+
+        The agencies are filtered before the limit: another agency's newer papers must neither
+        push ours off the list nor cost anything to skip.
+        """
+        query = select(DocumentRow).where(DocumentRow.owner_id == owner_id)
+        if agencies is not None:
+            filed = (
+                select(DossierDocumentRow.document_id)
+                .join(DossierRow, DossierRow.id == DossierDocumentRow.dossier_id)
+                .where(
+                    DossierRow.agency_code.in_(list(agencies)),
+                    DossierDocumentRow.removed_at.is_(None),
+                )
+            )
+            query = query.where(DocumentRow.id.in_(filed))
         with unavailable_as_ours(), self._sessions() as session:
             return list(
                 session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.owner_id == owner_id)
-                    .order_by(DocumentRow.created_at.desc())
-                    .limit(limit)
+                    query.order_by(DocumentRow.created_at.desc(), DocumentRow.id).limit(limit)
                 )
             )
 
