@@ -73,6 +73,12 @@ def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id:
     """Link a paper this applicant already gave us to a new dossier: no upload, no rescan."""
     target = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
     document_for(ctx, actor, document_id)
+    if not reuse.in_agency(ctx, target.agency_code, document_id):
+        # an admin sees every agency; a paper still crosses none (services/reuse.py)
+        raise Conflict(
+            "Giấy tờ thuộc hồ sơ của cơ quan khác, không dùng lại được",
+            detail={"code": dossier_code, "id": document_id},
+        )
     paper = ctx.catalog.get_document(document_id)
     if paper.owner_id != target.applicant_id:
         raise Conflict(

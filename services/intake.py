@@ -130,7 +130,7 @@ def upload_documents(
             existing = (
                 None
                 if item.upload.document_id is not None
-                else reuse.exact_duplicate(ctx, actor, item.sha256)
+                else reuse.exact_duplicate(ctx, dossier.agency_code, item.sha256)
             )
             if existing is not None:
                 ids[item.sha256] = existing

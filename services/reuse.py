@@ -5,9 +5,11 @@ linked at intake, nothing queued), the applicant's papers listed by personal ID 
 one), and a rescan of the same paper (near-duplicate: same owner, kind and key fields), which is
 recorded after recognition and offered to the clerk in place of the new copy.
 
-Agency scoping: a paper is found again only through a dossier its finder may see (the finder's
-agency, or any for an admin). A duplicate held only by another agency is not disclosed: the
-upload becomes a new paper of this agency, recognised as usual (see docs/reuse.md).
+Agency scoping: a paper is reused only in a dossier of an agency that holds it already (the
+target dossier's agency, whoever the uploader is: an admin who sees every agency must not link
+agency A's paper into agency B's dossier, where B's clerks would read and edit it). A duplicate
+held only by another agency is a new paper of this agency (the bytes are stored once, under
+their sha256; the paper is catalogued twice), recognised as usual (see docs/reuse.md).
 """
 
 from __future__ import annotations
@@ -48,9 +50,10 @@ def validity(row: DocumentRow, today: date | None = None) -> Validity:
     return "expired" if expired(row, today) else "valid"
 
 
-def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
-    """The paper with exactly these bytes that the actor may see, digitized or on its way
-    (queued or processing: a double upload is not recognised twice either); else None.
+def exact_duplicate(ctx: Context, agency: str, sha256: str) -> str | None:
+    """The paper with exactly these bytes filed by `agency` (the target dossier's), digitized
+    or on its way (queued or processing: a double upload is not recognised twice either);
+    else None.
 
     A failed paper is not reused: its failure may have been transient, so the bytes get a
     fresh document and a fresh try.
@@ -58,9 +61,14 @@ def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
     for row in ctx.catalog.documents_with_sha256(sha256):
         if row.status == DocumentStatus.FAILED:
             continue
-        if visible(ctx, actor, row.id):
+        if in_agency(ctx, agency, row.id):
             return row.id
     return None
+
+
+def in_agency(ctx: Context, agency: str, document_id: str) -> bool:
+    """Is the paper in a dossier of this agency (not removed from it)?"""
+    return agency in _agencies(ctx, document_id)
 
 
 def link(ctx: Context, dossier_code: str, document_id: str) -> bool:
