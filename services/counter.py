@@ -6,15 +6,13 @@ leaves an audit row.
 
 from __future__ import annotations
 
-import json
-
 from models.auth import Actor, AuditAction, Permission
 from models.errors import Conflict, NotFound, PaperExpired
 from models.kinds import label_of
 from models.recognition import PageResult
 from models.schemas import ApplicantPaper, DocumentUpdate
 from ocr.preview import page_preview
-from services import reuse
+from services import audit, reuse
 from services.access import changeable_document, document_for, dossier_for, require
 from services.context import Context
 
@@ -32,7 +30,8 @@ def update_document(ctx: Context, actor: Actor, document_id: str, update: Docume
         object_type="document",
         object_id=document_id,
         dossier_code=dossier_code,
-        detail=json.dumps(values, default=str)[:500],
+        # what changed, not to what: the auditor never reads a paper (docs/security.md)
+        detail="changed: " + ", ".join(sorted(values)),
     )
 
 
@@ -161,7 +160,7 @@ def applicant_papers(ctx: Context, actor: Actor, applicant_id: str) -> list[Appl
         actor,
         AuditAction.READ,
         object_type="applicant",
-        object_id=applicant_id,
+        object_id=audit.pseudonym(ctx, applicant_id),
         detail=f"{len(papers)} papers listed",
     )
     return papers
