@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
-from api.guard import RequestGuard
+from api.guard import RequestGuard, SecurityHeaders
 from api.routes import audit, auth, counter, documents, dossiers, health, reports, search, web
 from services import auth as accounts
 from services.context import Context
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     # authenticates and caps a body before FastAPI reads it (anonymous disk fill)
     app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)  # /healthz for load balancers, outside the version
     app.include_router(web.router)
     for router in (

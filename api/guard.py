@@ -124,3 +124,31 @@ async def _answer(exc: SohoaError, scope: Scope, receive: Receive, send: Send) -
     # the client may still be sending: close rather than leave the socket waiting on it
     response.headers["Connection"] = "close"
     await response(scope, receive, send)
+
+
+_EVERY_RESPONSE = [
+    # no page of ours inside another site's frame (clickjacking the counter's buttons)
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+class SecurityHeaders:
+    """Headers every response carries, JSON, files and the page alike."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(n, v) for n, v in _EVERY_RESPONSE if n not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

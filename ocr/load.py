@@ -7,6 +7,7 @@ but fails to decode, so `inspect` decodes every page once before anything is sto
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,15 @@ from ocr.pdf_safety import check_pdf
 from ocr.quality import assess as assess_page
 
 _EXIF_ORIENTATION = 0x0112
+_REPR = re.compile(r"<[^<>]*\bat 0x[0-9a-fA-F]+>")
+
+
+def _reason(exc: BaseException) -> dict[str, str]:
+    """An error's message fit for a clerk's screen: no `<_io.BytesIO object at 0x…>`, no
+    temporary paths (the decoders' and poppler's own words name them)."""
+    text = _REPR.sub("the file", str(exc))
+    text = re.sub(r"(?:/[\w.-]+){2,}/?", "<path>", text)
+    return {"reason": text[:200]}
 
 
 @dataclass(frozen=True)
@@ -106,9 +116,9 @@ def check_image_headers(data: bytes, *, max_pages: int, max_pixels: int) -> int:
                         }
                     )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise CorruptFile(detail={"reason": str(exc)[:200]}) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
     except Image.DecompressionBombError as exc:
-        raise PageTooLarge(detail={"reason": str(exc)[:200]}) from exc
+        raise PageTooLarge(detail=_reason(exc)) from exc
     if data.startswith(b"\x89PNG"):
         _check_png_chunks(data)
     return count
@@ -150,7 +160,7 @@ def page_count(data: bytes, *, timeout: float = 60) -> int:
         with Image.open(io.BytesIO(data)) as image:
             return int(getattr(image, "n_frames", 1))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
 
 
 def page_at(
@@ -204,9 +214,9 @@ def _image_frames(
                     page.info["dpi"] = dpi  # sizes the searchable PDF's page
                 yield page
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
     except Image.DecompressionBombError as exc:
-        raise PageTooLarge(detail=str(exc)) from exc
+        raise PageTooLarge(detail=_reason(exc)) from exc
 
 
 def _pdf_page_count(data: bytes, *, timeout: float) -> int:
@@ -230,7 +240,7 @@ def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Im
     except pdf2image.exceptions.PDFPopplerTimeoutError as exc:
         raise CorruptFile("Không đọc được trang PDF trong thời gian cho phép") from exc
     except (pdf2image.exceptions.PDFInfoNotInstalledError, OSError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)[:300]) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
     if not pages:
         raise CorruptFile(detail=f"page {number} did not render")
     page = pages[0].convert("RGB")

@@ -54,8 +54,9 @@ def csv_lines(ctx: Context, actor: Actor, where: AuditFilter) -> Iterator[str]:
 
 def cell(value: object) -> str:
     text = "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-    # a cell starting with = + - @ is a formula to a spreadsheet: defuse it (CSV injection)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    # a cell starting with = + - @ is a formula to a spreadsheet, and a tab or a carriage
+    # return before one still is (OWASP's list): defuse it (CSV injection)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def pseudonym(ctx: Context, personal_id: str) -> str:

@@ -257,7 +257,11 @@ def safe_filename(name: str, info: FileInfo) -> str:
     if any(sep in name for sep in ("/", "\\")) or name in (".", "..") or not name.isprintable():
         raise InvalidFilename(detail={"file": name[:200]})
     base = name.strip() or "scan"
-    return base[:200] if "." in base else base[:200] + info.format.extension
+    stem, dot, extension = base.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        stem, extension = base, info.format.extension.lstrip(".")
+    # cut the stem, not the end: the extension is how the clerk's computer opens the download
+    return stem[: 200 - len(extension) - 1] + "." + extension
 
 
 def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -> None:

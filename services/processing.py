@@ -20,7 +20,7 @@ from models.catalog import DocumentStatus
 from models.errors import Busy, SohoaError, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
-from ocr.outputs import document_pdf
+from ocr.outputs import document_pdf, public_hocr
 from ocr.pipeline import recognise_document, warm_up
 from services import reuse
 from services.context import Context
@@ -72,7 +72,9 @@ def record_result(
             document_pdf_key(document.id), document_pdf(page_pdfs), content_type="application/pdf"
         )
     pages = []
-    for page in result.pages:
+    for recognised in result.pages:
+        hocr = public_hocr(recognised.hocr, recognised.number) if recognised.hocr else None
+        page = recognised.model_copy(update={"hocr": hocr})
         key = page_result_key(document.id, page.number)
         ctx.store.put(key, page.model_dump_json().encode(), content_type="application/json")
         if page.hocr is not None:

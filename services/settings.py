@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     source_s3_access_key: str | None = Field(default=None, description="for s3:// sources")
     source_s3_secret_key: str | None = Field(default=None, description="for s3:// sources")
 
+    public_url: str | None = Field(
+        default=None,
+        description="the address clients reach sohoa at (https://host[:port][/prefix]), for "
+        "links it hands out; unset: links are paths on the same host (never the Host header)",
+    )
     secret_key: str | None = Field(
         default=None,
         description="signs download links; default: generated once into <data_dir>/secret.key",

@@ -19,6 +19,10 @@ from storage.catalog.audit import AuditFilter
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 
+MAX_OFFSET = 2**31 - 1
+"""Past a 32-bit offset SQLite and PostgreSQL refuse the number (2**63 was a 500); the export
+streams any length of log."""
+
 
 def _filter(
     since: Annotated[datetime | None, Query(alias="from")] = None,
@@ -39,7 +43,7 @@ def list_events(
     who: ActorDep,
     where: FilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditEventsPublic:
     return audit.events(ctx, who, where, limit=limit, offset=offset)
 
