@@ -71,21 +71,7 @@ def remove_from_dossier(ctx: Context, actor: Actor, dossier_code: str, document_
 def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> None:
     """Link a paper this applicant already gave us to a new dossier: no upload, no rescan."""
     target = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
-    document_for(ctx, actor, document_id)
-    if not reuse.in_agency(ctx, target.agency_code, document_id):
-        # an admin sees every agency; a paper still crosses none (services/reuse.py)
-        raise Conflict(
-            "Giấy tờ thuộc hồ sơ của cơ quan khác, không dùng lại được",
-            detail={"code": dossier_code, "id": document_id},
-        )
-    paper = ctx.catalog.get_document(document_id)
-    if paper.owner_id != target.applicant_id:
-        raise Conflict(
-            "Giấy tờ không thuộc người nộp hồ sơ này",
-            detail={"owner": paper.owner_id, "applicant": target.applicant_id},
-        )
-    if reuse.expired(paper):
-        raise PaperExpired(detail={"valid_until": str(paper.valid_until)})
+    _reusable(ctx, actor, target.agency_code, document_id, owner=target.applicant_id)
     if not reuse.link(ctx, dossier_code, document_id):
         raise Conflict(
             "Giấy tờ đã có trong hồ sơ", detail={"code": dossier_code, "id": document_id}
@@ -100,19 +86,49 @@ def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id:
     )
 
 
+def _reusable(
+    ctx: Context, actor: Actor, agency: str, document_id: str, *, owner: str | None
+) -> None:
+    """What every reuse checks before it links anything: the actor may read the paper, it is
+    filed by the target dossier's agency (an admin sees every agency; a paper crosses none,
+    services/reuse.py), it belongs to `owner`, and it is still valid."""
+    document_for(ctx, actor, document_id)
+    if not reuse.in_agency(ctx, agency, document_id):
+        raise Conflict(
+            "Giấy tờ thuộc hồ sơ của cơ quan khác, không dùng lại được",
+            detail={"agency": agency, "id": document_id},
+        )
+    paper = ctx.catalog.get_document(document_id)
+    if paper.owner_id != owner:
+        raise Conflict(
+            "Giấy tờ không thuộc người nộp hồ sơ này",
+            detail={"id": document_id},
+        )
+    if reuse.expired(paper):
+        raise PaperExpired(detail={"valid_until": str(paper.valid_until)})
+
+
 def use_earlier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> str:
     """The clerk's answer to "this paper was digitized before": link the earlier copy to the
     dossier in place of the new scan, which leaves the dossier (kept, like any removal).
 
-    Returns the earlier paper's id. 409 when the new scan duplicates nothing (any more).
+    Returns the earlier paper's id. 404 when the new scan is not in this dossier, 409 when it
+    duplicates nothing (any more); the earlier copy passes every check a reuse makes (readable,
+    same agency, same owner as the new scan, still valid) before anything is linked.
     """
-    dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
+    target = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
     document_for(ctx, actor, document_id)
-    earlier = ctx.catalog.get_document(document_id).duplicate_of
+    if dossier_code not in {code for code, _ in ctx.catalog.document_dossiers(document_id)}:
+        raise NotFound(
+            "Giấy tờ không thuộc hồ sơ này", detail={"code": dossier_code, "id": document_id}
+        )
+    scan = ctx.catalog.get_document(document_id)
+    earlier = scan.duplicate_of
     if earlier is None:
         raise Conflict(
             "Giấy tờ này không trùng với giấy tờ nào đã số hóa", detail={"id": document_id}
         )
+    _reusable(ctx, actor, target.agency_code, earlier, owner=scan.owner_id)
     if reuse.link(ctx, dossier_code, earlier):
         ctx.audit.record(
             actor,
