@@ -84,6 +84,20 @@ def check_personal_id(number: str) -> str:
     return number
 
 
+_OWNER_ID = re.compile(r"[0-9]{12}|[0-9]{9}|[0-9]{10}(?:-[0-9]{3})?")
+
+
+def check_owner_id(value: str) -> str:
+    """Whose paper it is: a 12-digit personal ID (checked like an applicant's), an old 9-digit
+    CMND, or an enterprise code (10 digits, `-NNN` for a branch)."""
+    if _OWNER_ID.fullmatch(value) is None:
+        raise InvalidCode(
+            "Mã chủ sở hữu phải là số định danh (12 số), CMND (9 số) hoặc mã số doanh nghiệp",
+            detail={"field": "owner_id", "value": value},
+        )
+    return check_personal_id(value) if len(value) == 12 else value
+
+
 def agency_of(dossier_code: str) -> str:
     """The receiving agency's code, the part of a dossier code before the receipt date.
 

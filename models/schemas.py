@@ -12,6 +12,7 @@ from models.catalog import DocumentStatus, DossierStatus
 from models.codes import (
     check_dossier_code,
     check_name,
+    check_owner_id,
     check_personal_id,
     check_procedure_code,
 )
@@ -220,9 +221,19 @@ class DocumentUpdate(BaseModel):
     permanent: bool | None = None
     validity_scope: str | None = Field(default=None, max_length=200)
     owner_name: str | None = Field(default=None, max_length=200)
+    owner_id: str | None = Field(
+        default=None,
+        description="whose paper it is (a child's birth paper: the child's ID), when not the "
+        "applicant's; personal ID, old ID or enterprise code",
+    )
     role: Literal["submitted", "result"] | None = Field(
         default=None, description="a paper the citizen submitted, or the result the agency issued"
     )
+
+    @field_validator("owner_id")
+    @classmethod
+    def _owner(cls, value: str | None) -> str | None:
+        return None if value is None else check_owner_id(value.strip())
 
     @field_validator("owner_name", "issuer", "signer")
     @classmethod

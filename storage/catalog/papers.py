@@ -29,9 +29,12 @@ EDITABLE = frozenset(
         "permanent",
         "validity_scope",
         "owner_name",
+        "owner_id",
         "role",
     }
 )
+OWNER_BY_CLERK = "clerk"
+_OWNER_REPLACEABLE = (None, "intake", "reading")
 
 
 class Papers:
@@ -42,6 +45,8 @@ class Papers:
         unknown = set(values) - EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
+        if "owner_id" in values:
+            values = {**values, "owner_source": OWNER_BY_CLERK}
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             changed = session.execute(
                 update(DocumentRow)
@@ -63,8 +68,13 @@ class Papers:
 
     def record_reading(self, document_id: str, reading: str, found: Mapping[str, Any]) -> None:
         """Keep what extraction read (`reading`, JSON) and fill the metadata columns it found
-        that are still empty: a value a clerk set is never overwritten by a machine's guess."""
-        unknown = set(found) - EDITABLE - {"owner_id"}
+        that are still empty: a value a clerk set is never overwritten by a machine's guess.
+
+        The owner is the exception to "still empty": intake files a paper under the applicant
+        by default, and an ID read off the paper (a child's birth paper carries the child's)
+        replaces that default, or an earlier reading's, but never the owner a clerk set.
+        """
+        unknown = set(found) - EDITABLE
         if unknown:
             raise ValueError(f"not fillable: {sorted(unknown)}")
         with unavailable_as_ours(), self._sessions() as session, session.begin():
@@ -73,7 +83,11 @@ class Papers:
                 raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
             document.reading = reading
             for column, value in found.items():
-                if getattr(document, column) in (None, "", False):
+                if column == "owner_id":
+                    if document.owner_source in _OWNER_REPLACEABLE:
+                        document.owner_id = value
+                        document.owner_source = "reading"
+                elif getattr(document, column) in (None, "", False):
                     setattr(document, column, value)
 
     def correct_page(self, document_id: str, number: int, text: str, by: str) -> datetime:

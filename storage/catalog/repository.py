@@ -160,6 +160,7 @@ class Catalog:
                         status=DocumentStatus.QUEUED,
                         attempts=0,
                         owner_id=new.owner_id,
+                        owner_source="intake" if new.owner_id else None,
                         owner_name=new.owner_name,
                         kind_code=new.kind_code,
                         role=new.role,

@@ -92,6 +92,9 @@ class DocumentRow(Base):
     )
     # -- metadata of a digitized paper (design.md §5) --
     owner_id: Mapped[str | None] = mapped_column(String(14), index=True)  # CCCD, CMND or MSDN
+    # who set owner_id: "intake" (the applicant, a default), "reading" (read off the paper) or
+    # "clerk"; a reading replaces intake's default, never a clerk's value
+    owner_source: Mapped[str | None] = mapped_column(String(16))
     owner_name: Mapped[str | None] = mapped_column(String(200))
     kind_code: Mapped[str | None] = mapped_column(String(32), index=True)
     number_symbol: Mapped[str | None] = mapped_column(String(64))  # số ký hiệu

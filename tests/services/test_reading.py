@@ -59,7 +59,8 @@ def test_what_a_clerk_set_is_never_overwritten(client: TestClient, dossier: dict
     assert reading is not None and reading.kind is DocumentKind.ID_CARD
     shown = client.get(f"/api/v1/documents/{document_id}").json()
     assert (shown["kind_code"], shown["number_symbol"]) == ("id_card_old", "do-clerk")
-    assert (shown["owner_id"], shown["owner_name"]) == (dossier["applicant_id"], "NGUYỄN VĂN AN")
+    # the applicant was intake's default owner: the ID read off the card is whose card it is
+    assert (shown["owner_id"], shown["owner_name"]) == ("001090012345", "NGUYỄN VĂN AN")
     assert shown["permanent"] is True
     assert shown["reading"]["kind"] == "id_card"
 
