@@ -39,9 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         enqueuer = Enqueuer(settings) if settings.queue_url else None
         workers = WorkerPool(ctx, 0 if enqueuer else settings.workers)
         workers.start()
+        # the routes never choose: intake sends what it queued to this one dispatcher
+        if enqueuer is not None:
+            ctx.dispatcher = enqueuer
+        elif settings.workers:
+            ctx.dispatcher = workers
         app.state.context = ctx
         app.state.workers = workers
-        app.state.enqueuer = enqueuer
         try:
             yield
         finally:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
 class DocumentStatus(StrEnum):
     """Where a document (one paper) is on its way from scan to text.
 
-    queued → processing → done | needs_review | failed. A crash in `processing` puts the
-    document back to `queued` at the next start, so no scan is ever left behind.
+    queued → processing → done | needs_review | failed. A worker holds a `processing` document
+    under a lease it renews; when it dies the lease expires and another worker takes the
+    document over, so no scan is ever left behind.
     """
 
     QUEUED = "queued"
@@ -44,3 +46,17 @@ class JobState(StrEnum):
             DocumentStatus.PROCESSING: cls.RUNNING,
             DocumentStatus.FAILED: cls.FAILED,
         }.get(status, cls.DONE)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A document a worker holds: what recognising it needs, and the claim itself.
+
+    `attempts` counts claims, this one included: a document claimed again after its holder
+    died is on a later attempt, which is how a paper that kills every worker is found."""
+
+    id: str
+    sha256: str
+    object_key: str
+    attempts: int
+    owner: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.errors import StoreUnavailable
+from services.dispatch import Dispatcher, Waiting
 from services.indexing import Indexer
 from services.settings import Settings
 from services.throttle import LoginThrottle
@@ -17,6 +18,7 @@ from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
 from storage.catalog.database import make_engine
 from storage.catalog.papers import Papers
+from storage.catalog.queue import WorkQueue
 from storage.catalog.reports import Reports
 from storage.catalog.repository import Catalog
 from storage.local import LocalObjectStore
@@ -57,9 +59,14 @@ class Context:
     papers: Papers
     reports: Reports
     search: Indexer
+    queue: WorkQueue = field(init=False)
+    dispatcher: Dispatcher = field(default_factory=Waiting)
+    """Where committed `queued` documents are sent (services/dispatch.py); the API sets its
+    worker pool or Celery here, a backfile its runner."""
     throttle: LoginThrottle = field(init=False)
 
     def __post_init__(self) -> None:
+        self.queue = WorkQueue(self.catalog.engine)
         # one per process: every request of this API counts against the same limits
         self.throttle = LoginThrottle(
             per_name=self.settings.login_attempts_per_name,

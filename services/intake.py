@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from models.auth import Actor, AuditAction, Permission
-from models.catalog import DocumentStatus
 from models.codes import agency_of
 from models.errors import (
     FileTooLarge,
@@ -140,6 +139,8 @@ def upload_documents(
             ids[item.sha256] = document.id
             documents.append(document)
     ctx.catalog.add_documents(dossier_code, documents)
+    # committed `queued`: now, and only now, have them recognised (a reused paper never is)
+    ctx.dispatcher.recognise([document.id for document in documents])
     for document in documents:
         ctx.audit.record(
             actor,
@@ -275,6 +276,8 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
     with ExitStack() as temporaries:
         item = _check(ctx, upload, temporaries)
         new = _store(ctx, item, dossier.applicant_id)
+    # the paper is queued again with its new scan, in the same transaction that drops its old
+    # pages; a worker still reading the old scan loses its claim (its result is dropped)
     previous = ctx.papers.replace_original(
         document_id,
         sha256=new.sha256,
@@ -285,7 +288,8 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
         filename=new.filename,
         quality=new.quality,
     )
-    ctx.catalog.set_status(document_id, DocumentStatus.QUEUED, None)
+    ctx.search.index_document(document_id)  # the old scan's text is found no more
+    ctx.dispatcher.recognise([document_id])
     ctx.audit.record(
         actor,
         AuditAction.CHANGE,

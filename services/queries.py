@@ -24,7 +24,7 @@ from services import links, reuse
 from services.access import document_for, dossier_for
 from services.context import Context
 from storage.catalog.tables import DocumentRow, DossierRow, PageRow
-from storage.keys import document_pdf_key, page_hocr_key
+from storage.keys import hocr_key_of, pdf_key_of
 
 
 def dossier(ctx: Context, actor: Actor, code: str) -> DossierPublic:
@@ -161,17 +161,22 @@ class Artefact:
 def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
     """The document's searchable PDF (page images + invisible text); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.DOWNLOAD, "searchable pdf"))
-    return Artefact("application/pdf", ctx.store.get(document_pdf_key(row.id)))
+    if not row.pages:
+        raise NotFound("Tài liệu không có bản PDF", detail={"id": row.id})
+    # beside the pages' results: under the scan they were read from (storage/keys.py)
+    return Artefact("application/pdf", ctx.store.get(pdf_key_of(row.pages[0].result_key)))
 
 
 def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
     """Tesseract's hOCR of one page (words, lines, blocks with boxes); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
-    if not 1 <= number <= row.page_count:
+    page = next((p for p in row.pages if p.number == number), None)
+    if page is None:
         raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
-    if not ctx.store.exists(page_hocr_key(row.id, number)):
+    key = hocr_key_of(page.result_key)
+    if not ctx.store.exists(key):
         raise NotFound("Trang không có kết quả hOCR (trang trắng)", detail={"page": number})
-    return Artefact("text/html; charset=utf-8", ctx.store.get(page_hocr_key(row.id, number)))
+    return Artefact("text/html; charset=utf-8", ctx.store.get(key))
 
 
 def _finished(row: DocumentRow) -> DocumentRow:

@@ -7,6 +7,7 @@ The embedded default needs none of them: a SQLite catalog and a local object fol
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -54,6 +55,19 @@ class Settings(BaseSettings):
     max_attempts: int = Field(
         default=3, ge=1, description="recognition attempts of a document before it is failed"
     )
+    lease_seconds: int = Field(
+        default=120,
+        ge=2,
+        description="how long a worker's claim on a document holds unless renewed (it renews "
+        "every third of it while it works); a dead worker's documents are taken over after it",
+    )
+    replica_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        max_length=60,
+        description="names this machine in leases (the host name by default): at start a "
+        "replica takes back only what its own dead processes held",
+    )
     # -- object store (docs/storage.md) --
     object_store: Literal["local", "s3"] = Field(
         default="local", description="local folder (embedded) or MinIO/S3 via the minio SDK"
@@ -84,8 +98,8 @@ class Settings(BaseSettings):
     queue_visibility_timeout: int = Field(
         default=3600,
         ge=5,
-        description="seconds before a task a dead worker held is delivered again (and before "
-        "its document may be claimed by another worker)",
+        description="seconds before the broker delivers again a task a dead worker held (its "
+        "document is taken over by lease, SOHOA_LEASE_SECONDS)",
     )
     source_s3_endpoint: str | None = Field(
         default=None,

@@ -33,8 +33,9 @@ def test_stored_hocr_and_page_results_carry_no_temporary_path(tmp_path: Path) ->
         upload = intake.Upload("a.png", io.BytesIO(_line()))
         (paper,) = intake.upload_documents(ctx, ADMIN, DOSSIER["code"], [upload], assess=False)
         process_document(ctx, paper.id)
-        hocr = ctx.store.get(page_hocr_key(paper.id, 1)).decode()
-        result = ctx.store.get(page_result_key(paper.id, 1)).decode()
+        scan = ctx.catalog.get_document(paper.id).sha256
+        hocr = ctx.store.get(page_hocr_key(paper.id, 1, scan)).decode()
+        result = ctx.store.get(page_result_key(paper.id, 1, scan)).decode()
     finally:
         ctx.close()
     assert "ocr_page" in hocr and 'image "page-1"' in hocr
