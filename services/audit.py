@@ -8,12 +8,12 @@ import hmac
 import io
 from collections.abc import Iterator
 
+from models.audit import AuditFilter
 from models.auth import Actor, AuditAction, Permission
 from models.schemas import AuditEventPublic, AuditEventsPublic
 from services.access import require
 from services.context import Context
 from services.links import secret_key
-from storage.catalog.audit import AuditFilter
 
 COLUMNS = tuple(AuditEventPublic.model_fields)
 

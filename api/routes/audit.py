@@ -12,10 +12,10 @@ from fastapi.responses import StreamingResponse
 from api.auth import ActorDep
 from api.deps import ContextDep
 from api.responses import ERRORS
+from models.audit import AuditFilter
 from models.auth import AuditAction
 from models.schemas import AuditEventsPublic
 from services import audit
-from storage.catalog.audit import AuditFilter
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
 

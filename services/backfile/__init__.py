@@ -29,7 +29,9 @@ from services.context import Context
 from services.leases import requeue_dead_holders
 from storage.catalog.backfile import BackfileLog, ItemStatus
 from storage.objects import sha256_hex
-from storage.sources import Source
+from storage.sources import Source, open_source
+
+__all__ = ["Outcome", "document_id", "open_source", "run_backfile", "write_report"]
 
 log = logging.getLogger(__name__)
 

@@ -7,24 +7,14 @@ Rows are only ever inserted; the database refuses UPDATE and DELETE on the table
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, func, select
 
+from models.audit import AuditFilter
 from models.auth import Actor, AuditAction
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.tables import AuditRow
-
-
-@dataclass(frozen=True)
-class AuditFilter:
-    since: datetime | None = None
-    until: datetime | None = None
-    actor: str | None = None
-    action: AuditAction | None = None
-    object_id: str | None = None
 
 
 class AuditLog:

@@ -10,10 +10,10 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from models.audit import AuditFilter
 from models.auth import Role
 from services import auth
 from services.settings import Settings
-from storage.catalog.audit import AuditFilter
 from tests.conftest import AGENCY, PASSWORD, assert_error_body
 
 TOKEN = "/api/v1/auth/token"

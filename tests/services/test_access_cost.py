@@ -14,13 +14,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import event
 
+from models.audit import AuditFilter
 from models.auth import Actor, Principal, Role
 from models.errors import NotFound
 from models.schemas import DossierCreate
 from services import counter, intake, queries
 from services.context import Context
 from services.settings import Settings
-from storage.catalog.audit import AuditFilter
 from tests.conftest import ADMIN, AGENCY, DOSSIER, OTHER_AGENCY
 
 CLERK = Actor(Principal(user_id=7, username="a", role=Role.CLERK, agency_code=AGENCY), "x")

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from models.audit import AuditFilter
 from models.auth import AuditAction
 from models.schemas import DocumentUpdate, DossierCreate
 from services import counter, intake
 from services.context import Context
 from services.search import search
 from services.settings import Settings
-from storage.catalog.audit import AuditFilter
 from tests.conftest import ADMIN, DOSSIER
 
 APPLICANT = DOSSIER["applicant_id"]

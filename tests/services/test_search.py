@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.search_data import document_id, load
+from models.audit import AuditFilter
 from models.auth import Actor, AuditAction, Principal, Role
 from models.catalog import DossierStatus
 from models.errors import Forbidden, InvalidQuery
@@ -20,7 +21,6 @@ from services import counter
 from services.context import Context
 from services.search import search
 from services.settings import Settings
-from storage.catalog.audit import AuditFilter
 from storage.search import index as search_index
 from synth.dossiers import SynthDossier, SynthPaper
 from tests.conftest import ADMIN, AGENCY, OTHER_AGENCY
