@@ -78,7 +78,16 @@ class Context:
     def open(cls, settings: Settings) -> Context:
         store = open_store(settings)
         engine = make_engine(settings.catalog_url)
-        migrate.upgrade(engine)
+        if settings.migration_database_url:
+            # the owner migrates and grants; the service's role cannot alter what it uses
+            owner = make_engine(settings.migration_database_url)
+            try:
+                migrate.upgrade(owner)
+                migrate.grant_service(owner, settings.catalog_url)
+            finally:
+                owner.dispose()
+        else:
+            migrate.upgrade(engine)
         return cls(
             settings,
             Catalog(engine),

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the catalog; default sqlite:///<data_dir>/catalog.sqlite3",
     )
+    migration_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL: the URL of the role that owns the catalog, used to migrate it "
+        "at start; the service then connects as SOHOA_DATABASE_URL's role, granted only what it "
+        "needs (it may insert into the audit log and read it, never change or empty it)",
+    )
     objects_dir: Path | None = Field(
         default=None, description="local object store folder; default <data_dir>/objects"
     )
