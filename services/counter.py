@@ -6,6 +6,7 @@ leaves an audit row.
 
 from __future__ import annotations
 
+from models.audit import AuditEvent
 from models.auth import Actor, AuditAction, Permission
 from models.errors import Conflict, NotFound, PaperExpired
 from models.kinds import label_of
@@ -20,70 +21,71 @@ from services.context import Context
 def update_document(ctx: Context, actor: Actor, document_id: str, update: DocumentUpdate) -> None:
     dossier_code = changeable_document(ctx, actor, document_id).code
     values = update.model_dump(exclude_unset=True)
-    ctx.papers.update_metadata(document_id, values)
-    # the clerk may just have named the kind or number that makes it a rescan (or not)
-    reuse.detect_near_duplicate(ctx, document_id)
-    ctx.search.index_document(document_id)
-    ctx.audit.record(
+    changed = AuditEvent(
         actor,
         AuditAction.CHANGE,
-        object_type="document",
+        "document",
         object_id=document_id,
         dossier_code=dossier_code,
         # what changed, not to what: the auditor never reads a paper (docs/security.md)
         detail="changed: " + ", ".join(sorted(values)),
     )
+    ctx.papers.update_metadata(document_id, values, audit=[changed])
+    # the clerk may just have named the kind or number that makes it a rescan (or not)
+    reuse.detect_near_duplicate(ctx, document_id)
+    ctx.search.index_document(document_id)
 
 
 def correct_page(ctx: Context, actor: Actor, document_id: str, number: int, text: str) -> None:
     """Keep a clerk's correction of a page's text; recognition's own text stays beside it."""
     dossier_code = changeable_document(ctx, actor, document_id).code
-    ctx.papers.correct_page(document_id, number, text, actor.principal.username)
-    ctx.search.index_document(document_id)
-    ctx.audit.record(
+    corrected = AuditEvent(
         actor,
         AuditAction.CHANGE,
-        object_type="page",
+        "page",
         object_id=f"{document_id}/{number}",
         dossier_code=dossier_code,
         detail="text corrected",
     )
+    ctx.papers.correct_page(document_id, number, text, actor.principal.username, audit=[corrected])
+    ctx.search.index_document(document_id)
 
 
 def remove_from_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> None:
     """Soft delete: the paper leaves this dossier's list, its record and scan stay."""
     dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
-    if not ctx.papers.set_link_removed(dossier_code, document_id, actor.principal.username):
-        raise NotFound(
-            "Giấy tờ không thuộc hồ sơ này", detail={"code": dossier_code, "id": document_id}
-        )
-    ctx.search.index_document(document_id)
-    ctx.audit.record(
+    removed = AuditEvent(
         actor,
         AuditAction.DELETE,
-        object_type="document",
+        "document",
         object_id=document_id,
         dossier_code=dossier_code,
         detail="removed from dossier",
     )
+    by = actor.principal.username
+    if not ctx.papers.set_link_removed(dossier_code, document_id, by, audit=[removed]):
+        raise NotFound(
+            "Giấy tờ không thuộc hồ sơ này", detail={"code": dossier_code, "id": document_id}
+        )
+    ctx.search.index_document(document_id)
 
 
 def reuse_in_dossier(ctx: Context, actor: Actor, dossier_code: str, document_id: str) -> None:
     """Link a paper this applicant already gave us to a new dossier: no upload, no rescan."""
     target = dossier_for(ctx, actor, dossier_code, Permission.UPLOAD)
     _reusable(ctx, actor, target.agency_code, document_id, owner=target.applicant_id)
-    if not reuse.link(ctx, dossier_code, document_id):
-        raise Conflict(
-            "Giấy tờ đã có trong hồ sơ", detail={"code": dossier_code, "id": document_id}
-        )
-    ctx.audit.record(
+    linked = AuditEvent(
         actor,
         AuditAction.LINK,
-        object_type="document",
+        "document",
         object_id=document_id,
         dossier_code=dossier_code,
         detail="reused",
     )
+    if not reuse.link(ctx, dossier_code, document_id, audit=[linked]):
+        raise Conflict(
+            "Giấy tờ đã có trong hồ sơ", detail={"code": dossier_code, "id": document_id}
+        )
 
 
 def _reusable(
@@ -129,15 +131,15 @@ def use_earlier(ctx: Context, actor: Actor, dossier_code: str, document_id: str)
             "Giấy tờ này không trùng với giấy tờ nào đã số hóa", detail={"id": document_id}
         )
     _reusable(ctx, actor, target.agency_code, earlier, owner=scan.owner_id)
-    if reuse.link(ctx, dossier_code, earlier):
-        ctx.audit.record(
-            actor,
-            AuditAction.LINK,
-            object_type="document",
-            object_id=earlier,
-            dossier_code=dossier_code,
-            detail=f"reused in place of its rescan {document_id}",
-        )
+    linked = AuditEvent(
+        actor,
+        AuditAction.LINK,
+        "document",
+        object_id=earlier,
+        dossier_code=dossier_code,
+        detail=f"reused in place of its rescan {document_id}",
+    )
+    reuse.link(ctx, dossier_code, earlier, audit=[linked])
     remove_from_dossier(ctx, actor, dossier_code, document_id)
     return earlier
 

@@ -26,6 +26,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from models.audit import AuditEvent
 from models.auth import Actor, AuditAction, Permission
 from models.codes import agency_of
 from models.errors import (
@@ -84,9 +85,11 @@ def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow
         applicant_name=new.applicant_name,
         applicant_id=new.applicant_id,
         agency_code=agency,
-    )
-    ctx.audit.record(
-        actor, AuditAction.CREATE, object_type="dossier", object_id=new.code, dossier_code=new.code
+        audit=[
+            AuditEvent(
+                actor, AuditAction.CREATE, "dossier", object_id=new.code, dossier_code=new.code
+            )
+        ],
     )
     return row
 
@@ -138,30 +141,33 @@ def upload_documents(
             document = _store(ctx, item, dossier.applicant_id)
             ids[item.sha256] = document.id
             documents.append(document)
-    ctx.catalog.add_documents(dossier_code, documents)
-    # committed `queued`: now, and only now, have them recognised (a reused paper never is)
-    ctx.dispatcher.recognise([document.id for document in documents])
-    for document in documents:
-        ctx.audit.record(
+    uploaded = [
+        AuditEvent(
             actor,
             AuditAction.UPLOAD,
-            object_type="document",
+            "document",
             object_id=document.id,
             dossier_code=dossier_code,
             detail=document.filename,
         )
+        for document in documents
+    ]
+    # the papers, their links and their audit rows: one transaction
+    ctx.catalog.add_documents(dossier_code, documents, audit=uploaded)
+    # committed `queued`: now, and only now, have them recognised (a reused paper never is)
+    ctx.dispatcher.recognise([document.id for document in documents])
     for document_id in reused:
-        # exact duplicate: never recognised twice; the existing paper joins the dossier
-        if not reuse.link(ctx, dossier_code, document_id):
-            continue  # in this dossier already: nothing changes
-        ctx.audit.record(
+        # exact duplicate: never recognised twice; the existing paper joins the dossier (or is
+        # in it already: then nothing changes and nothing is audited)
+        linked = AuditEvent(
             actor,
             AuditAction.LINK,
-            object_type="document",
+            "document",
             object_id=document_id,
             dossier_code=dossier_code,
             detail="reused: the same file was uploaded again",
         )
+        reuse.link(ctx, dossier_code, document_id, audit=[linked])
     return [
         AcceptedDocument(
             id=ids[item.sha256],
@@ -277,8 +283,17 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
         item = _check(ctx, upload, temporaries)
         new = _store(ctx, item, dossier.applicant_id)
     # the paper is queued again with its new scan, in the same transaction that drops its old
-    # pages; a worker still reading the old scan loses its claim (its result is dropped)
-    previous = ctx.papers.replace_original(
+    # pages and writes the audit row; a worker still reading the old scan loses its claim
+    previous = ctx.catalog.get_document(document_id).object_key
+    rescanned = AuditEvent(
+        actor,
+        AuditAction.CHANGE,
+        "document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail=f"rescan: {previous} -> {new.object_key}",
+    )
+    ctx.papers.replace_original(
         document_id,
         sha256=new.sha256,
         object_key=new.object_key,
@@ -287,14 +302,7 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
         page_count=new.page_count,
         filename=new.filename,
         quality=new.quality,
+        audit=[rescanned],
     )
     ctx.search.index_document(document_id)  # the old scan's text is found no more
     ctx.dispatcher.recognise([document_id])
-    ctx.audit.record(
-        actor,
-        AuditAction.CHANGE,
-        object_type="document",
-        object_id=document_id,
-        dossier_code=dossier_code,
-        detail=f"rescan: {previous} -> {new.object_key}",
-    )

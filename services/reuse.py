@@ -15,9 +15,11 @@ their sha256; the paper is catalogued twice), recognised as usual (see docs/reus
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
+from models.audit import AuditEvent
 from models.auth import Actor
 from models.catalog import DocumentStatus
 from models.kinds import DocumentKind
@@ -71,15 +73,18 @@ def in_agency(ctx: Context, agency: str, document_id: str) -> bool:
     return agency in _agencies(ctx, document_id)
 
 
-def link(ctx: Context, dossier_code: str, document_id: str) -> bool:
-    """Make the paper a reused component of the dossier; False when it is in it already.
+def link(
+    ctx: Context, dossier_code: str, document_id: str, audit: Sequence[AuditEvent] = ()
+) -> bool:
+    """Make the paper a reused component of the dossier, with its `audit` rows in the same
+    transaction; False (nothing written) when it is in it already.
 
     A link the clerk removed earlier is shown again (it keeps its history) rather than doubled.
     """
     if dossier_code in {code for code, _ in ctx.catalog.document_dossiers(document_id)}:
         return False
-    if not ctx.papers.set_link_removed(dossier_code, document_id, None):
-        ctx.catalog.reuse_document(dossier_code, document_id)
+    if not ctx.papers.set_link_removed(dossier_code, document_id, None, audit=audit):
+        ctx.catalog.reuse_document(dossier_code, document_id, audit=audit)
     ctx.search.index_document(document_id)  # found through this dossier too from now on
     return True
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
+from models.audit import AuditEvent
 from models.catalog import Claimed, DocumentStatus, JobState
 from models.errors import NotFound
+from storage.catalog.audit import add_events
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.queue import held_by
 from storage.catalog.settling import settle_dossiers, update_job
@@ -109,13 +111,16 @@ class Papers:
             settle_dossiers(session, claimed.id)
             return True
 
-    def update_metadata(self, document_id: str, values: Mapping[str, Any]) -> None:
+    def update_metadata(
+        self, document_id: str, values: Mapping[str, Any], audit: Sequence[AuditEvent] = ()
+    ) -> None:
         unknown = set(values) - EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
         if "owner_id" in values:
             values = {**values, "owner_source": OWNER_BY_CLERK}
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             changed = session.execute(
                 update(DocumentRow)
                 .where(DocumentRow.id == document_id)
@@ -148,9 +153,17 @@ class Papers:
                 raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
             _apply_reading(document, reading, found)
 
-    def correct_page(self, document_id: str, number: int, text: str, by: str) -> datetime:
+    def correct_page(
+        self,
+        document_id: str,
+        number: int,
+        text: str,
+        by: str,
+        audit: Sequence[AuditEvent] = (),
+    ) -> datetime:
         now = utcnow()
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             changed = session.execute(
                 update(PageRow)
                 .where(PageRow.document_id == document_id, PageRow.number == number)
@@ -163,8 +176,15 @@ class Papers:
                 )
         return now
 
-    def set_link_removed(self, dossier_code: str, document_id: str, by: str | None) -> bool:
-        """Hide (by=name) or show again (by=None) a paper in a dossier; False if not linked."""
+    def set_link_removed(
+        self,
+        dossier_code: str,
+        document_id: str,
+        by: str | None,
+        audit: Sequence[AuditEvent] = (),
+    ) -> bool:
+        """Hide (by=name) or show again (by=None) a paper in a dossier; False if not linked
+        (then nothing is written, `audit` neither)."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             dossier_id = session.scalar(
                 select(DossierRow.id).where(DossierRow.code == dossier_code)
@@ -177,6 +197,8 @@ class Papers:
                 )
                 .values(removed_at=utcnow() if by else None, removed_by=by)
             )
+            if changed.rowcount:  # type: ignore[attr-defined]
+                add_events(session, audit)
             return bool(changed.rowcount)  # type: ignore[attr-defined]
 
     def replace_original(
@@ -190,9 +212,11 @@ class Papers:
         page_count: int,
         filename: str,
         quality: str | None,
+        audit: Sequence[AuditEvent] = (),
     ) -> str:
         """Point the paper at a new scan and queue it again; return the previous object key."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             document = session.get(DocumentRow, document_id)
             if document is None:
                 raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})

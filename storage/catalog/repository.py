@@ -14,9 +14,11 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import selectinload
 
+from models.audit import AuditEvent
 from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.codes import received_on
 from models.errors import Conflict, NotFound
+from storage.catalog.audit import add_events
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.settling import JOB_RECOGNISE, settle_dossiers, update_job
 from storage.catalog.tables import (
@@ -71,6 +73,7 @@ class Catalog:
         applicant_name: str,
         applicant_id: str,
         agency_code: str,
+        audit: Sequence[AuditEvent] = (),
     ) -> DossierRow:
         row = DossierRow(
             code=code,
@@ -83,6 +86,7 @@ class Catalog:
         )
         with unavailable_as_ours(), self._sessions() as session:
             session.add(row)
+            add_events(session, audit)  # the change and its audit row: one commit
             try:
                 session.commit()
             except SqlIntegrityError as exc:
@@ -107,9 +111,16 @@ class Catalog:
 
     # -- documents ------------------------------------------------------------------------
 
-    def add_documents(self, dossier_code: str, documents: Sequence[NewDocument]) -> None:
-        """Record the documents and link them to the dossier, all in one transaction."""
+    def add_documents(
+        self,
+        dossier_code: str,
+        documents: Sequence[NewDocument],
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Record the documents, link them to the dossier, and write their audit rows, all in
+        one transaction."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
             if dossier is None:
                 raise NotFound("Không tìm thấy hồ sơ", detail={"code": dossier_code})
@@ -154,9 +165,12 @@ class Catalog:
                 session.add(JobRow(document_id=new.id, kind=JOB_RECOGNISE, state=JobState.QUEUED))
             dossier.status = DossierStatus.PROCESSING
 
-    def reuse_document(self, dossier_code: str, document_id: str) -> None:
+    def reuse_document(
+        self, dossier_code: str, document_id: str, audit: Sequence[AuditEvent] = ()
+    ) -> None:
         """Link a paper already digitized (for an earlier dossier) to this one: a link, no copy."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
             if dossier is None:
                 raise NotFound("Không tìm thấy hồ sơ", detail={"code": dossier_code})
