@@ -8,10 +8,10 @@ probing codes learns nothing about other agencies' citizens, not even from the t
 from __future__ import annotations
 
 from models.auth import Actor, AuditAction, Permission
+from models.catalog import Dossier
 from models.codes import agency_of
 from models.errors import Forbidden, InvalidCode, NotFound
 from services.context import Context
-from storage.catalog.tables import DossierRow
 
 
 def require(actor: Actor, permission: Permission) -> None:
@@ -19,7 +19,7 @@ def require(actor: Actor, permission: Permission) -> None:
         raise Forbidden(detail={"role": actor.principal.role, "needs": permission})
 
 
-def dossier_for(ctx: Context, actor: Actor, code: str, permission: Permission) -> DossierRow:
+def dossier_for(ctx: Context, actor: Actor, code: str, permission: Permission) -> Dossier:
     """The dossier, when the actor holds `permission` and sees its agency; else 403/404."""
     require(actor, permission)
     try:
@@ -60,7 +60,7 @@ def document_for(ctx: Context, actor: Actor, document_id: str) -> str:
     return visible[0]
 
 
-def changeable_document(ctx: Context, actor: Actor, document_id: str) -> DossierRow:
+def changeable_document(ctx: Context, actor: Actor, document_id: str) -> Dossier:
     """The dossier through which the actor may change this paper: it reads the paper and may
     upload to that dossier (a clerk of its agency), else 403/404."""
     return dossier_for(ctx, actor, document_for(ctx, actor, document_id), Permission.UPLOAD)

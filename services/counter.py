@@ -188,7 +188,7 @@ def page_result(ctx: Context, actor: Actor, document_id: str, number: int) -> Pa
     """A recognised page with its words, boxes and confidences (for marking doubtful words)."""
     dossier_code = document_for(ctx, actor, document_id)
     page = next(
-        (p for p in ctx.catalog.get_document(document_id).pages if p.number == number), None
+        (p for p in ctx.catalog.get_document(document_id).recognised if p.number == number), None
     )
     if page is None:
         raise NotFound("Trang chưa được nhận dạng", detail={"id": document_id, "page": number})

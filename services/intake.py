@@ -28,6 +28,7 @@ from typing import BinaryIO
 
 from models.audit import AuditEvent
 from models.auth import Actor, AuditAction, Permission
+from models.catalog import Dossier
 from models.codes import agency_of
 from models.errors import (
     FileTooLarge,
@@ -44,7 +45,6 @@ from services import reuse
 from services.access import changeable_document, dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
-from storage.catalog.tables import DossierRow
 from storage.keys import original_key
 
 _CHUNK = 1024 * 1024
@@ -70,7 +70,7 @@ class _Checked:
     name: str  # the checked display name
 
 
-def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow:
+def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> Dossier:
     """Open a dossier; a clerk opens dossiers only for the agency that received them."""
     require(actor, Permission.CREATE_DOSSIER)
     agency = agency_of(new.code)

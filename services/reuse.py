@@ -21,10 +21,9 @@ from typing import Literal
 
 from models.audit import AuditEvent
 from models.auth import Actor
-from models.catalog import DocumentStatus
+from models.catalog import DocumentStatus, Paper
 from models.kinds import DocumentKind
 from services.context import Context
-from storage.catalog.tables import DocumentRow
 
 DIGITIZED = frozenset({DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW})
 """A paper with a digitized copy: recognised, possibly with pages a person should look at."""
@@ -32,7 +31,7 @@ DIGITIZED = frozenset({DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW})
 _ID_CARDS = frozenset({DocumentKind.ID_CARD, DocumentKind.ID_CARD_OLD})
 
 
-def expired(row: DocumentRow, today: date | None = None) -> bool:
+def expired(row: Paper, today: date | None = None) -> bool:
     return (
         not row.permanent
         and row.valid_until is not None
@@ -43,7 +42,7 @@ def expired(row: DocumentRow, today: date | None = None) -> bool:
 Validity = Literal["permanent", "valid", "expired", "unknown"]
 
 
-def validity(row: DocumentRow, today: date | None = None) -> Validity:
+def validity(row: Paper, today: date | None = None) -> Validity:
     """permanent, valid (until a known date), expired, or unknown (no validity recorded)."""
     if row.permanent:
         return "permanent"
@@ -99,7 +98,7 @@ def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
     offer may also open what it offers.
     """
     row = ctx.catalog.get_document(document_id)
-    earlier: DocumentRow | None = None
+    earlier: Paper | None = None
     if row.owner_id and row.kind_code:
         agencies = _agencies(ctx, row.id)
         owned = ctx.catalog.documents_of_owner(row.owner_id, agencies=agencies)
@@ -120,7 +119,7 @@ def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
     return found
 
 
-def same_paper(a: DocumentRow, b: DocumentRow) -> bool:
+def same_paper(a: Paper, b: Paper) -> bool:
     """Two documents are one paper scanned twice when owner and kind match and so do the key
     fields: the personal ID for an ID card (the owner's, unless a number was read off it),
     else the number/symbol (số ký hiệu, số vào sổ), which must be known on both.

@@ -96,3 +96,12 @@ def test_each_package_imports_only_the_layers_below_it() -> None:
     )
     assert crossing == []
 
+
+def test_use_cases_see_domain_models_not_catalog_rows() -> None:
+    rows = sorted(
+        f"{module} -> {target}"
+        for module, targets in _graph().items()
+        for target in targets
+        if module.split(".")[0] in ("services", "api", "cli") and target == "storage.catalog.tables"
+    )
+    assert rows == []

@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 from sqlalchemy.orm import selectinload
 
 from models.audit import AuditEvent
-from models.catalog import DocumentStatus, DossierStatus, JobState
+from models.catalog import DocumentStatus, Dossier, DossierStatus, Job, JobState, Paper
 from models.codes import received_on
 from models.errors import Conflict, NotFound
 from storage.catalog.audit import add_events
 from storage.catalog.database import session_factory, unavailable_as_ours
+from storage.catalog.records import dossier_of, job_of, paper_of
 from storage.catalog.settling import JOB_RECOGNISE, settle_dossiers, update_job
 from storage.catalog.tables import (
     DocumentRow,
@@ -74,7 +75,7 @@ class Catalog:
         applicant_id: str,
         agency_code: str,
         audit: Sequence[AuditEvent] = (),
-    ) -> DossierRow:
+    ) -> Dossier:
         row = DossierRow(
             code=code,
             agency_code=agency_code,
@@ -95,19 +96,21 @@ class Catalog:
                 ) from exc
             return self.get_dossier(code)
 
-    def get_dossier(self, code: str) -> DossierRow:
+    def get_dossier(self, code: str) -> Dossier:
         row = self.find_dossier(code)
         if row is None:
             raise NotFound("Không tìm thấy hồ sơ", detail={"code": code})
         return row
 
-    def find_dossier(self, code: str) -> DossierRow | None:
+    def find_dossier(self, code: str) -> Dossier | None:
+        """The dossier with its links and their papers (without pages)."""
         with unavailable_as_ours(), self._sessions() as session:
-            return session.scalar(
+            row = session.scalar(
                 select(DossierRow)
                 .where(DossierRow.code == code)
                 .options(selectinload(DossierRow.links).selectinload(DossierDocumentRow.document))
             )
+            return dossier_of(row) if row is not None else None
 
     # -- documents ------------------------------------------------------------------------
 
@@ -198,7 +201,7 @@ class Catalog:
 
     def documents_of_owner(
         self, owner_id: str, *, agencies: Collection[str] | None = None, limit: int = 100
-    ) -> list[DocumentRow]:
+    ) -> list[Paper]:
         """The papers of one citizen or enterprise, newest first (what reuse looks up); with
         `agencies`, only those in a dossier of one of them (not removed from it).
 
@@ -217,45 +220,44 @@ class Catalog:
             )
             query = query.where(DocumentRow.id.in_(filed))
         with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    query.order_by(DocumentRow.created_at.desc(), DocumentRow.id).limit(limit)
-                )
+            rows = session.scalars(
+                query.order_by(DocumentRow.created_at.desc(), DocumentRow.id).limit(limit)
             )
+            return [paper_of(row) for row in rows]
 
-    def find_by_sha256(self, sha256: str) -> DocumentRow | None:
+    def find_by_sha256(self, sha256: str) -> Paper | None:
         with unavailable_as_ours(), self._sessions() as session:
-            return session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+            row = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+            return paper_of(row) if row is not None else None
 
-    def documents_with_sha256(self, sha256: str) -> list[DocumentRow]:
+    def documents_with_sha256(self, sha256: str) -> list[Paper]:
         """Every paper with exactly these bytes, oldest first (exact duplicates, services/reuse)."""
         with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.sha256 == sha256)
-                    .order_by(DocumentRow.created_at, DocumentRow.id)
-                )
+            rows = session.scalars(
+                select(DocumentRow)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(DocumentRow.created_at, DocumentRow.id)
             )
+            return [paper_of(row) for row in rows]
 
-    def jobs_of(self, document_id: str) -> list[JobRow]:
+    def jobs_of(self, document_id: str) -> list[Job]:
         with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(JobRow).where(JobRow.document_id == document_id).order_by(JobRow.id)
-                )
+            rows = session.scalars(
+                select(JobRow).where(JobRow.document_id == document_id).order_by(JobRow.id)
             )
+            return [job_of(row) for row in rows]
 
-    def get_document(self, document_id: str) -> DocumentRow:
+    def get_document(self, document_id: str) -> Paper:
+        """The paper with its recognised pages."""
         with unavailable_as_ours(), self._sessions() as session:
             row = session.scalar(
                 select(DocumentRow)
                 .where(DocumentRow.id == document_id)
                 .options(selectinload(DocumentRow.pages))
             )
-        if row is None:
-            raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
-        return row
+            if row is None:
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+            return paper_of(row, pages=True)
 
     def document_dossiers(self, document_id: str) -> list[tuple[str, str]]:
         """(dossier code, agency code) of every dossier the document belongs to."""
