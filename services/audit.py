@@ -25,7 +25,7 @@ def events(
     ctx.audit.record(actor, AuditAction.AUDIT_READ, object_type="audit", detail=_describe(where))
     rows = ctx.audit.events(where, limit=limit, offset=offset)
     return AuditEventsPublic(
-        data=[AuditEventPublic.model_validate(row, from_attributes=True) for row in rows],
+        data=rows,
         count=ctx.audit.count(where),
     )
 
@@ -41,8 +41,7 @@ def csv_lines(ctx: Context, actor: Actor, where: AuditFilter) -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
-        for row in ctx.audit.stream(where):
-            event = AuditEventPublic.model_validate(row, from_attributes=True)
+        for event in ctx.audit.stream(where):
             writer.writerow([cell(getattr(event, column)) for column in COLUMNS])
             yield buffer.getvalue()
             buffer.seek(0)

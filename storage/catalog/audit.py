@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models.audit import AuditEvent, AuditFilter
 from models.auth import Actor, AuditAction
+from models.schemas import AuditEventPublic
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.tables import AuditRow
 
@@ -45,18 +46,20 @@ class AuditLog:
         with unavailable_as_ours(), self._sessions() as session:
             return int(session.scalar(query) or 0)
 
-    def events(self, where: AuditFilter, *, limit: int, offset: int) -> list[AuditRow]:
+    def events(self, where: AuditFilter, *, limit: int, offset: int) -> list[AuditEventPublic]:
         query = _filtered(select(AuditRow), where).order_by(AuditRow.id).limit(limit).offset(offset)
         with unavailable_as_ours(), self._sessions() as session:
-            return list(session.scalars(query))
+            return [_event(row) for row in session.scalars(query)]
 
-    def stream(self, where: AuditFilter, *, batch: int = 1000) -> Iterator[AuditRow]:
+    def stream(self, where: AuditFilter, *, batch: int = 1000) -> Iterator[AuditEventPublic]:
         """Every matching event in order, a batch at a time (CSV export of any size)."""
         last = 0
         while True:
             query = _filtered(select(AuditRow), where).where(AuditRow.id > last)
             with unavailable_as_ours(), self._sessions() as session:
-                rows = list(session.scalars(query.order_by(AuditRow.id).limit(batch)))
+                rows = [
+                    _event(r) for r in session.scalars(query.order_by(AuditRow.id).limit(batch))
+                ]
             if not rows:
                 return
             yield from rows
@@ -99,3 +102,7 @@ def add_events(session: Session, events: Iterable[AuditEvent]) -> None:
                 detail=event.detail,
             )
         )
+
+
+def _event(row: AuditRow) -> AuditEventPublic:
+    return AuditEventPublic.model_validate(row, from_attributes=True)
