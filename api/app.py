@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import errors
+from api.guard import RequestGuard, SecurityHeaders
 from api.routes import audit, auth, counter, documents, dossiers, health, reports, search, web
 from services import auth as accounts
 from services.context import Context
@@ -38,9 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         enqueuer = Enqueuer(settings) if settings.queue_url else None
         workers = WorkerPool(ctx, 0 if enqueuer else settings.workers)
         workers.start()
+        # the routes never choose: intake sends what it queued to this one dispatcher
+        if enqueuer is not None:
+            ctx.dispatcher = enqueuer
+        elif settings.workers:
+            ctx.dispatcher = workers
         app.state.context = ctx
         app.state.workers = workers
-        app.state.enqueuer = enqueuer
         try:
             yield
         finally:
@@ -56,6 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    # authenticates and caps a body before FastAPI reads it (anonymous disk fill)
+    app.add_middleware(RequestGuard)
+    app.add_middleware(SecurityHeaders)
     app.include_router(health.router)  # /healthz for load balancers, outside the version
     app.include_router(web.router)
     for router in (

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.context import Context
-from services.processing import WorkerPool
 
 
 def _context(request: Request) -> Context:
@@ -15,10 +14,4 @@ def _context(request: Request) -> Context:
     return ctx
 
 
-def _workers(request: Request) -> WorkerPool:
-    workers: WorkerPool = request.app.state.workers
-    return workers
-
-
 ContextDep = Annotated[Context, Depends(_context)]
-WorkersDep = Annotated[WorkerPool, Depends(_workers)]

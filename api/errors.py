@@ -10,13 +10,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import InvalidInput, SohoaError, Unauthenticated
+from models.errors import InvalidInput, SohoaError, TooManyAttempts, Unauthenticated
 
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {
     404: ("not_found", "Không tìm thấy"),
     405: ("method_not_allowed", "Phương thức không được hỗ trợ"),
+    413: ("file_too_large", "Yêu cầu quá lớn"),  # api/guard.py cut a streamed body off
 }
 
 
@@ -34,6 +35,8 @@ def install(app: FastAPI) -> None:
         response = error_response(exc.http_status, exc.code, exc.message, exc.detail)
         if isinstance(exc, Unauthenticated):
             response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts) and isinstance(exc.detail, dict):
+            response.headers["Retry-After"] = str(exc.detail.get("retry_after_seconds", 60))
         return response
 
     @app.exception_handler(RequestValidationError)
@@ -49,7 +52,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code, message = _HTTP_CODES.get(exc.status_code, ("http_error", str(exc.detail)))
-        return error_response(exc.status_code, code, message)
+        limit = getattr(exc, "limit", None)  # api.guard.BodyTooLarge
+        return error_response(
+            exc.status_code, code, message, {"max_bytes": limit} if limit else None
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

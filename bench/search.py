@@ -39,7 +39,7 @@ from services.search_text import entry_for
 from services.settings import Settings
 from storage.catalog import migrate
 from storage.catalog.database import make_engine
-from storage.search.index import open_index
+from storage.search.engines import open_index
 from storage.search.postgres import PostgresIndex, copy_row
 from storage.search.sources import PageSource
 from synth.dossiers import SynthDossier, dossiers

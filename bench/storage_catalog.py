@@ -11,12 +11,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 
 from sqlalchemy import create_engine, insert, text
 
 from models.catalog import DocumentStatus, DossierStatus
 from storage.catalog import migrate
 from storage.catalog.database import make_engine
+from storage.catalog.queue import WorkQueue
 from storage.catalog.repository import Catalog
 from storage.catalog.tables import DocumentRow, DossierDocumentRow, DossierRow, JobRow, utcnow
 from storage.keys import original_key
@@ -116,6 +118,7 @@ def fill_catalog(url: str, documents: int) -> float:
 def bench_catalog(url: str, documents: int, repeat: int) -> tuple[float, list[dict[str, object]]]:
     fill_seconds = fill_catalog(url, documents)
     catalog = Catalog(make_engine(url))
+    queue = WorkQueue(catalog.engine)
     rng = random.Random(11)
     dossiers = documents // 5
 
@@ -150,7 +153,10 @@ def bench_catalog(url: str, documents: int, repeat: int) -> tuple[float, list[di
                 original_key(f"{rng.randrange(documents * 2):064x}") for _ in range(500)
             ),
         ),
-        ("claim the next queued document", lambda i: catalog.claim_next()),
+        (
+            "claim the next queued document",
+            lambda i: queue.claim_next("bench/0/0", timedelta(minutes=5)),
+        ),
     ]
     rows: list[dict[str, object]] = []
     for name, query in queries:

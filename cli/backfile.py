@@ -41,13 +41,13 @@ def backfile(
 
     With SOHOA_QUEUE_URL set, `sohoa worker` processes recognise; otherwise a local pool.
     """
-    from cli.main import _context, fail
+    from cli.common import context as _context
+    from cli.common import fail
     from models.auth import Actor
     from services.backfile import manifest as manifests
-    from services.backfile import run_backfile
+    from services.backfile import open_source, run_backfile
     from services.backfile.progress import Progress, Tally
     from services.backfile.runners import CeleryQueue, LocalPool, Runner
-    from storage.sources import open_source
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     with _context() as ctx:
@@ -127,7 +127,8 @@ def worker(
     ] = False,
 ) -> None:
     """Run a Celery worker that recognises documents queued at SOHOA_QUEUE_URL."""
-    from cli.main import _context, fail
+    from cli.common import context as _context
+    from cli.common import fail
     from services.queue import Enqueuer, celery_app
     from services.settings import Settings
 

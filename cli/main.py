@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from concurrent.futures import Executor
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -20,11 +18,12 @@ import typer
 from cli import backfile as backfile_commands
 from cli import report as report_commands
 from cli import search as search_commands
+from cli.common import context as _context
+from cli.common import fail
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
     from ocr.options import OcrOptions
-    from services.context import Context
 
 app = typer.Typer(
     name="sohoa",
@@ -37,11 +36,6 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"sohoa: {message}", err=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -113,7 +107,7 @@ def _ocr_files(
     fmt: OutputFormat,
     pool: Executor | None,
 ) -> int:
-    from ocr.outputs import document_pdf
+    from ocr.outputs import document_pdf, public_hocr
     from ocr.pipeline import recognise_document
 
     worst = 0
@@ -143,7 +137,7 @@ def _ocr_files(
         for page in result.pages:
             if page.hocr is not None:
                 hocr = out / f"{path.stem}.p{page.number:04d}.hocr"
-                hocr.write_text(page.hocr, encoding="utf-8")
+                hocr.write_text(public_hocr(page.hocr, page.number), encoding="utf-8")
         if fmt is OutputFormat.JSON:
             (out / f"{path.stem}.json").write_text(
                 json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1),
@@ -209,26 +203,6 @@ def user_list() -> None:
     with _context() as ctx:
         for p in ctx.accounts.list_users():
             typer.echo(f"{p.username}\t{p.role}\t{p.agency_code or '*'}")
-
-
-@contextmanager
-def _context() -> Iterator[Context]:
-    """The catalog and store of the configured settings, with our errors as one-line messages."""
-    from services.context import Context
-    from services.settings import Settings
-
-    try:
-        ctx = Context.open(Settings())
-    except SohoaError as exc:
-        raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc
-    try:
-        yield ctx
-    except SohoaError as exc:
-        raise fail(
-            f"{exc.message} [{exc.code}] {exc.detail or ''}".rstrip(), exc.exit_code
-        ) from exc
-    finally:
-        ctx.close()
 
 
 @app.command()

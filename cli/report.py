@@ -34,7 +34,8 @@ def report(
     fmt: Annotated[ReportFormat, typer.Option("--format", help="json or csv")] = ReportFormat.JSON,
 ) -> None:
     """Share of dossiers digitized, with electronic results, and reusing papers, over a period."""
-    from cli.main import _context, fail
+    from cli.common import context as _context
+    from cli.common import fail
     from models.auth import Actor
     from services import reports
 

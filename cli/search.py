@@ -30,7 +30,8 @@ def search(
     ] = False,
 ) -> None:
     """Search dossiers and papers, with or without Vietnamese marks; or rebuild the index."""
-    from cli.main import _context, fail
+    from cli.common import context as _context
+    from cli.common import fail
     from models.auth import Actor
     from services import search as use_case
 

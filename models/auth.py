@@ -78,6 +78,7 @@ class Actor:
 class AuditAction(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
+    LOGIN_THROTTLED = "login_throttled"
     CREATE = "create"
     UPLOAD = "upload"
     READ = "read"

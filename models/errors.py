@@ -23,6 +23,7 @@ The tree (HTTP status / CLI exit code):
     │   └── InvalidQuery            422 / 2     a search with no word to look for, or too long
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
+    ├── TooManyAttempts             429 / 7   too many logins for this name or address; wait
     ├── NotFound                    404 / 3   no such dossier or document (or not in your agency)
     ├── Conflict                    409 / 2   it exists already, or is not in a state that allows the request
     ├── NotReady                    409 / 2   the document is still being recognised
@@ -175,6 +176,15 @@ class Forbidden(SohoaError):
     exit_code = 7
     code = "forbidden"
     default_message = "Bạn không có quyền thực hiện thao tác này"
+
+
+class TooManyAttempts(SohoaError):
+    """Login throttled (services/throttle.py); `detail` says for how long."""
+
+    http_status = 429
+    exit_code = 7
+    code = "too_many_attempts"
+    default_message = "Đăng nhập quá nhiều lần, vui lòng thử lại sau ít phút"
 
 
 class NotFound(SohoaError):

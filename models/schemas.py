@@ -6,10 +6,16 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from models.catalog import DocumentStatus, DossierStatus
-from models.codes import check_dossier_code, check_personal_id, check_procedure_code
+from models.codes import (
+    check_dossier_code,
+    check_name,
+    check_owner_id,
+    check_personal_id,
+    check_procedure_code,
+)
 from models.extraction import PaperReading
 from models.kinds import DocumentKind
 from models.recognition import QualityIssue
@@ -39,7 +45,7 @@ class DossierCreate(BaseModel):
     @field_validator("applicant_name")
     @classmethod
     def _name(cls, value: str) -> str:
-        name = unicodedata.normalize("NFC", " ".join(value.split()))
+        name = check_name(value, "applicant_name")
         if not name:
             raise ValueError("applicant_name is empty")
         return name
@@ -215,9 +221,24 @@ class DocumentUpdate(BaseModel):
     permanent: bool | None = None
     validity_scope: str | None = Field(default=None, max_length=200)
     owner_name: str | None = Field(default=None, max_length=200)
+    owner_id: str | None = Field(
+        default=None,
+        description="whose paper it is (a child's birth paper: the child's ID), when not the "
+        "applicant's; personal ID, old ID or enterprise code",
+    )
     role: Literal["submitted", "result"] | None = Field(
         default=None, description="a paper the citizen submitted, or the result the agency issued"
     )
+
+    @field_validator("owner_id")
+    @classmethod
+    def _owner(cls, value: str | None) -> str | None:
+        return None if value is None else check_owner_id(value.strip())
+
+    @field_validator("owner_name", "issuer", "signer")
+    @classmethod
+    def _names(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else check_name(value, info.field_name or "name")
 
 
 class PageCorrection(BaseModel):

@@ -34,7 +34,13 @@ def sniff(head: bytes) -> FileFormat:
     if not head:
         raise EmptyFile()
     fmt = _magic(head)
-    if fmt is not PDF:
+    if fmt is PDF:
+        # Bytes before the header are tolerated by readers (and so by us), but markup there
+        # makes the file a web page to a browser and a PDF to us: a polyglot, never a scan.
+        prefix = head[: head.find(b"%PDF-")]
+        if b"<" in prefix:
+            raise AmbiguousFileType(detail={"format": fmt.name, "marker": "markup before %PDF-"})
+    else:
         lowered = head[:1024].lower()
         for marker in _FOREIGN_MARKERS:
             if marker.lower() in lowered:

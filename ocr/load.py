@@ -7,6 +7,7 @@ but fails to decode, so `inspect` decodes every page once before anything is sto
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ import pdf2image
 import pdf2image.exceptions
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from models.errors import CorruptFile, NotFound, PageTooLarge, TooManyPages
 from models.recognition import QualityVerdict
 from ocr.formats import PDF, FileFormat, sniff
 from ocr.options import OcrOptions
@@ -23,6 +24,15 @@ from ocr.pdf_safety import check_pdf
 from ocr.quality import assess as assess_page
 
 _EXIF_ORIENTATION = 0x0112
+_REPR = re.compile(r"<[^<>]*\bat 0x[0-9a-fA-F]+>")
+
+
+def _reason(exc: BaseException) -> dict[str, str]:
+    """An error's message fit for a clerk's screen: no `<_io.BytesIO object at 0x…>`, no
+    temporary paths (the decoders' and poppler's own words name them)."""
+    text = _REPR.sub("the file", str(exc))
+    text = re.sub(r"(?:/[\w.-]+){2,}/?", "<path>", text)
+    return {"reason": text[:200]}
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,9 @@ def inspect(
         )
         verdicts = [None] * count if assess else []
     else:
+        # Headers first: a count or a size past the limits costs no decoding (a 267 KB TIFF of
+        # 201 frames decoded every frame before its count was known).
+        check_image_headers(data, max_pages=max_pages, max_pixels=max_pixels)
         count = 0
         for page in _image_frames(data, max_pixels=max_pixels):
             count += 1
@@ -65,6 +78,64 @@ def inspect(
     if count > max_pages:
         raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
     return FileInfo(fmt, count, tuple(verdicts))
+
+
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "I;16": 2, "RGB": 3, "YCbCr": 3, "LAB": 3}
+"""What one pixel of a mode takes decoded (4 for the rest: RGBA, CMYK, I, F)."""
+
+
+def check_image_headers(data: bytes, *, max_pages: int, max_pixels: int) -> int:
+    """Count an image file's pages and size each from its headers alone; return the count.
+
+    Raises TooManyPages or PageTooLarge before a pixel is decoded, and CorruptFile for a PNG
+    cut short (its chunks run past the end): decoding one would allocate the whole page first.
+    The memory of one page's decoding is bounded by `max_pixels` RGB pixels (3 bytes each):
+    a page of a wider mode (RGBA, CMYK, 16-bit) is held to the same bytes.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            count = int(getattr(image, "n_frames", 1))
+            if count > max_pages:
+                raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
+            # Only TIFF frames differ in size, and only TIFF seeks by reading a header.
+            for index in range(count if image.format == "TIFF" else 1):
+                if index:
+                    image.seek(index)
+                width, height = image.size
+                weight = _BYTES_PER_PIXEL.get(image.mode, 4)
+                if width * height > max_pixels or width * height * weight > 3 * max_pixels:
+                    raise PageTooLarge(
+                        detail={
+                            "page": index + 1,
+                            "width": width,
+                            "height": height,
+                            "mode": image.mode,
+                            "max": max_pixels,
+                        }
+                    )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptFile(detail=_reason(exc)) from exc
+    except Image.DecompressionBombError as exc:
+        raise PageTooLarge(detail=_reason(exc)) from exc
+    if data.startswith(b"\x89PNG"):
+        _check_png_chunks(data)
+    return count
+
+
+def _check_png_chunks(data: bytes) -> None:
+    """Walk a PNG's chunks (lengths only): it must reach IEND inside the file."""
+    offset = 8
+    while offset + 8 <= len(data):
+        length = int.from_bytes(data[offset : offset + 4], "big")
+        kind = data[offset + 4 : offset + 8]
+        offset += 12 + length
+        if kind == b"IEND":
+            if offset <= len(data):
+                return
+            break
+    raise CorruptFile(detail={"reason": "PNG cut short: no end chunk"})
 
 
 def iter_pages(
@@ -89,29 +160,41 @@ def page_count(data: bytes, *, timeout: float = 60) -> int:
         with Image.open(io.BytesIO(data)) as image:
             return int(getattr(image, "n_frames", 1))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
 
 
 def page_at(
     data: bytes, number: int, *, dpi: int, max_pixels: int, timeout: float = 120
 ) -> Image.Image:
-    """Page `number` (from 1) alone: what one task of a process pool decodes."""
+    """Page `number` (from 1) alone, the others neither rendered nor decoded: what one task of
+    a process pool, or one preview, needs. NotFound when the file has no such page."""
     fmt = sniff(data[:1024])
     if fmt is PDF:
+        if number > _pdf_page_count(data, timeout=timeout):
+            raise NotFound("Không có trang này", detail={"page": number})
         return _pdf_page(data, number, dpi=dpi, timeout=timeout)
-    for index, page in enumerate(_image_frames(data, max_pixels=max_pixels), start=1):
-        if index == number:
-            return page
-    raise CorruptFile(detail=f"no page {number} in file")
+    for page in _image_frames(data, max_pixels=max_pixels, only=number):
+        return page
+    raise NotFound("Không có trang này", detail={"page": number})
 
 
-def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
+def _image_frames(
+    data: bytes, *, max_pixels: int, only: int | None = None
+) -> Iterator[Image.Image]:
+    """Every frame decoded in turn; with `only`, that frame (from 1) alone, reached by seeking
+    (a TIFF's frames are found by their headers, not decoded on the way)."""
     try:
         with warnings.catch_warnings():
             # We enforce our own pixel limit below, before decoding; Pillow's warning is noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            for frame in ImageSequence.Iterator(image):
+            frames: Iterator[Image.Image] = ImageSequence.Iterator(image)
+            if only is not None:
+                if not 1 <= only <= int(getattr(image, "n_frames", 1)):
+                    return
+                image.seek(only - 1)
+                frames = iter([image])
+            for frame in frames:
                 if frame.width * frame.height > max_pixels:
                     raise PageTooLarge(
                         detail={"width": frame.width, "height": frame.height, "max": max_pixels}
@@ -121,14 +204,19 @@ def _image_frames(data: bytes, *, max_pixels: int) -> Iterator[Image.Image]:
                 turned = frame.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
                 page = ImageOps.exif_transpose(frame) if turned else frame
                 dpi = frame.info.get("dpi")
-                page = page.convert("L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB")
+                mode = "L" if page.mode in ("1", "L", "I;16", "I", "F") else "RGB"
+                if page.mode != mode:
+                    page = page.convert(mode)
+                elif page is frame and getattr(image, "n_frames", 1) > 1:
+                    page = frame.copy()  # the next frame is read into this same object
+                # (a one-page file is yielded as decoded: convert() would copy it, a page's worth)
                 if dpi:
                     page.info["dpi"] = dpi  # sizes the searchable PDF's page
                 yield page
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
     except Image.DecompressionBombError as exc:
-        raise PageTooLarge(detail=str(exc)) from exc
+        raise PageTooLarge(detail=_reason(exc)) from exc
 
 
 def _pdf_page_count(data: bytes, *, timeout: float) -> int:
@@ -152,7 +240,7 @@ def _pdf_page(data: bytes, number: int, *, dpi: int, timeout: float) -> Image.Im
     except pdf2image.exceptions.PDFPopplerTimeoutError as exc:
         raise CorruptFile("Không đọc được trang PDF trong thời gian cho phép") from exc
     except (pdf2image.exceptions.PDFInfoNotInstalledError, OSError, ValueError) as exc:
-        raise CorruptFile(detail=str(exc)[:300]) from exc
+        raise CorruptFile(detail=_reason(exc)) from exc
     if not pages:
         raise CorruptFile(detail=f"page {number} did not render")
     page = pages[0].convert("RGB")

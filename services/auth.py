@@ -11,13 +11,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from models.auth import ROLES_WITHOUT_AGENCY, Actor, AuditAction, Principal, Role
 from models.codes import check_agency_code
-from models.errors import InvalidInput, NotFound, Unauthenticated
+from models.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from services.context import Context
 
 _hasher = PasswordHasher()
@@ -73,19 +74,43 @@ def ensure_first_admin(ctx: Context) -> str | None:
 
     There is never a fixed default password: each installation gets its own.
     """
+    _dummy_hash()  # paid at start, not by the first login of an unknown name
     if ctx.accounts.count_users():
         return None
     _, password = add_user(ctx, FIRST_ADMIN, Role.ADMIN, None)
     return password
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash no password matches, verified for a name that does not exist: an unknown name
+    then costs what a wrong password costs (argon2), and timing does not tell names apart."""
+    return _hasher.hash(secrets.token_urlsafe(24))
+
+
 def login(ctx: Context, username: str, password: str, origin: str | None) -> IssuedToken:
+    over = ctx.throttle.attempt(username, origin)
+    if over is not None:
+        ctx.audit.record(
+            None,
+            AuditAction.LOGIN_THROTTLED,
+            object_type="user",
+            object_id=username[:64],
+            outcome="denied",
+            actor_name=username[:64] or "-",
+            detail=f"too many attempts per {over} from {origin}",
+        )
+        raise TooManyAttempts(detail={"retry_after_seconds": ctx.settings.login_window_seconds})
+    principal: Principal | None
     try:
         principal, password_hash, active = ctx.accounts.user(username)
+    except NotFound:
+        principal, password_hash, active = None, _dummy_hash(), False
+    try:
         _hasher.verify(password_hash, password)
-        if not active:
+        if principal is None or not active:
             raise Unauthenticated()
-    except (NotFound, VerificationError, InvalidHashError, Unauthenticated) as exc:
+    except (VerificationError, InvalidHashError, Unauthenticated) as exc:
         ctx.audit.record(
             None,
             AuditAction.LOGIN_FAILED,

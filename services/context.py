@@ -6,16 +6,19 @@ Switching the object store or the catalog is configuration (`SOHOA_OBJECT_STORE`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.errors import StoreUnavailable
+from services.dispatch import Dispatcher, Waiting
 from services.indexing import Indexer
 from services.settings import Settings
+from services.throttle import LoginThrottle
 from storage.catalog import migrate
 from storage.catalog.accounts import Accounts
 from storage.catalog.audit import AuditLog
 from storage.catalog.database import make_engine
 from storage.catalog.papers import Papers
+from storage.catalog.queue import WorkQueue
 from storage.catalog.reports import Reports
 from storage.catalog.repository import Catalog
 from storage.local import LocalObjectStore
@@ -56,12 +59,35 @@ class Context:
     papers: Papers
     reports: Reports
     search: Indexer
+    queue: WorkQueue = field(init=False)
+    dispatcher: Dispatcher = field(default_factory=Waiting)
+    """Where committed `queued` documents are sent (services/dispatch.py); the API sets its
+    worker pool or Celery here, a backfile its runner."""
+    throttle: LoginThrottle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.queue = WorkQueue(self.catalog.engine)
+        # one per process: every request of this API counts against the same limits
+        self.throttle = LoginThrottle(
+            per_name=self.settings.login_attempts_per_name,
+            per_address=self.settings.login_attempts_per_address,
+            window_seconds=self.settings.login_window_seconds,
+        )
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
         store = open_store(settings)
         engine = make_engine(settings.catalog_url)
-        migrate.upgrade(engine)
+        if settings.migration_database_url:
+            # the owner migrates and grants; the service's role cannot alter what it uses
+            owner = make_engine(settings.migration_database_url)
+            try:
+                migrate.upgrade(owner)
+                migrate.grant_service(owner, settings.catalog_url)
+            finally:
+                owner.dispose()
+        else:
+            migrate.upgrade(engine)
         return cls(
             settings,
             Catalog(engine),

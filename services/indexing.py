@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Engine
 
 from services.search_text import entry_for
-from storage.search.index import SearchIndex, open_index
+from storage.search.engines import open_index
+from storage.search.index import SearchIndex
 from storage.search.sources import page_sources, recognised_documents
 
 REBUILD_BATCH = 200

@@ -26,8 +26,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from models.audit import AuditEvent
 from models.auth import Actor, AuditAction, Permission
-from models.catalog import DocumentStatus
+from models.catalog import Dossier
 from models.codes import agency_of
 from models.errors import (
     FileTooLarge,
@@ -44,7 +45,6 @@ from services import reuse
 from services.access import changeable_document, dossier_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
-from storage.catalog.tables import DossierRow
 from storage.keys import original_key
 
 _CHUNK = 1024 * 1024
@@ -70,7 +70,7 @@ class _Checked:
     name: str  # the checked display name
 
 
-def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow:
+def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> Dossier:
     """Open a dossier; a clerk opens dossiers only for the agency that received them."""
     require(actor, Permission.CREATE_DOSSIER)
     agency = agency_of(new.code)
@@ -85,9 +85,11 @@ def create_dossier(ctx: Context, actor: Actor, new: DossierCreate) -> DossierRow
         applicant_name=new.applicant_name,
         applicant_id=new.applicant_id,
         agency_code=agency,
-    )
-    ctx.audit.record(
-        actor, AuditAction.CREATE, object_type="dossier", object_id=new.code, dossier_code=new.code
+        audit=[
+            AuditEvent(
+                actor, AuditAction.CREATE, "dossier", object_id=new.code, dossier_code=new.code
+            )
+        ],
     )
     return row
 
@@ -130,7 +132,7 @@ def upload_documents(
             existing = (
                 None
                 if item.upload.document_id is not None
-                else reuse.exact_duplicate(ctx, actor, item.sha256)
+                else reuse.exact_duplicate(ctx, dossier.agency_code, item.sha256)
             )
             if existing is not None:
                 ids[item.sha256] = existing
@@ -139,28 +141,33 @@ def upload_documents(
             document = _store(ctx, item, dossier.applicant_id)
             ids[item.sha256] = document.id
             documents.append(document)
-    ctx.catalog.add_documents(dossier_code, documents)
-    for document in documents:
-        ctx.audit.record(
+    uploaded = [
+        AuditEvent(
             actor,
             AuditAction.UPLOAD,
-            object_type="document",
+            "document",
             object_id=document.id,
             dossier_code=dossier_code,
             detail=document.filename,
         )
+        for document in documents
+    ]
+    # the papers, their links and their audit rows: one transaction
+    ctx.catalog.add_documents(dossier_code, documents, audit=uploaded)
+    # committed `queued`: now, and only now, have them recognised (a reused paper never is)
+    ctx.dispatcher.recognise([document.id for document in documents])
     for document_id in reused:
-        # exact duplicate: never recognised twice; the existing paper joins the dossier
-        if not reuse.link(ctx, dossier_code, document_id):
-            continue  # in this dossier already: nothing changes
-        ctx.audit.record(
+        # exact duplicate: never recognised twice; the existing paper joins the dossier (or is
+        # in it already: then nothing changes and nothing is audited)
+        linked = AuditEvent(
             actor,
             AuditAction.LINK,
-            object_type="document",
+            "document",
             object_id=document_id,
             dossier_code=dossier_code,
             detail="reused: the same file was uploaded again",
         )
+        reuse.link(ctx, dossier_code, document_id, audit=[linked])
     return [
         AcceptedDocument(
             id=ids[item.sha256],
@@ -257,7 +264,11 @@ def safe_filename(name: str, info: FileInfo) -> str:
     if any(sep in name for sep in ("/", "\\")) or name in (".", "..") or not name.isprintable():
         raise InvalidFilename(detail={"file": name[:200]})
     base = name.strip() or "scan"
-    return base[:200] if "." in base else base[:200] + info.format.extension
+    stem, dot, extension = base.rpartition(".")
+    if not dot or not stem or len(extension) > 10:
+        stem, extension = base, info.format.extension.lstrip(".")
+    # cut the stem, not the end: the extension is how the clerk's computer opens the download
+    return stem[: 200 - len(extension) - 1] + "." + extension
 
 
 def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -> None:
@@ -271,7 +282,18 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
     with ExitStack() as temporaries:
         item = _check(ctx, upload, temporaries)
         new = _store(ctx, item, dossier.applicant_id)
-    previous = ctx.papers.replace_original(
+    # the paper is queued again with its new scan, in the same transaction that drops its old
+    # pages and writes the audit row; a worker still reading the old scan loses its claim
+    previous = ctx.catalog.get_document(document_id).object_key
+    rescanned = AuditEvent(
+        actor,
+        AuditAction.CHANGE,
+        "document",
+        object_id=document_id,
+        dossier_code=dossier_code,
+        detail=f"rescan: {previous} -> {new.object_key}",
+    )
+    ctx.papers.replace_original(
         document_id,
         sha256=new.sha256,
         object_key=new.object_key,
@@ -280,13 +302,7 @@ def replace_scan(ctx: Context, actor: Actor, document_id: str, upload: Upload) -
         page_count=new.page_count,
         filename=new.filename,
         quality=new.quality,
+        audit=[rescanned],
     )
-    ctx.catalog.set_status(document_id, DocumentStatus.QUEUED, None)
-    ctx.audit.record(
-        actor,
-        AuditAction.CHANGE,
-        object_type="document",
-        object_id=document_id,
-        dossier_code=dossier_code,
-        detail=f"rescan: {previous} -> {new.object_key}",
-    )
+    ctx.search.index_document(document_id)  # the old scan's text is found no more
+    ctx.dispatcher.recognise([document_id])

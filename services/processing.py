@@ -1,9 +1,9 @@
-"""The embedded worker pool: claim queued documents from the catalog, recognise, record results.
+"""Recognise a claimed document and record it; and the embedded worker pool that does so.
 
-Recognition runs in a pool of processes (one Tesseract thread each); a thread per process slot
-feeds it. The catalog is the queue, so a document survives any crash of this process: at the
-next start `requeue_interrupted` returns what was in flight. A document that breaks its worker
-process (e.g. killed for memory) is retried up to `max_attempts` times, then failed.
+Every runner goes through here: the embedded pool (below), Celery tasks (`process_document`,
+services/tasks.py) and the backfile's local pool. A worker claims a document under a lease
+(storage/catalog/queue.py), renews it while it works (services/leases.py), and ends it with the
+result or with the failure policy's verdict (services/failures.py): one rule for all of them.
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ import json
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import timedelta
 
-from models.catalog import DocumentStatus
-from models.errors import Busy, SohoaError, StoreUnavailable
+from models.catalog import Claimed, DocumentStatus
+from models.errors import Busy, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
-from ocr.outputs import document_pdf
+from ocr.outputs import document_pdf, public_hocr
 from ocr.pipeline import recognise_document, warm_up
 from services import reuse
 from services.context import Context
-from services.reading import record_reading
-from storage.catalog.repository import NewPage
-from storage.catalog.tables import DocumentRow
+from services.failures import WorkerDied, refuse_poison, settle_failure
+from services.leases import LeaseKeeper, lease, new_owner, requeue_dead_holders
+from services.reading import metadata_of, read
+from storage.catalog.papers import NewPage, Recognition
 from storage.keys import document_pdf_key, page_hocr_key, page_result_key
 
 log = logging.getLogger(__name__)
@@ -55,29 +56,31 @@ def review_reason(result: DocumentResult, options: OcrOptions) -> str | None:
     return None
 
 
-def record_result(
-    ctx: Context, document: DocumentRow, result: DocumentResult
-) -> DocumentStatus | None:
-    """Write the outputs to the object store, then the pages and status to the catalog.
+def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> DocumentStatus | None:
+    """Write the outputs to the object store, then pages, status and reading to the catalog.
 
-    Outputs: each page's words (JSON) and hOCR, and the document's searchable PDF. None when
-    the paper was rescanned while this scan was recognised: the result is dropped (the new scan
-    is queued already).
+    Outputs (each page's words as JSON and hOCR, the searchable PDF) go under the scan they
+    were read from (storage/keys.py), so a late result of a replaced scan never overwrites the
+    new one's. None, and nothing recorded, when the claim is no longer this worker's (the paper
+    was rescanned, or the lease taken over): the outputs written are orphans the sweep removes.
     """
-    if ctx.catalog.get_document(document.id).sha256 != document.sha256:
-        return None
+    scan = claimed.sha256
     page_pdfs = [page.pdf for page in result.pages if page.pdf is not None]
     if page_pdfs:
         ctx.store.put(
-            document_pdf_key(document.id), document_pdf(page_pdfs), content_type="application/pdf"
+            document_pdf_key(claimed.id, scan),
+            document_pdf(page_pdfs),
+            content_type="application/pdf",
         )
     pages = []
-    for page in result.pages:
-        key = page_result_key(document.id, page.number)
+    for recognised in result.pages:
+        hocr = public_hocr(recognised.hocr, recognised.number) if recognised.hocr else None
+        page = recognised.model_copy(update={"hocr": hocr})
+        key = page_result_key(claimed.id, page.number, scan)
         ctx.store.put(key, page.model_dump_json().encode(), content_type="application/json")
         if page.hocr is not None:
             ctx.store.put(
-                page_hocr_key(document.id, page.number),
+                page_hocr_key(claimed.id, page.number, scan),
                 page.hocr.encode(),
                 content_type="text/html; charset=utf-8",
             )
@@ -92,86 +95,85 @@ def record_result(
         )
     reason = review_reason(result, ctx.settings.ocr_options())
     status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
-    recorded = ctx.catalog.finish(
-        document.id,
-        scan_sha256=document.sha256,
-        pages=pages,
-        status=status,
-        reason=reason,
-        mean_confidence=result.mean_confidence,
-        quality=json.dumps(
-            [p.quality.model_dump(mode="json") if p.quality else None for p in result.pages],
-            ensure_ascii=False,
+    # kind and key fields with the status, in one transaction: whoever sees `done` sees them
+    reading = read(claimed.id, result)
+    recorded = ctx.papers.record_recognition(
+        claimed,
+        Recognition(
+            pages=pages,
+            status=status,
+            reason=reason,
+            mean_confidence=result.mean_confidence,
+            quality=json.dumps(
+                [p.quality.model_dump(mode="json") if p.quality else None for p in result.pages],
+                ensure_ascii=False,
+            ),
+            reading=reading.model_dump_json() if reading is not None else None,
+            found=metadata_of(reading) if reading is not None else None,
         ),
     )
     if not recorded:
+        log.info("document %s: result of a claim no longer held, dropped", claimed.id)
         return None
-    # kind and key fields first: the index and the rescan check both read them
-    record_reading(ctx, document.id, result)
-    ctx.search.index_document(document.id)  # searchable as soon as its status says done
+    ctx.search.index_document(claimed.id)  # searchable as soon as its status says done
     # is it a rescan of a paper we have?
     try:
-        reuse.detect_near_duplicate(ctx, document.id)
+        reuse.detect_near_duplicate(ctx, claimed.id)
     except Exception:  # the text is recorded: a failed comparison must not fail the paper
-        log.exception("document %s: near-duplicate detection failed", document.id)
+        log.exception("document %s: near-duplicate detection failed", claimed.id)
     return status
 
 
-def process_document(
-    ctx: Context, document_id: str, *, stale_after: timedelta | None = None
+def recognise_claimed(
+    ctx: Context, claimed: Claimed, recognise: Callable[[bytes], DocumentResult]
 ) -> DocumentStatus | None:
-    """Recognise one document end to end: claim it, read its original, recognise, record.
+    """Recognise a held document and record it, or settle its failure by the policy.
 
-    The one use case every runner calls (the backfile's local pool, Celery tasks). Idempotent:
-    a document already finished is skipped (None); one another worker holds is `Busy`.
-    A transient failure (store down) puts the document back in the queue while attempts
-    remain and raises `StoreUnavailable` for the runner to retry; bad content fails it for good.
+    Returns the status recorded, or None when nothing was (the claim was lost). Raises
+    StoreUnavailable when a transient failure put the document back in the queue, so that a
+    runner with retries (Celery) retries it.
     """
-    claim = ctx.catalog.claim(document_id, stale_after=stale_after)
-    document = claim.document
-    if document is None:
+    if refuse_poison(ctx, claimed):
+        return DocumentStatus.FAILED
+    try:
+        data = ctx.store.get(claimed.object_key)
+        return record_result(ctx, claimed, recognise(data))
+    except Exception as error:
+        outcome = settle_failure(ctx, claimed, error)
+        if outcome.retry and isinstance(error, StoreUnavailable):
+            raise
+        return outcome.status
+
+
+def process_document(ctx: Context, document_id: str) -> DocumentStatus | None:
+    """Recognise one named document end to end: claim it, recognise, record.
+
+    What a Celery task and the backfile's local pool run. Idempotent: a document already
+    finished is skipped (None); one another worker holds under a live lease is `Busy`.
+    """
+    owner = new_owner(ctx)
+    claim = ctx.queue.claim(document_id, owner, lease(ctx))
+    if claim.claimed is None:
         if claim.busy:
             raise Busy(detail={"id": document_id})
         return None
-    if document.attempts > ctx.settings.max_attempts:
-        # claimed back from workers that died on it every time: it is what kills them
-        reason = "Tiến trình nhận dạng bị dừng đột ngột nhiều lần"
-        ctx.catalog.set_status(document.id, DocumentStatus.FAILED, reason)
-        return DocumentStatus.FAILED
-    try:
-        data = ctx.store.get(document.object_key)
-        result = recognise_document(data, ctx.settings.ocr_options())
-        return record_result(ctx, document, result)
-    except StoreUnavailable:
-        give_up = document.attempts >= ctx.settings.max_attempts
-        status = DocumentStatus.FAILED if give_up else DocumentStatus.QUEUED
-        ctx.catalog.set_status(
-            document.id, status, "Kho lưu trữ không truy cập được", scan_sha256=document.sha256
-        )
-        raise
-    except SohoaError as exc:
-        log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
-        ctx.catalog.set_status(
-            document.id, DocumentStatus.FAILED, exc.message, scan_sha256=document.sha256
-        )
-        return DocumentStatus.FAILED
-    except Exception:  # a bug fails one document (a backfile rerun retries it), never sticks
-        log.exception("document %s: unexpected error", document.id)
-        ctx.catalog.set_status(
-            document.id,
-            DocumentStatus.FAILED,
-            "Lỗi hệ thống khi nhận dạng",
-            scan_sha256=document.sha256,
-        )
-        return DocumentStatus.FAILED
+    with LeaseKeeper(ctx, owner) as keeper:
+        keeper.hold(document_id)
+        options = ctx.settings.ocr_options()
+        return recognise_claimed(ctx, claim.claimed, lambda data: recognise_document(data, options))
 
 
 class WorkerPool:
-    """Recognition workers living inside the API process (the embedded default)."""
+    """Recognition workers living inside the API process (the embedded default).
+
+    Also its dispatcher (services/dispatch.py): a document committed `queued` wakes it.
+    """
 
     def __init__(self, ctx: Context, processes: int) -> None:
         self.ctx = ctx
         self.processes = processes
+        self.owner = new_owner(ctx)
+        self._keeper = LeaseKeeper(ctx, self.owner)
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._pool_lock = threading.Lock()
@@ -181,17 +183,24 @@ class WorkerPool:
     def start(self) -> None:
         if self.processes < 1:
             return
-        requeued = self.ctx.catalog.requeue_interrupted()
+        # what this machine's dead processes held (a killed API): theirs no more. Another
+        # replica's documents are left to their leases.
+        requeued = requeue_dead_holders(self.ctx)
         if requeued:
             log.warning("requeued %d document(s) interrupted by a previous stop", requeued)
         self._pool = self._new_pool()
+        self._keeper.start()
         for index in range(self.processes):
             thread = threading.Thread(target=self._run, name=f"sohoa-worker-{index}", daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def notify(self) -> None:
+    def recognise(self, document_ids: Sequence[str]) -> None:
         """Something was queued: stop idling now rather than at the next poll."""
+        if document_ids:
+            self._wake.set()
+
+    def notify(self) -> None:
         self._wake.set()
 
     def stop(self) -> None:
@@ -199,6 +208,7 @@ class WorkerPool:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout=30)
+        self._keeper.stop()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -215,43 +225,25 @@ class WorkerPool:
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                document = self.ctx.catalog.claim_next()
+                claimed = self.ctx.queue.claim_next(self.owner, lease(self.ctx))
             except StoreUnavailable:
                 log.exception("catalog unavailable; retrying")
                 self._stopping.wait(_IDLE_POLL_S)
                 continue
-            if document is None:
+            if claimed is None:
                 self._wake.wait(_IDLE_POLL_S)
                 self._wake.clear()
                 continue
-            self._process(document)
-
-    def _process(self, document: DocumentRow) -> None:
-        ctx = self.ctx
-        try:
-            data = ctx.store.get(document.object_key)
-            result = self._recognise(data)
-            status = record_result(ctx, document, result)
-            log.info("document %s: %s", document.id, status)
-        except BrokenProcessPool:
-            self._replace_pool()
-            self._retry_or_fail(document, "Tiến trình nhận dạng bị dừng đột ngột")
-        except StoreUnavailable:
-            log.exception("document %s: store unavailable, will retry", document.id)
-            self._retry_or_fail(document, "Kho lưu trữ không truy cập được")
-        except SohoaError as exc:
-            log.warning("document %s failed: %s (%s)", document.id, exc.code, exc.detail)
-            self.ctx.catalog.set_status(
-                document.id, DocumentStatus.FAILED, exc.message, scan_sha256=document.sha256
-            )
-        except Exception:  # a bug must fail one document, not kill the worker thread
-            log.exception("document %s: unexpected error", document.id)
-            self.ctx.catalog.set_status(
-                document.id,
-                DocumentStatus.FAILED,
-                "Lỗi hệ thống khi nhận dạng",
-                scan_sha256=document.sha256,
-            )
+            self._keeper.hold(claimed.id)
+            try:
+                status = recognise_claimed(self.ctx, claimed, self._recognise)
+                log.info("document %s: %s", claimed.id, status)
+            except StoreUnavailable:
+                log.warning("document %s: store unavailable, queued again", claimed.id)
+            except Exception:  # recording a failure failed (catalog down): its lease expires
+                log.exception("document %s: could not settle", claimed.id)
+            finally:
+                self._keeper.drop(claimed.id)
 
     def _recognise(self, data: bytes) -> DocumentResult:
         """Fan the document's pages out to the shared pool: a 20-page dossier uses every process.
@@ -261,18 +253,18 @@ class WorkerPool:
         with self._pool_lock:
             pool = self._pool
         assert pool is not None
-        return recognise_document(data, self.ctx.settings.ocr_options(), executor=pool)
+        try:
+            return recognise_document(data, self.ctx.settings.ocr_options(), executor=pool)
+        except BrokenProcessPool as exc:
+            self._replace(pool)
+            raise WorkerDied(str(exc)) from exc
 
-    def _replace_pool(self) -> None:
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """Replace the pool that broke, once: the other threads that saw it break find it
+        replaced already, and a pool started since is never shut down under their feet (its
+        documents would fail for nothing)."""
         with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+            if self._pool is not broken:
+                return
+            broken.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool()
-
-    def _retry_or_fail(self, document: DocumentRow, reason: str) -> None:
-        status = (
-            DocumentStatus.FAILED
-            if document.attempts >= self.ctx.settings.max_attempts
-            else DocumentStatus.QUEUED
-        )
-        self.ctx.catalog.set_status(document.id, status, reason, scan_sha256=document.sha256)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.auth import Actor, AuditAction, Permission
-from models.catalog import DocumentStatus, DossierStatus
+from models.catalog import DocumentStatus, Dossier, DossierStatus, PageRecord, Paper
 from models.errors import NotFound, NotReady, Unauthenticated
 from models.extraction import PaperReading
 from models.kinds import label_of
@@ -23,8 +23,7 @@ from models.schemas import (
 from services import links, reuse
 from services.access import document_for, dossier_for
 from services.context import Context
-from storage.catalog.tables import DocumentRow, DossierRow, PageRow
-from storage.keys import document_pdf_key, page_hocr_key
+from storage.keys import hocr_key_of, pdf_key_of
 
 
 def dossier(ctx: Context, actor: Actor, code: str) -> DossierPublic:
@@ -35,7 +34,7 @@ def dossier(ctx: Context, actor: Actor, code: str) -> DossierPublic:
     return dossier_public(row)
 
 
-def dossier_public(row: DossierRow) -> DossierPublic:
+def dossier_public(row: Dossier) -> DossierPublic:
     return DossierPublic(
         code=row.code,
         procedure_code=row.procedure_code,
@@ -58,7 +57,7 @@ def dossier_public(row: DossierRow) -> DossierPublic:
     )
 
 
-def page_verdicts(row: DocumentRow) -> list[QualityVerdict | None]:
+def page_verdicts(row: Paper) -> list[QualityVerdict | None]:
     """The stored per-page quality verdicts, one per page (None where none was made)."""
     stored = json.loads(row.quality) if row.quality else []
     verdicts = [QualityVerdict.model_validate(v) if v else None for v in stored]
@@ -67,7 +66,7 @@ def page_verdicts(row: DocumentRow) -> list[QualityVerdict | None]:
 
 def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
     row = _read(ctx, actor, document_id, AuditAction.READ, "document")
-    recognised = {page.number: page for page in row.pages}
+    recognised = {page.number: page for page in row.recognised}
     verdicts = page_verdicts(row)
     return DocumentPublic(
         id=row.id,
@@ -114,7 +113,7 @@ def _earlier(ctx: Context, actor: Actor, earlier_id: str | None) -> EarlierPaper
     )
 
 
-def _page(number: int, page: PageRow | None, verdict: QualityVerdict | None) -> PagePublic:
+def _page(number: int, page: PageRecord | None, verdict: QualityVerdict | None) -> PagePublic:
     quality = verdict.issues if verdict is not None else None
     blank = verdict is not None and verdict.blank
     if page is None:
@@ -138,7 +137,7 @@ def _page(number: int, page: PageRow | None, verdict: QualityVerdict | None) -> 
     )
 
 
-def effective_text(page: PageRow) -> str:
+def effective_text(page: PageRecord) -> str:
     """What the paper says as far as we know: the clerk's correction, else recognition's."""
     return page.corrected_text if page.corrected_text is not None else page.text
 
@@ -148,7 +147,7 @@ def document_text(ctx: Context, actor: Actor, document_id: str) -> DocumentText:
     return DocumentText(
         id=row.id,
         status=DocumentStatus(row.status),
-        text="\f".join(effective_text(p) for p in row.pages),
+        text="\f".join(effective_text(p) for p in row.recognised),
     )
 
 
@@ -161,20 +160,25 @@ class Artefact:
 def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
     """The document's searchable PDF (page images + invisible text); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.DOWNLOAD, "searchable pdf"))
-    return Artefact("application/pdf", ctx.store.get(document_pdf_key(row.id)))
+    if not row.recognised:
+        raise NotFound("Tài liệu không có bản PDF", detail={"id": row.id})
+    # beside the pages' results: under the scan they were read from (storage/keys.py)
+    return Artefact("application/pdf", ctx.store.get(pdf_key_of(row.recognised[0].result_key)))
 
 
 def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
     """One page's hOCR (words, lines, blocks and tables in reading order); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
-    if not 1 <= number <= row.page_count:
+    page = next((p for p in row.recognised if p.number == number), None)
+    if page is None:
         raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
-    if not ctx.store.exists(page_hocr_key(row.id, number)):
+    key = hocr_key_of(page.result_key)
+    if not ctx.store.exists(key):
         raise NotFound("Trang không có kết quả hOCR (trang trắng)", detail={"page": number})
-    return Artefact("text/html; charset=utf-8", ctx.store.get(page_hocr_key(row.id, number)))
+    return Artefact("text/html; charset=utf-8", ctx.store.get(key))
 
 
-def _finished(row: DocumentRow) -> DocumentRow:
+def _finished(row: Paper) -> Paper:
     status = DocumentStatus(row.status)
     if status not in (DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW):
         raise NotReady(detail={"id": row.id, "status": status})
@@ -193,9 +197,7 @@ def original(ctx: Context, actor: Actor, document_id: str) -> Original:
     return Original(row.filename, row.content_type, ctx.store.get(row.object_key))
 
 
-def _read(
-    ctx: Context, actor: Actor, document_id: str, action: AuditAction, what: str
-) -> DocumentRow:
+def _read(ctx: Context, actor: Actor, document_id: str, action: AuditAction, what: str) -> Paper:
     """Authorise, audit, then fetch: no paper leaves without its audit row committed first."""
     dossier_code = document_for(ctx, actor, document_id)
     ctx.audit.record(

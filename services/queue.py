@@ -7,23 +7,21 @@ The result of a task is the document's row in the catalog; Celery's own result s
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services import tasks
 from services.context import Context
 from services.settings import Settings
-from storage.catalog.tables import utcnow
+from services.tasks import TASK
 
 log = logging.getLogger(__name__)
-
-TASK = "sohoa.process_document"
 
 
 def celery_app(settings: Settings) -> Any:
     """The Celery app for `settings.queue_url` (Redis or RabbitMQ), with sohoa's task on it."""
     from celery import Celery
-
-    from services import tasks
 
     if not settings.queue_url:
         raise ValueError("SOHOA_QUEUE_URL is not set")
@@ -66,11 +64,16 @@ def _transport_options(visibility_timeout: int) -> dict[str, int]:
 
 
 class Enqueuer:
-    """Sends document ids to the workers; one broker connection pool per process."""
+    """Sends document ids to the workers; one broker connection pool per process. The
+    dispatcher (services/dispatch.py) of every process with `SOHOA_QUEUE_URL`."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._app = celery_app(settings)
+
+    def recognise(self, document_ids: Sequence[str]) -> None:
+        for document_id in dict.fromkeys(document_ids):
+            self.enqueue(document_id)
 
     def enqueue(self, document_id: str) -> bool:
         """Send the id; False when the broker cannot be reached (the document stays `queued`).
@@ -91,8 +94,8 @@ class Enqueuer:
         Their message was lost (broker down at upload, broker restarted without its data), or
         they wait behind a long backlog: then the duplicate is a no-op (the claim fails).
         """
-        cutoff = utcnow() - timedelta(seconds=self.settings.queue_visibility_timeout)
-        ids = ctx.catalog.queued_before(cutoff, limit)
+        cutoff = datetime.now(UTC) - timedelta(seconds=self.settings.queue_visibility_timeout)
+        ids = ctx.queue.queued_before(cutoff, limit)
         return sum(self.enqueue(document_id) for document_id in ids)
 
     def close(self) -> None:

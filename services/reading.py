@@ -55,18 +55,25 @@ def metadata_of(reading: PaperReading) -> dict[str, Any]:
     return found
 
 
-def record_reading(ctx: Context, document_id: str, result: DocumentResult) -> PaperReading | None:
-    """Read the paper and record what was read; None (logged) if extraction itself broke.
+def read(document_id: str, result: DocumentResult) -> PaperReading | None:
+    """Read the paper's kind and fields; None (logged) if extraction itself broke.
 
     A failure here must not fail a recognised document: its text is searchable without it.
     """
     try:
-        reading = read_paper(result)
+        return read_paper(result)
     except Exception:
         log.exception("document %s: reading its kind and fields failed", document_id)
         return None
-    ctx.papers.record_reading(document_id, reading.model_dump_json(), metadata_of(reading))
+
+
+def record_reading(ctx: Context, document_id: str, result: DocumentResult) -> PaperReading | None:
+    """Read the paper and record what was read (a reading of a document already recorded; a
+    recognition records its reading with its pages, services/processing.py)."""
+    reading = read(document_id, result)
+    if reading is not None:
+        ctx.papers.record_reading(document_id, reading.model_dump_json(), metadata_of(reading))
     return reading
 
 
-__all__ = ["metadata_of", "record_reading"]
+__all__ = ["metadata_of", "read", "record_reading"]

@@ -5,22 +5,25 @@ linked at intake, nothing queued), the applicant's papers listed by personal ID 
 one), and a rescan of the same paper (near-duplicate: same owner, kind and key fields), which is
 recorded after recognition and offered to the clerk in place of the new copy.
 
-Agency scoping: a paper is found again only through a dossier its finder may see (the finder's
-agency, or any for an admin). A duplicate held only by another agency is not disclosed: the
-upload becomes a new paper of this agency, recognised as usual (see docs/reuse.md).
+Agency scoping: a paper is reused only in a dossier of an agency that holds it already (the
+target dossier's agency, whoever the uploader is: an admin who sees every agency must not link
+agency A's paper into agency B's dossier, where B's clerks would read and edit it). A duplicate
+held only by another agency is a new paper of this agency (the bytes are stored once, under
+their sha256; the paper is catalogued twice), recognised as usual (see docs/reuse.md).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
+from models.audit import AuditEvent
 from models.auth import Actor
-from models.catalog import DocumentStatus
+from models.catalog import DocumentStatus, Paper
 from models.kinds import DocumentKind
 from services.context import Context
-from storage.catalog.tables import DocumentRow
 
 DIGITIZED = frozenset({DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW})
 """A paper with a digitized copy: recognised, possibly with pages a person should look at."""
@@ -28,7 +31,7 @@ DIGITIZED = frozenset({DocumentStatus.DONE, DocumentStatus.NEEDS_REVIEW})
 _ID_CARDS = frozenset({DocumentKind.ID_CARD, DocumentKind.ID_CARD_OLD})
 
 
-def expired(row: DocumentRow, today: date | None = None) -> bool:
+def expired(row: Paper, today: date | None = None) -> bool:
     return (
         not row.permanent
         and row.valid_until is not None
@@ -39,7 +42,7 @@ def expired(row: DocumentRow, today: date | None = None) -> bool:
 Validity = Literal["permanent", "valid", "expired", "unknown"]
 
 
-def validity(row: DocumentRow, today: date | None = None) -> Validity:
+def validity(row: Paper, today: date | None = None) -> Validity:
     """permanent, valid (until a known date), expired, or unknown (no validity recorded)."""
     if row.permanent:
         return "permanent"
@@ -48,9 +51,10 @@ def validity(row: DocumentRow, today: date | None = None) -> Validity:
     return "expired" if expired(row, today) else "valid"
 
 
-def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
-    """The paper with exactly these bytes that the actor may see, digitized or on its way
-    (queued or processing: a double upload is not recognised twice either); else None.
+def exact_duplicate(ctx: Context, agency: str, sha256: str) -> str | None:
+    """The paper with exactly these bytes filed by `agency` (the target dossier's), digitized
+    or on its way (queued or processing: a double upload is not recognised twice either);
+    else None.
 
     A failed paper is not reused: its failure may have been transient, so the bytes get a
     fresh document and a fresh try.
@@ -58,20 +62,28 @@ def exact_duplicate(ctx: Context, actor: Actor, sha256: str) -> str | None:
     for row in ctx.catalog.documents_with_sha256(sha256):
         if row.status == DocumentStatus.FAILED:
             continue
-        if visible(ctx, actor, row.id):
+        if in_agency(ctx, agency, row.id):
             return row.id
     return None
 
 
-def link(ctx: Context, dossier_code: str, document_id: str) -> bool:
-    """Make the paper a reused component of the dossier; False when it is in it already.
+def in_agency(ctx: Context, agency: str, document_id: str) -> bool:
+    """Is the paper in a dossier of this agency (not removed from it)?"""
+    return agency in _agencies(ctx, document_id)
+
+
+def link(
+    ctx: Context, dossier_code: str, document_id: str, audit: Sequence[AuditEvent] = ()
+) -> bool:
+    """Make the paper a reused component of the dossier, with its `audit` rows in the same
+    transaction; False (nothing written) when it is in it already.
 
     A link the clerk removed earlier is shown again (it keeps its history) rather than doubled.
     """
     if dossier_code in {code for code, _ in ctx.catalog.document_dossiers(document_id)}:
         return False
-    if not ctx.papers.set_link_removed(dossier_code, document_id, None):
-        ctx.catalog.reuse_document(dossier_code, document_id)
+    if not ctx.papers.set_link_removed(dossier_code, document_id, None, audit=audit):
+        ctx.catalog.reuse_document(dossier_code, document_id, audit=audit)
     ctx.search.index_document(document_id)  # found through this dossier too from now on
     return True
 
@@ -86,10 +98,11 @@ def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
     offer may also open what it offers.
     """
     row = ctx.catalog.get_document(document_id)
-    earlier: DocumentRow | None = None
+    earlier: Paper | None = None
     if row.owner_id and row.kind_code:
         agencies = _agencies(ctx, row.id)
-        for candidate in ctx.catalog.documents_of_owner(row.owner_id):  # newest first
+        owned = ctx.catalog.documents_of_owner(row.owner_id, agencies=agencies)
+        for candidate in owned:  # newest first
             if (
                 candidate.id != row.id
                 and candidate.created_at <= row.created_at
@@ -106,7 +119,7 @@ def detect_near_duplicate(ctx: Context, document_id: str) -> str | None:
     return found
 
 
-def same_paper(a: DocumentRow, b: DocumentRow) -> bool:
+def same_paper(a: Paper, b: Paper) -> bool:
     """Two documents are one paper scanned twice when owner and kind match and so do the key
     fields: the personal ID for an ID card (the owner's, unless a number was read off it),
     else the number/symbol (số ký hiệu, số vào sổ), which must be known on both.

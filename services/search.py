@@ -61,10 +61,16 @@ def search(
         actor,
         AuditAction.SEARCH,
         object_type="search",
+        # the query is not kept: a name or a personal ID typed in it is a citizen's data, and the
+        # auditor who reads this row never reads a paper (docs/security.md)
         detail=json.dumps(
-            {"q": q[:200], "filters": _describe(filters), "total": raw_total, "offset": offset},
-            ensure_ascii=False,
-        )[:1000],
+            {
+                "words": len(q.split()),
+                "filters": sorted(_describe(filters)),
+                "total": raw_total,
+                "offset": offset,
+            }
+        ),
     )
     return SearchResults(
         query=q, total=raw_total, total_exact=total_exact, limit=limit, offset=offset, hits=hits

@@ -7,6 +7,7 @@ The embedded default needs none of them: a SQLite catalog and a local object fol
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +26,12 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL of the catalog; default sqlite:///<data_dir>/catalog.sqlite3",
+    )
+    migration_database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL: the URL of the role that owns the catalog, used to migrate it "
+        "at start; the service then connects as SOHOA_DATABASE_URL's role, granted only what it "
+        "needs (it may insert into the audit log and read it, never change or empty it)",
     )
     objects_dir: Path | None = Field(
         default=None, description="local object store folder; default <data_dir>/objects"
@@ -53,6 +60,19 @@ class Settings(BaseSettings):
     )
     max_attempts: int = Field(
         default=3, ge=1, description="recognition attempts of a document before it is failed"
+    )
+    lease_seconds: int = Field(
+        default=120,
+        ge=2,
+        description="how long a worker's claim on a document holds unless renewed (it renews "
+        "every third of it while it works); a dead worker's documents are taken over after it",
+    )
+    replica_id: str = Field(
+        default_factory=socket.gethostname,
+        min_length=1,
+        max_length=60,
+        description="names this machine in leases (the host name by default): at start a "
+        "replica takes back only what its own dead processes held",
     )
     # -- object store (docs/storage.md) --
     object_store: Literal["local", "s3"] = Field(
@@ -84,8 +104,8 @@ class Settings(BaseSettings):
     queue_visibility_timeout: int = Field(
         default=3600,
         ge=5,
-        description="seconds before a task a dead worker held is delivered again (and before "
-        "its document may be claimed by another worker)",
+        description="seconds before the broker delivers again a task a dead worker held (its "
+        "document is taken over by lease, SOHOA_LEASE_SECONDS)",
     )
     source_s3_endpoint: str | None = Field(
         default=None,
@@ -94,11 +114,27 @@ class Settings(BaseSettings):
     source_s3_access_key: str | None = Field(default=None, description="for s3:// sources")
     source_s3_secret_key: str | None = Field(default=None, description="for s3:// sources")
 
+    public_url: str | None = Field(
+        default=None,
+        description="the address clients reach sohoa at (https://host[:port][/prefix]), for "
+        "links it hands out; unset: links are paths on the same host (never the Host header)",
+    )
     secret_key: str | None = Field(
         default=None,
         description="signs download links; default: generated once into <data_dir>/secret.key",
     )
     token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="session token lifetime")
+    login_attempts_per_name: int = Field(
+        default=10, ge=1, description="logins (right or wrong) per user name in the window"
+    )
+    login_attempts_per_address: int = Field(
+        default=100,
+        ge=1,
+        description="logins per client address in the window (an office behind one NAT shares it)",
+    )
+    login_window_seconds: int = Field(
+        default=300, ge=1, le=24 * 3600, description="the sliding window of the login limits"
+    )
     download_link_seconds: int = Field(
         default=300, ge=10, le=3600, description="lifetime of a signed download link"
     )

@@ -2,14 +2,13 @@
 
 Safe to run twice (claimed by compare-and-set in the catalog) and safe to lose a worker (late
 acknowledgement). A document another worker holds is retried later, not dropped: if that
-worker died, its claim goes stale after the visibility timeout and the retry takes it over.
+worker died, its lease expires (`SOHOA_LEASE_SECONDS`) and the retry takes it over.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from datetime import timedelta
 from typing import Any
 
 from models.errors import Busy, StoreUnavailable
@@ -18,6 +17,8 @@ from services.processing import process_document
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
+
+TASK = "sohoa.process_document"
 
 _contexts: dict[int, Context] = {}
 
@@ -32,12 +33,11 @@ def _context(settings: Settings) -> Context:
 
 
 def run(settings: Settings, task: Any, document_id: str) -> str | None:
-    lease = timedelta(seconds=settings.queue_visibility_timeout)
     try:
-        status = process_document(_context(settings), document_id, stale_after=lease)
+        status = process_document(_context(settings), document_id)
     except Busy as exc:
-        # check back once the holder's claim could have gone stale
-        raise task.retry(countdown=max(1, settings.queue_visibility_timeout // 4)) from exc
+        # check back once the holder's lease could have expired (it renews it while alive)
+        raise task.retry(countdown=settings.lease_seconds) from exc
     except StoreUnavailable as exc:
         raise task.retry(countdown=10, max_retries=settings.max_attempts) from exc
     log.info("document %s: %s", document_id, status or "already finished")
@@ -45,8 +45,6 @@ def run(settings: Settings, task: Any, document_id: str) -> str | None:
 
 
 def register(app: Any, settings: Settings) -> None:
-    from services.queue import TASK
-
     def process(task: Any, document_id: str) -> str | None:
         return run(settings, task, document_id)
 

@@ -2,10 +2,17 @@
 
 The sha256 recorded at write travels as object metadata (`x-amz-meta-sha256`) and is checked on
 every read. Large objects are streamed in multipart parts; nothing is held whole in memory.
+
+A write whose digest the caller promised (an original, content-addressed: other papers may
+reference the same key) goes to a staging key first and is copied into place, server-side, only
+once its bytes are proven: bytes that changed on the way never overwrite, and their removal
+never deletes, an object someone else references. Staging debris older than the sweep's grace
+is removed by the orphan sweep (`remove_debris`).
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -14,6 +21,7 @@ from typing import BinaryIO
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import CopySource
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
 
 from models.errors import IntegrityError, NotFound, StoreAccessDenied, StoreUnavailable
@@ -30,6 +38,8 @@ from storage.objects import (
 )
 
 _META_SHA256 = "sha256"
+STAGING = "incoming/"
+"""Where a promised-digest write waits until its bytes are proven (not an object of ours)."""
 _NOT_FOUND = {"NoSuchKey", "NoSuchObject", "NoSuchBucket", "ResourceNotFound"}
 _DENIED = {
     "AccessDenied",
@@ -121,10 +131,11 @@ class S3ObjectStore:
         # The digest goes in the request headers, so it must be known before the first byte.
         declared, size = (sha256, _remaining(stream)) if sha256 else source_digest(source)
         reader = HashingReader(stream)
+        target = f"{STAGING}{uuid.uuid4().hex}" if sha256 else key
         with s3_errors_as_ours(key):
             self.client.put_object(
                 self.bucket,
-                key,
+                target,
                 reader,  # type: ignore[arg-type]
                 length=size,
                 content_type=content_type,
@@ -132,12 +143,15 @@ class S3ObjectStore:
                 part_size=self.config.part_size,
                 num_parallel_uploads=1,  # one part in memory at a time
             )
-        try:
-            check_written(key, declared, reader)
-        except IntegrityError:
-            # What went over the wire is not what the caller hashed: it must not stay stored.
-            self.delete(key)
-            raise
+        if target != key:
+            try:
+                check_written(key, declared, reader)
+                with s3_errors_as_ours(key):
+                    # metadata and content type travel with the copy (COPY directive)
+                    self.client.copy_object(self.bucket, key, CopySource(self.bucket, target))
+            finally:
+                # proven and copied, or not what the caller hashed: the staging copy goes
+                self.delete(target)
         return ObjectInfo(key, reader.size, declared, content_type)
 
     def get(self, key: str) -> bytes:
@@ -200,10 +214,15 @@ class S3ObjectStore:
             )
 
     def remove_debris(self, older_than: datetime) -> int:
-        """Nothing to do here: a cut-off multipart upload is not an object, and the server
-        expires stale ones itself (MinIO after 24 h; on AWS, a lifecycle rule)."""
-        del older_than
-        return 0
+        """Staging copies a crash left between the write and the copy into place. (A cut-off
+        multipart upload is not an object: the server expires those itself, MinIO after 24 h;
+        on AWS, a lifecycle rule.)"""
+        removed = 0
+        for entry in list(self.list(STAGING)):
+            if entry.modified <= older_than:
+                self.delete(entry.key)
+                removed += 1
+        return removed
 
     def check(self) -> None:
         self._bucket_ready = False

@@ -56,6 +56,41 @@ def png_header_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
+def tiff_frames(sizes: list[tuple[int, int]], corrupt: int | None = None) -> bytes:
+    """A multi-page TIFF (deflate), its frame `corrupt` (0-based) with garbage for pixels: a
+    decoder that reaches that frame fails; one that reads headers first does not get there."""
+    frames = [Image.new("L", size, 255) for size in sizes]
+    buffer = io.BytesIO()
+    frames[0].save(
+        buffer, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_adobe_deflate"
+    )
+    data = bytearray(buffer.getvalue())
+    if corrupt is not None:
+        with Image.open(io.BytesIO(bytes(data))) as image:
+            image.seek(corrupt)
+            offset, length = image.tag_v2[273][0], image.tag_v2[279][0]
+        data[offset : offset + length] = b"\xff" * length
+    return bytes(data)
+
+
+def png_cut_short(width: int = 10_900, height: int = 10_900) -> bytes:
+    """An RGB PNG under a 120 Mpx cap whose pixels are all there but the last rows and the end
+    chunk: a decoder allocates and fills a 356 MB page before it finds the cut."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    packer = zlib.compressobj(1)
+    row = b"\x00" * (1 + 3 * width)
+    idat = b"".join(packer.compress(row) for _ in range(height - 8)) + packer.flush(
+        zlib.Z_SYNC_FLUSH
+    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+
+
 def javascript_pdf(compressed: bool = False) -> bytes:
     if not compressed:
         return pdf_with_pages(1, catalog_extra="/OpenAction 4 0 R ").replace(
@@ -90,6 +125,91 @@ def encrypted_pdf() -> bytes:
     )
 
 
+def pdf_with_object_stream(
+    hidden: list[str], filters: list[str], encode: str, *, open_action: bool = True
+) -> bytes:
+    """A one-page PDF whose catalog (object 1) and `hidden` objects (4, 5, ...) sit in an object
+    stream, compressed with `filters` (`encode` says how: "hex", "flate2"), indexed by an xref
+    stream: what a name search of the raw bytes, or of one inflated layer, cannot see."""
+    opening = "/OpenAction 4 0 R " if open_action else ""
+    inside = [f"<< /Type /Catalog /Pages 2 0 R {opening}>>", *hidden]
+    numbers = [1, *range(4, 4 + len(hidden))]
+    bodies = [body.encode("latin-1") for body in inside]
+    header, offset = [], 0
+    for number, body in zip(numbers, bodies, strict=True):
+        header.append(f"{number} {offset}")
+        offset += len(body) + 1
+    first = " ".join(header).encode() + b"\n"
+    content = first + b"".join(body + b"\n" for body in bodies)
+    if encode == "hex":
+        content = content.hex().encode() + b">"
+    elif encode == "flate2":
+        content = zlib.compress(zlib.compress(content))
+    stream_number = 4 + len(hidden)
+    xref_number = stream_number + 1
+    filter_names = " ".join(f"/{name}" for name in filters)
+    out = b"%PDF-1.5\n"
+    offsets: dict[int, int] = {}
+    plain = {
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+    }
+    for number, body in plain.items():
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    offsets[stream_number] = len(out)
+    out += (
+        f"{stream_number} 0 obj\n<< /Type /ObjStm /N {len(numbers)} /First {len(first)} "
+        f"/Length {len(content)} /Filter [{filter_names}] >>\nstream\n"
+    ).encode()
+    out += content + b"\nendstream\nendobj\n"
+    offsets[xref_number] = len(out)
+    rows = []
+    for number in range(xref_number + 1):
+        if number == 0:
+            rows.append(struct.pack(">BIH", 0, 0, 65535))
+        elif number in offsets:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+        else:
+            rows.append(struct.pack(">BIH", 2, stream_number, numbers.index(number)))
+    table = b"".join(rows)
+    out += (
+        f"{xref_number} 0 obj\n<< /Type /XRef /Size {xref_number + 1} /W [1 4 2] /Root 1 0 R "
+        f"/Length {len(table)} >>\nstream\n"
+    ).encode()
+    out += table + b"\nendstream\nendobj\n"
+    out += f"startxref\n{offsets[xref_number]}\n%%EOF\n".encode()
+    return out
+
+
+JAVASCRIPT_ACTION = "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+LAUNCH_ACTION = "<< /S /Launch /F (cmd.exe) >>"
+
+
+def html_pdf_polyglot() -> bytes:
+    """A web page that is also a PDF: the PDF header comes after the HTML, inside the first KiB."""
+    return b"<html><body><script>alert(1)</script></body></html>\n" + pdf_with_pages(1)
+
+
+def uri_beacon_pdf() -> bytes:
+    """Opening the paper calls a web address (tells a third party who read it, and when)."""
+    return pdf_with_pages(1, catalog_extra="/OpenAction << /S /URI /URI (http://beacon.test/x) >> ")
+
+
+def embedded_file_pdf() -> bytes:
+    """A PDF carrying a file (any program) as an attachment."""
+    return pdf(
+        [
+            "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+            "<< /Names [(a.exe) 5 0 R] >>",
+            "<< /Type /Filespec /F (a.exe) /EF << /F 6 0 R >> >>",
+            "<< /Type /EmbeddedFile /Length 2 >>\nstream\nMZ\nendstream",
+        ]
+    )
+
+
 def corpus() -> list[tuple[str, str, bytes, int, str]]:
     """(case, file name, bytes, expected status, expected error code)."""
     jpeg = _encoded(Image.effect_noise((400, 400), 60).convert("RGB"), "JPEG")
@@ -101,6 +221,14 @@ def corpus() -> list[tuple[str, str, bytes, int, str]]:
         ("truncated png", "cut.png", png[: len(png) // 2], 422, "corrupt_file"),
         ("truncated tiff", "cut.tif", tiff[: len(tiff) // 2], 422, "corrupt_file"),
         ("pixel bomb png", "bomb.png", png_header_bomb(), 413, "page_too_large"),
+        (
+            "tiff of 201 frames, frame 2 broken",
+            "many.tif",
+            tiff_frames([(8, 8)] * 201, corrupt=1),
+            413,
+            "too_many_pages",
+        ),
+        ("png cut short under the pixel cap", "cut-big.png", png_cut_short(), 422, "corrupt_file"),
         (
             "pdf bomb: a page 5 m wide",
             "bomb.pdf",
@@ -125,6 +253,23 @@ def corpus() -> list[tuple[str, str, bytes, int, str]]:
             "active_pdf",
         ),
         ("encrypted pdf", "locked.pdf", encrypted_pdf(), 422, "encrypted_pdf"),
+        (
+            "javascript catalog in a hex object stream",
+            "hex.pdf",
+            pdf_with_object_stream([JAVASCRIPT_ACTION], ["ASCIIHexDecode"], "hex"),
+            422,
+            "active_pdf",
+        ),
+        (
+            "launch action under two flate layers",
+            "flate2.pdf",
+            pdf_with_object_stream([LAUNCH_ACTION], ["FlateDecode", "FlateDecode"], "flate2"),
+            422,
+            "active_pdf",
+        ),
+        ("html page with a pdf tail", "page.pdf", html_pdf_polyglot(), 415, "ambiguous_file_type"),
+        ("uri beacon on opening", "beacon.pdf", uri_beacon_pdf(), 422, "active_pdf"),
+        ("pdf carrying a file", "attach.pdf", embedded_file_pdf(), 422, "active_pdf"),
         (
             "polyglot jpeg+pdf",
             "poly.jpg",

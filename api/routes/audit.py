@@ -12,12 +12,16 @@ from fastapi.responses import StreamingResponse
 from api.auth import ActorDep
 from api.deps import ContextDep
 from api.responses import ERRORS
+from models.audit import AuditFilter
 from models.auth import AuditAction
 from models.schemas import AuditEventsPublic
 from services import audit
-from storage.catalog.audit import AuditFilter
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=ERRORS)
+
+MAX_OFFSET = 2**31 - 1
+"""Past a 32-bit offset SQLite and PostgreSQL refuse the number (2**63 was a 500); the export
+streams any length of log."""
 
 
 def _filter(
@@ -39,7 +43,7 @@ def list_events(
     who: ActorDep,
     where: FilterDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AuditEventsPublic:
     return audit.events(ctx, who, where, limit=limit, offset=offset)
 

@@ -27,9 +27,13 @@ def token(
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(request: Request, ctx: ContextDep, _actor: ActorDep) -> None:
+    """End the credential this request used: the session token, or the API key itself (a key
+    that answered 204 here and kept working would be a lie)."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         auth.logout(ctx, header[7:].strip())
+    elif key := request.headers.get("x-api-key"):
+        auth.logout(ctx, key.strip())
 
 
 @router.get("/me")

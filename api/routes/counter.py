@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile, status
 
 from api.auth import ActorDep
-from api.deps import ContextDep, WorkersDep
+from api.deps import ContextDep
 from api.responses import ERRORS
 from models.kinds import DocumentKind
 from models.recognition import PageResult
@@ -78,11 +78,9 @@ def rescan(
     file: Annotated[UploadFile, File(description="the new scan of the paper")],
     ctx: ContextDep,
     actor: ActorDep,
-    workers: WorkersDep,
 ) -> None:
     """Replace the paper's scan (a blurred or dark one) and recognise it again."""
     intake.replace_scan(ctx, actor, document_id, intake.Upload(file.filename or "scan", file.file))
-    workers.notify()
 
 
 @router.delete("/dossiers/{code}/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)

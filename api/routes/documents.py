@@ -40,8 +40,10 @@ def create_download_link(
 ) -> DownloadLink:
     """A link to the original that works without a session for `SOHOA_DOWNLOAD_LINK_SECONDS`."""
     token, expires_at = queries.download_link(ctx, actor, document_id)
-    url = str(request.url_for("download", token=token))
-    return DownloadLink(url=url, expires_at=expires_at)
+    # never from the request's Host header, which the caller writes: a link to their host
+    path = request.app.url_path_for("download", token=token)
+    base = (ctx.settings.public_url or "").rstrip("/")
+    return DownloadLink(url=f"{base}{path}", expires_at=expires_at)
 
 
 @router.get("/downloads/{token}", response_class=Response, name="download")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi import APIRouter, File, UploadFile, status
 
 from api.auth import ActorDep
-from api.deps import ContextDep, WorkersDep
+from api.deps import ContextDep
 from api.responses import ERRORS
 from models.schemas import DossierCreate, DossierPublic, UploadAccepted
 from services import intake, queries
@@ -30,10 +30,8 @@ def get_dossier(code: str, ctx: ContextDep, actor: ActorDep) -> DossierPublic:
 def upload_documents(
     code: str,
     files: Annotated[list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, PDF")],
-    request: Request,
     ctx: ContextDep,
     actor: ActorDep,
-    workers: WorkersDep,
 ) -> UploadAccepted:
     """Store the scans durably, then recognise them in the background (one document per file).
 
@@ -42,16 +40,10 @@ def upload_documents(
     `GET /documents/{id}` for the text. A file already digitized (same bytes) is answered with
     the existing paper's id, marked `reused`, and linked to the dossier: no recognition.
     """
-    # Starlette has spooled each file to a temporary file: intake streams from there.
+    # Starlette has spooled each file to a temporary file: intake streams from there; it
+    # also sends what it queued to recognition (services/dispatch.py), not this route
     uploads = [intake.Upload(file.filename or "scan", file.file) for file in files]
     accepted = intake.upload_documents(ctx, actor, code, uploads)
-    enqueuer = request.app.state.enqueuer
-    if enqueuer is not None:  # SOHOA_QUEUE_URL: Celery workers recognise them
-        # a reused paper (the same file digitized before) is never recognised again
-        for document_id in dict.fromkeys(d.id for d in accepted if not d.reused):
-            enqueuer.enqueue(document_id)
-    else:
-        workers.notify()
     return UploadAccepted(
         dossier_code=code, document_ids=[d.id for d in accepted], documents=accepted
     )

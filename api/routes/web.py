@@ -16,7 +16,9 @@ router = APIRouter(include_in_schema=False, responses=ERRORS)
 
 _ASSETS = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 _HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' blob:; object-src 'none'",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' blob:; object-src 'none'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }

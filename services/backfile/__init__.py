@@ -26,9 +26,12 @@ from services.backfile.manifest import Row
 from services.backfile.progress import Progress, Tally
 from services.backfile.runners import Runner
 from services.context import Context
+from services.leases import requeue_dead_holders
 from storage.catalog.backfile import BackfileLog, ItemStatus
 from storage.objects import sha256_hex
-from storage.sources import Source
+from storage.sources import Source, open_source
+
+__all__ = ["Outcome", "document_id", "open_source", "run_backfile", "write_report"]
 
 log = logging.getLogger(__name__)
 
@@ -61,18 +64,22 @@ def run_backfile(
     """Import every row, wait for recognition, write the failure report; resumable anywhere."""
     require(actor, Permission.BACKFILE)
     checkpoint = BackfileLog(ctx.catalog.engine)
-    if local:
-        # the previous local run was these documents' only worker: what it held is ours again
-        requeued = checkpoint.requeue_interrupted(source.name)
-        if requeued:
-            log.warning("%d document(s) interrupted by the previous run requeued", requeued)
+    # what a killed earlier run's processes held (they no longer run) is queued again; a live
+    # worker's documents (an API replica's, a Celery worker's) are left to their leases
+    requeued = requeue_dead_holders(ctx)
+    if requeued:
+        log.warning("%d document(s) interrupted by a previous run requeued", requeued)
+    del local  # kept for callers; the leases tell a dead holder from a live one in both modes
     tally = progress.tally if progress else Tally(files)
     run = _Run(ctx, actor, source, checkpoint, runner, tally, progress)
+    # documents this run queues go to its runner, through the one dispatcher intake calls
+    ctx.dispatcher, before = runner, ctx.dispatcher
     try:
         for row in rows:
             run.stage(row)
         run.drain(until=0)
     finally:
+        ctx.dispatcher = before
         runner.close(cancel=True)
         if progress:
             progress.close()
@@ -119,7 +126,6 @@ class _Run:
             return self._tick()
         if queued is not None:
             self.pending.add(queued)
-            self.runner.submit(queued)
             self.drain(until=self.runner.window - 1)
         self._tick()
 
@@ -131,13 +137,15 @@ class _Run:
         sha = sha256_hex(data)
         doc_id = document_id(code, row.path, sha)
         self._open_dossier(row)
+        dispatched = False
         try:
             document = self.ctx.catalog.get_document(doc_id)
         except NotFound:
             name = posixpath.basename(row.path)
             upload = intake.Upload(name, io.BytesIO(data), document_id=doc_id)
+            # intake queues it and dispatches it (to this run's runner)
             intake.upload_documents(self.ctx, self.actor, code, [upload], assess=False)
-            status = DocumentStatus.QUEUED
+            status, dispatched = DocumentStatus.QUEUED, True
         else:
             status = DocumentStatus(document.status)
             if status is DocumentStatus.FAILED and document.attempts < settings.max_attempts:
@@ -157,6 +165,8 @@ class _Run:
         if status.finished:
             self._settle([doc_id])
             return None
+        if not dispatched:  # queued or in hand since an earlier run: hand it out again
+            self.ctx.dispatcher.recognise([doc_id])
         return doc_id
 
     def _open_dossier(self, row: Row) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
+from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
@@ -16,6 +17,7 @@ from typing import Protocol
 from models.catalog import DocumentStatus
 from models.errors import Busy
 from services.context import Context
+from services.leases import requeue_dead_holders
 from services.processing import process_document
 from services.settings import Settings
 
@@ -23,10 +25,12 @@ log = logging.getLogger(__name__)
 
 
 class Runner(Protocol):
+    """A backfile's dispatcher (services/dispatch.py), and what the run waits on."""
+
     window: int
     """How many documents may be handed out and unfinished at once (bounded memory)."""
 
-    def submit(self, document_id: str) -> None: ...
+    def recognise(self, document_ids: Sequence[str]) -> None: ...
     def forget(self, document_id: str) -> None:
         """The document is finished: stop tracking it."""
         ...
@@ -71,8 +75,9 @@ class LocalPool:
             initargs=(self.ctx.settings,),
         )
 
-    def submit(self, document_id: str) -> None:
-        self._futures[self._pool.submit(_process, document_id)] = document_id
+    def recognise(self, document_ids: Sequence[str]) -> None:
+        for document_id in document_ids:
+            self._futures[self._pool.submit(_process, document_id)] = document_id
 
     def forget(self, document_id: str) -> None:
         pass  # its future was dropped when it completed
@@ -98,26 +103,19 @@ class LocalPool:
             broken = broken or isinstance(error, BrokenProcessPool)
             again.append(document_id)
         if broken:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            # a broken pool has ended its processes: wait for them, so that what they held is
+            # seen as held by the dead
+            self._pool.shutdown(wait=True, cancel_futures=True)
             again.extend(self._futures.values())
             self._futures.clear()
             self._pool = self._new_pool()
+        if again:
+            # what the dead processes held goes back to the queue; the next claim counts the
+            # attempt and the failure policy fails a document that killed every one of them
+            requeue_dead_holders(self.ctx)
         for document_id in again:
-            if self._requeue(document_id):
-                self.submit(document_id)
-
-    def _requeue(self, document_id: str) -> bool:
-        """Back to `queued` (True) or failed for good; untouched if it finished after all."""
-        document = self.ctx.catalog.get_document(document_id)
-        if document.status not in (DocumentStatus.PROCESSING, DocumentStatus.QUEUED):
-            return False
-        give_up = document.attempts >= self.ctx.settings.max_attempts
-        self.ctx.catalog.set_status(
-            document_id,
-            DocumentStatus.FAILED if give_up else DocumentStatus.QUEUED,
-            "Tiến trình nhận dạng bị dừng đột ngột",
-        )
-        return not give_up
+            if self.ctx.catalog.get_document(document_id).status == DocumentStatus.QUEUED:
+                self.recognise([document_id])
 
     def close(self, *, cancel: bool) -> None:
         self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
@@ -137,9 +135,10 @@ class CeleryQueue:
         self._resend_after = 2.0 * settings.queue_visibility_timeout
         self._sent: dict[str, float] = {}
 
-    def submit(self, document_id: str) -> None:
-        self._enqueuer.enqueue(document_id)
-        self._sent[document_id] = time.monotonic()
+    def recognise(self, document_ids: Sequence[str]) -> None:
+        for document_id in document_ids:
+            self._enqueuer.enqueue(document_id)
+            self._sent[document_id] = time.monotonic()
 
     def forget(self, document_id: str) -> None:
         self._sent.pop(document_id, None)
@@ -152,7 +151,7 @@ class CeleryQueue:
                 log.warning(
                     "document %s: not finished long after it was sent; resending", document_id
                 )
-                self.submit(document_id)
+                self.recognise([document_id])
 
     def close(self, *, cancel: bool) -> None:
         # tasks already sent stay with the broker: the workers finish them without us

@@ -29,6 +29,12 @@ class ItemStatus:
 
 
 @dataclass(frozen=True)
+class Item:
+    status: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Failure:
     path: str
     row: int | None
@@ -42,13 +48,15 @@ class BackfileLog:
         self.engine = engine
         self._sessions = session_factory(engine)
 
-    def item(self, dossier_code: str, path: str) -> BackfileItemRow | None:
+    def item(self, dossier_code: str, path: str) -> Item | None:
+        """Where one source file is, or None when no run has seen it."""
         with unavailable_as_ours(), self._sessions() as session:
-            return session.scalar(
-                select(BackfileItemRow).where(
+            row = session.execute(
+                select(BackfileItemRow.status, BackfileItemRow.attempts).where(
                     BackfileItemRow.dossier_code == dossier_code, BackfileItemRow.path == path
                 )
-            )
+            ).first()
+        return Item(row.status, row.attempts) if row is not None else None
 
     def save(self, source: str, dossier_code: str, path: str, **values: object) -> None:
         """Create or update the row of one source file (one commit: the checkpoint)."""
@@ -99,22 +107,6 @@ class BackfileLog:
                     )
                 )
         return [(d, s, p, r) for d, s, p, r, _a in rows]
-
-    def requeue_interrupted(self, source: str) -> int:
-        """Documents of this source left `processing` by a killed local run go back to `queued`.
-
-        Only for the local mode: there the run's own process pool was their only worker.
-        """
-        with unavailable_as_ours(), self._sessions() as session, session.begin():
-            ids = select(BackfileItemRow.document_id).where(
-                BackfileItemRow.source == source, BackfileItemRow.document_id.is_not(None)
-            )
-            result = session.execute(
-                update(DocumentRow)
-                .where(DocumentRow.id.in_(ids), DocumentRow.status == DocumentStatus.PROCESSING)
-                .values(status=DocumentStatus.QUEUED, updated_at=utcnow())
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
 
     def failures(self, source: str) -> Iterator[Failure]:
         with unavailable_as_ours(), self._sessions() as session:

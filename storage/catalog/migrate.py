@@ -6,7 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 
 from storage.catalog.database import unavailable_as_ours
 
@@ -46,3 +47,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _pragma(connection: Connection, pragma: str) -> None:
     connection.exec_driver_sql(f"PRAGMA {pragma}")
     connection.commit()
+
+
+def grant_service(owner: Engine, service_url: str) -> None:
+    """Let the service's own role (the user of `service_url`) use the catalog the owner role
+    migrated: read and write every table, but only insert into and read the audit log.
+
+    The service then cannot UPDATE, DELETE or TRUNCATE audit rows, nor drop the triggers that
+    refuse those (only a table's owner may), whatever is injected into it. PostgreSQL only:
+    SQLite has no roles (the file's permissions are its only guard).
+    """
+    if owner.dialect.name != "postgresql":
+        return
+    role = make_url(service_url).username
+    owner_role = owner.url.username
+    if not role or role == owner_role:
+        return
+    quoted = owner.dialect.identifier_preparer.quote(role)
+    with unavailable_as_ours(), owner.begin() as connection:
+        for statement in (
+            f"GRANT USAGE ON SCHEMA public TO {quoted}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}",
+            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON audit_events FROM {quoted}",
+            f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {quoted}",
+        ):
+            connection.execute(text(statement))

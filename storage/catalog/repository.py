@@ -1,26 +1,27 @@
-"""The catalog's verbs: every SQL statement sohoa runs lives here, none in services or api.
+"""The catalog's dossiers and documents: opening dossiers, recording papers and their links.
 
-The documents table doubles as the durable work queue of the embedded default: a document is
-`queued` until a worker claims it (`processing`), and a worker that dies leaves it `processing`
-until `requeue_interrupted` puts it back at the next start. Nothing is lost with the process.
+The work queue (claims, leases) is `storage/catalog/queue.py`; what a clerk changes on a paper
+and what recognition records on it, `storage/catalog/papers.py`; the audit log,
+`storage/catalog/audit.py`. No SQL lives in services or api.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select, text, update
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
-from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.orm import selectinload
 
-from models.catalog import DocumentStatus, DossierStatus, JobState
+from models.audit import AuditEvent
+from models.catalog import DocumentStatus, Dossier, DossierStatus, Job, JobState, Paper
 from models.codes import received_on
 from models.errors import Conflict, NotFound
+from storage.catalog.audit import add_events
 from storage.catalog.database import session_factory, unavailable_as_ours
+from storage.catalog.records import dossier_of, job_of, paper_of
+from storage.catalog.settling import JOB_RECOGNISE, settle_dossiers, update_job
 from storage.catalog.tables import (
     DocumentRow,
     DossierDocumentRow,
@@ -32,15 +33,6 @@ from storage.catalog.tables import (
 from storage.keys import artefact_owner
 
 _BATCH = 500
-JOB_RECOGNISE = "recognise"
-
-
-def _update_job(session: Session, document_id: str, **values: Any) -> None:
-    session.execute(
-        update(JobRow)
-        .where(JobRow.document_id == document_id, JobRow.kind == JOB_RECOGNISE)
-        .values(updated_at=utcnow(), **values)
-    )
 
 
 @dataclass(frozen=True)
@@ -63,22 +55,6 @@ class NewDocument:
     """JSON: the intake quality verdict of each page (models.recognition.QualityVerdict)."""
 
 
-@dataclass(frozen=True)
-class Claim:
-    document: DocumentRow | None
-    """The claimed document, or None: finished already, or `busy` (another worker has it)."""
-    busy: bool
-
-
-@dataclass(frozen=True)
-class NewPage:
-    number: int
-    text: str
-    mean_confidence: float | None
-    source: str
-    result_key: str
-
-
 class Catalog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -98,7 +74,8 @@ class Catalog:
         applicant_name: str,
         applicant_id: str,
         agency_code: str,
-    ) -> DossierRow:
+        audit: Sequence[AuditEvent] = (),
+    ) -> Dossier:
         row = DossierRow(
             code=code,
             agency_code=agency_code,
@@ -110,6 +87,7 @@ class Catalog:
         )
         with unavailable_as_ours(), self._sessions() as session:
             session.add(row)
+            add_events(session, audit)  # the change and its audit row: one commit
             try:
                 session.commit()
             except SqlIntegrityError as exc:
@@ -118,22 +96,34 @@ class Catalog:
                 ) from exc
             return self.get_dossier(code)
 
-    def get_dossier(self, code: str) -> DossierRow:
+    def get_dossier(self, code: str) -> Dossier:
+        row = self.find_dossier(code)
+        if row is None:
+            raise NotFound("Không tìm thấy hồ sơ", detail={"code": code})
+        return row
+
+    def find_dossier(self, code: str) -> Dossier | None:
+        """The dossier with its links and their papers (without pages)."""
         with unavailable_as_ours(), self._sessions() as session:
             row = session.scalar(
                 select(DossierRow)
                 .where(DossierRow.code == code)
                 .options(selectinload(DossierRow.links).selectinload(DossierDocumentRow.document))
             )
-        if row is None:
-            raise NotFound("Không tìm thấy hồ sơ", detail={"code": code})
-        return row
+            return dossier_of(row) if row is not None else None
 
     # -- documents ------------------------------------------------------------------------
 
-    def add_documents(self, dossier_code: str, documents: Sequence[NewDocument]) -> None:
-        """Record the documents and link them to the dossier, all in one transaction."""
+    def add_documents(
+        self,
+        dossier_code: str,
+        documents: Sequence[NewDocument],
+        audit: Sequence[AuditEvent] = (),
+    ) -> None:
+        """Record the documents, link them to the dossier, and write their audit rows, all in
+        one transaction."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
             if dossier is None:
                 raise NotFound("Không tìm thấy hồ sơ", detail={"code": dossier_code})
@@ -157,6 +147,7 @@ class Catalog:
                         status=DocumentStatus.QUEUED,
                         attempts=0,
                         owner_id=new.owner_id,
+                        owner_source="intake" if new.owner_id else None,
                         owner_name=new.owner_name,
                         kind_code=new.kind_code,
                         role=new.role,
@@ -177,9 +168,12 @@ class Catalog:
                 session.add(JobRow(document_id=new.id, kind=JOB_RECOGNISE, state=JobState.QUEUED))
             dossier.status = DossierStatus.PROCESSING
 
-    def reuse_document(self, dossier_code: str, document_id: str) -> None:
+    def reuse_document(
+        self, dossier_code: str, document_id: str, audit: Sequence[AuditEvent] = ()
+    ) -> None:
         """Link a paper already digitized (for an earlier dossier) to this one: a link, no copy."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
+            add_events(session, audit)
             dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
             if dossier is None:
                 raise NotFound("Không tìm thấy hồ sơ", detail={"code": dossier_code})
@@ -205,51 +199,65 @@ class Catalog:
                 ) from exc
             self._settle_dossiers(session, document_id)
 
-    def documents_of_owner(self, owner_id: str, *, limit: int = 100) -> list[DocumentRow]:
-        """The papers of one citizen or enterprise, newest first (what reuse looks up)."""
-        with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.owner_id == owner_id)
-                    .order_by(DocumentRow.created_at.desc())
-                    .limit(limit)
+    def documents_of_owner(
+        self, owner_id: str, *, agencies: Collection[str] | None = None, limit: int = 100
+    ) -> list[Paper]:
+        """The papers of one citizen or enterprise, newest first (what reuse looks up); with
+        `agencies`, only those in a dossier of one of them (not removed from it).
+
+        The agencies are filtered before the limit: another agency's newer papers must neither
+        push ours off the list nor cost anything to skip.
+        """
+        query = select(DocumentRow).where(DocumentRow.owner_id == owner_id)
+        if agencies is not None:
+            filed = (
+                select(DossierDocumentRow.document_id)
+                .join(DossierRow, DossierRow.id == DossierDocumentRow.dossier_id)
+                .where(
+                    DossierRow.agency_code.in_(list(agencies)),
+                    DossierDocumentRow.removed_at.is_(None),
                 )
             )
-
-    def find_by_sha256(self, sha256: str) -> DocumentRow | None:
+            query = query.where(DocumentRow.id.in_(filed))
         with unavailable_as_ours(), self._sessions() as session:
-            return session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+            rows = session.scalars(
+                query.order_by(DocumentRow.created_at.desc(), DocumentRow.id).limit(limit)
+            )
+            return [paper_of(row) for row in rows]
 
-    def documents_with_sha256(self, sha256: str) -> list[DocumentRow]:
+    def find_by_sha256(self, sha256: str) -> Paper | None:
+        with unavailable_as_ours(), self._sessions() as session:
+            row = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256).limit(1))
+            return paper_of(row) if row is not None else None
+
+    def documents_with_sha256(self, sha256: str) -> list[Paper]:
         """Every paper with exactly these bytes, oldest first (exact duplicates, services/reuse)."""
         with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(DocumentRow)
-                    .where(DocumentRow.sha256 == sha256)
-                    .order_by(DocumentRow.created_at, DocumentRow.id)
-                )
+            rows = session.scalars(
+                select(DocumentRow)
+                .where(DocumentRow.sha256 == sha256)
+                .order_by(DocumentRow.created_at, DocumentRow.id)
             )
+            return [paper_of(row) for row in rows]
 
-    def jobs_of(self, document_id: str) -> list[JobRow]:
+    def jobs_of(self, document_id: str) -> list[Job]:
         with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(JobRow).where(JobRow.document_id == document_id).order_by(JobRow.id)
-                )
+            rows = session.scalars(
+                select(JobRow).where(JobRow.document_id == document_id).order_by(JobRow.id)
             )
+            return [job_of(row) for row in rows]
 
-    def get_document(self, document_id: str) -> DocumentRow:
+    def get_document(self, document_id: str) -> Paper:
+        """The paper with its recognised pages."""
         with unavailable_as_ours(), self._sessions() as session:
             row = session.scalar(
                 select(DocumentRow)
                 .where(DocumentRow.id == document_id)
                 .options(selectinload(DocumentRow.pages))
             )
-        if row is None:
-            raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
-        return row
+            if row is None:
+                raise NotFound("Không tìm thấy tài liệu", detail={"id": document_id})
+            return paper_of(row, pages=True)
 
     def document_dossiers(self, document_id: str) -> list[tuple[str, str]]:
         """(dossier code, agency code) of every dossier the document belongs to."""
@@ -288,107 +296,20 @@ class Catalog:
                         )
                     )
                     owners = {k: owner for k in batch if (owner := artefact_owner(k))}
-                    alive = set(
-                        session.scalars(
-                            select(DocumentRow.id).where(DocumentRow.id.in_(set(owners.values())))
-                        )
+                    scans = dict(
+                        session.execute(
+                            select(DocumentRow.id, DocumentRow.sha256).where(
+                                DocumentRow.id.in_({owner for owner, _ in owners.values()})
+                            )
+                        ).all()
                     )
-                    found.update(k for k, owner in owners.items() if owner in alive)
+                    found.update(
+                        k
+                        for k, (owner, scan) in owners.items()
+                        if owner in scans and (scan is None or scans[owner].startswith(scan))
+                    )
                     batch = []
         return found
-
-    # -- the work queue -------------------------------------------------------------------
-
-    def claim_next(self) -> DocumentRow | None:
-        """Atomically move the oldest queued document to `processing` and return it."""
-        with unavailable_as_ours(), self._sessions() as session:
-            while True:
-                # PostgreSQL: lock the row and skip rows other workers hold, so racing workers
-                # take different documents instead of all contending for the oldest one.
-                # SQLite ignores FOR UPDATE; there the compare-and-set below alone decides.
-                candidate = session.scalar(
-                    select(DocumentRow.id)
-                    .where(DocumentRow.status == DocumentStatus.QUEUED)
-                    .order_by(DocumentRow.created_at, DocumentRow.id)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                )
-                if candidate is None:
-                    return None
-                if _claim(session, candidate, DocumentRow.status == DocumentStatus.QUEUED):
-                    return self.get_document(candidate)
-
-    def claim(self, document_id: str, *, stale_after: timedelta | None = None) -> Claim:
-        """Compare-and-set one document to `processing`, for a task that names its document.
-
-        A document another worker holds is `busy`, unless that worker has held it longer than
-        `stale_after` (it died: its broker message comes back after the same delay).
-        """
-        claimable = DocumentRow.status == DocumentStatus.QUEUED
-        if stale_after is not None:
-            claimable = or_(
-                claimable,
-                and_(
-                    DocumentRow.status == DocumentStatus.PROCESSING,
-                    DocumentRow.updated_at < utcnow() - stale_after,
-                ),
-            )
-        with unavailable_as_ours(), self._sessions() as session:
-            claimed = _claim(session, document_id, claimable)
-        if claimed:
-            return Claim(self.get_document(document_id), busy=False)
-        current = self.get_document(document_id)
-        return Claim(None, busy=current.status == DocumentStatus.PROCESSING)
-
-    def finish(
-        self,
-        document_id: str,
-        *,
-        pages: Sequence[NewPage],
-        status: DocumentStatus,
-        reason: str | None,
-        mean_confidence: float | None,
-        quality: str | None = None,
-        scan_sha256: str | None = None,
-    ) -> bool:
-        """Record a recognition; False (nothing written) when it read a scan since replaced.
-
-        `scan_sha256` is the scan the worker read: a clerk may rescan the paper while it is
-        being recognised, and the late result of the old scan must not overwrite the new one.
-        """
-        with unavailable_as_ours(), self._sessions() as session, session.begin():
-            document = session.get(DocumentRow, document_id)
-            if document is None:
-                raise NotFound(detail={"id": document_id})
-            if scan_sha256 is not None and document.sha256 != scan_sha256:
-                return False
-            document.pages.clear()
-            session.flush()
-            document.pages.extend(
-                PageRow(
-                    number=p.number,
-                    text=p.text,
-                    mean_confidence=p.mean_confidence,
-                    source=p.source,
-                    result_key=p.result_key,
-                )
-                for p in pages
-            )
-            document.status = status
-            document.reason = reason
-            document.mean_confidence = mean_confidence
-            _update_job(
-                session,
-                document_id,
-                state=JobState.for_document(status),
-                error=reason if status == DocumentStatus.FAILED else None,
-                finished_at=utcnow(),
-            )
-
-            if quality is not None:
-                document.quality = quality
-            self._settle_dossiers(session, document_id)
-            return True
 
     def set_status(
         self,
@@ -406,13 +327,20 @@ class Catalog:
                 )
                 if current != scan_sha256:
                     return
+            # a status set from outside the queue ends any claim: a rescan, a backfile's retry
             session.execute(
                 update(DocumentRow)
                 .where(DocumentRow.id == document_id)
-                .values(status=status, reason=reason, updated_at=utcnow())
+                .values(
+                    status=status,
+                    reason=reason,
+                    lease_owner=None,
+                    lease_until=None,
+                    updated_at=utcnow(),
+                )
             )
             state = JobState.for_document(status)
-            _update_job(
+            update_job(
                 session,
                 document_id,
                 state=state,
@@ -421,84 +349,4 @@ class Catalog:
             )
             self._settle_dossiers(session, document_id)
 
-    def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
-        """Ids of documents waiting in `queued` since before `cutoff`, oldest first."""
-        with unavailable_as_ours(), self._sessions() as session:
-            return list(
-                session.scalars(
-                    select(DocumentRow.id)
-                    .where(
-                        DocumentRow.status == DocumentStatus.QUEUED,
-                        DocumentRow.updated_at < cutoff,
-                    )
-                    .order_by(DocumentRow.updated_at)
-                    .limit(limit)
-                )
-            )
-
-    def requeue_interrupted(self) -> int:
-        """Put back every document a dead worker left in `processing`; return how many."""
-        with unavailable_as_ours(), self._sessions() as session, session.begin():
-            result = session.execute(
-                update(DocumentRow)
-                .where(DocumentRow.status == DocumentStatus.PROCESSING)
-                .values(status=DocumentStatus.QUEUED, updated_at=utcnow())
-            )
-            session.execute(
-                update(JobRow)
-                .where(JobRow.state == JobState.RUNNING)
-                .values(state=JobState.QUEUED, updated_at=utcnow())
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _settle_dossiers(session: Session, document_id: str) -> None:
-        """A dossier is completed when none of its documents is still queued or processing."""
-
-        session.flush()
-        dossier_ids = session.scalars(
-            select(DossierDocumentRow.dossier_id).where(
-                DossierDocumentRow.document_id == document_id
-            )
-        ).all()
-        unfinished = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
-        for dossier_id in dossier_ids:
-            pending = session.scalar(
-                select(func.count())
-                .select_from(DossierDocumentRow)
-                .join(DocumentRow, DocumentRow.id == DossierDocumentRow.document_id)
-                .where(
-                    DossierDocumentRow.dossier_id == dossier_id, DocumentRow.status.in_(unfinished)
-                )
-            )
-            session.execute(
-                update(DossierRow)
-                .where(DossierRow.id == dossier_id)
-                .values(
-                    status=DossierStatus.PROCESSING if pending else DossierStatus.COMPLETED,
-                    updated_at=utcnow(),
-                )
-            )
-
-
-def _claim(session: Session, document_id: str, claimable: ColumnElement[bool]) -> bool:
-    """Compare-and-set: of two workers racing for one row, exactly one updates it."""
-    claimed = session.execute(
-        update(DocumentRow)
-        .where(DocumentRow.id == document_id, claimable)
-        .values(
-            status=DocumentStatus.PROCESSING,
-            attempts=DocumentRow.attempts + 1,
-            updated_at=utcnow(),
-        )
-    )
-    if claimed.rowcount == 1:  # type: ignore[attr-defined]
-        _update_job(
-            session,
-            document_id,
-            state=JobState.RUNNING,
-            attempts=JobRow.attempts + 1,
-            started_at=utcnow(),
-        )
-    session.commit()
-    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+    _settle_dossiers = staticmethod(settle_dossiers)

@@ -79,6 +79,10 @@ class DocumentRow(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the worker recognising it and until when its claim holds (renewed while it works);
+    # an expired lease is taken over by another worker (storage/catalog/queue.py)
+    lease_owner: Mapped[str | None] = mapped_column(String(120))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     quality: Mapped[str | None] = mapped_column(
         Text, doc="JSON list, one quality verdict per page (None where not yet assessed)"
@@ -92,6 +96,9 @@ class DocumentRow(Base):
     )
     # -- metadata of a digitized paper (design.md §5) --
     owner_id: Mapped[str | None] = mapped_column(String(14), index=True)  # CCCD, CMND or MSDN
+    # who set owner_id: "intake" (the applicant, a default), "reading" (read off the paper) or
+    # "clerk"; a reading replaces intake's default, never a clerk's value
+    owner_source: Mapped[str | None] = mapped_column(String(16))
     owner_name: Mapped[str | None] = mapped_column(String(200))
     kind_code: Mapped[str | None] = mapped_column(String(32), index=True)
     number_symbol: Mapped[str | None] = mapped_column(String(64))  # số ký hiệu

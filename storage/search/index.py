@@ -305,16 +305,3 @@ class SqlIndex:
             entries = connection.execute(text("SELECT count(*) FROM search_entries")).scalar_one()
             size = connection.execute(text(self.size_sql)).scalar_one()
         return IndexStats(entries=int(entries), bytes=int(size))
-
-
-def open_index(engine: Engine) -> SearchIndex:
-    """FTS5 for SQLite, full text for PostgreSQL: the same API, chosen by the URL's dialect."""
-    if engine.dialect.name == "sqlite":
-        from storage.search.sqlite import SqliteIndex
-
-        return SqliteIndex(engine)
-    if engine.dialect.name == "postgresql":
-        from storage.search.postgres import PostgresIndex
-
-        return PostgresIndex(engine)
-    raise ValueError(f"no search index for the {engine.dialect.name} dialect")

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from bench.search import entries, load
 from storage.catalog.database import make_engine
-from storage.search.index import open_index
+from storage.search.engines import open_index
 from storage.search.postgres import tsvector_literal
 
 

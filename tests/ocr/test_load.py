@@ -1,12 +1,17 @@
 """Decoding every supported container, and refusing what does not decode."""
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from models.errors import CorruptFile, PageTooLarge, TooManyPages
 from ocr.load import inspect, iter_pages
+from tests.hostile import png_cut_short, tiff_frames
 
 
 def _image(size: tuple[int, int] = (120, 80), color: str = "white") -> Image.Image:
@@ -86,3 +91,49 @@ def test_page_limit() -> None:
     data = _encode(frames[0], "TIFF", save_all=True, append_images=frames[1:])
     with pytest.raises(TooManyPages):
         inspect(data, max_pages=3, max_pixels=10**7)
+
+
+def test_pages_are_counted_from_the_headers_before_any_is_decoded() -> None:
+    # frame 2 is broken: decoding frames before counting them reports it; counting first does not
+    with pytest.raises(TooManyPages):
+        inspect(tiff_frames([(8, 8)] * 201, corrupt=1), max_pages=200, max_pixels=10**7)
+
+
+def test_every_frame_is_sized_from_its_header_before_any_is_decoded() -> None:
+    data = tiff_frames([(8, 8), (8, 8), (100, 100)], corrupt=0)
+    with pytest.raises(PageTooLarge):
+        inspect(data, max_pages=10, max_pixels=5_000)
+
+
+def test_a_wide_mode_is_held_to_the_bytes_of_an_rgb_page() -> None:
+    # 10 000 pixels under a 12 000-pixel cap, but RGBA takes 4 bytes a pixel: 40 000 bytes,
+    # over the 36 000 an RGB page at the cap takes
+    assert inspect(_encode(_image((100, 100)), "PNG"), max_pages=1, max_pixels=12_000)
+    with pytest.raises(PageTooLarge):
+        inspect(_encode(Image.new("RGBA", (100, 100)), "PNG"), max_pages=1, max_pixels=12_000)
+
+
+def test_a_png_cut_short_is_refused_before_its_page_is_allocated() -> None:
+    """Peak memory of a child process that inspects the file: the whole page (356 MB) when it
+    is decoded to find the cut, a fraction of it when the chunks are walked first."""
+    script = (
+        "import resource, sys\n"
+        "from ocr.load import inspect\n"
+        "from models.errors import CorruptFile\n"
+        "data = sys.stdin.buffer.read()\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "try:\n"
+        "    inspect(data, max_pages=1, max_pixels=120_000_000)\n"
+        "except CorruptFile:\n"
+        "    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=png_cut_short(),
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    grown_kib = int(done.stdout.decode().split()[-1])
+    assert grown_kib < 100 * 1024, f"inspecting grew the process by {grown_kib // 1024} MiB"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -105,8 +106,8 @@ def test_the_quality_verdict_is_made_once_by_the_worker_not_at_intake(
 
         window = 1
 
-        def submit(self, document_id: str) -> None:
-            held.append(document_id)
+        def recognise(self, document_ids: Sequence[str]) -> None:
+            held.extend(document_ids)
 
         def forget(self, document_id: str) -> None: ...
         def wait(self, timeout: float) -> None:
@@ -136,7 +137,7 @@ def test_a_failed_recognition_is_retried_on_rerun_until_attempts_run_out(
     # one failed once (a Tesseract timeout, say), the other has used both of its attempts
     ctx.catalog.set_status(first.id, DocumentStatus.FAILED, "Hết thời gian nhận dạng")
     ctx.catalog.set_status(second.id, DocumentStatus.QUEUED, None)
-    ctx.catalog.claim(second.id)  # attempts 1 → 2 = max_attempts
+    ctx.queue.claim(second.id, "test/1/a", timedelta(minutes=5))  # attempts 1 → 2 = max
     ctx.catalog.set_status(second.id, DocumentStatus.FAILED, "Hết thời gian nhận dạng")
     BackfileLog(ctx.catalog.engine).settle([first.id, second.id])  # as the run would have
 

@@ -45,13 +45,18 @@ def document_id(ctx: Context) -> str:
     return created.id
 
 
-def held_since(ctx: Context, document_id: str, seconds: float) -> None:
-    """As if a worker claimed the document `seconds` ago (and may have died since)."""
+def held_for(ctx: Context, document_id: str, seconds: float) -> None:
+    """As if another machine's worker held the document under a lease that ends in `seconds`
+    (already ended when negative: that worker died and stopped renewing it)."""
     with ctx.catalog.engine.begin() as connection:
         connection.execute(
             update(DocumentRow)
             .where(DocumentRow.id == document_id)
-            .values(status="processing", updated_at=utcnow() - timedelta(seconds=seconds))
+            .values(
+                status="processing",
+                lease_owner="elsewhere/1/x",
+                lease_until=utcnow() + timedelta(seconds=seconds),
+            )
         )
 
 
@@ -62,23 +67,23 @@ def test_a_task_delivered_twice_recognises_once(ctx: Context, document_id: str) 
 
 
 def test_a_document_held_by_a_live_worker_is_busy(ctx: Context, document_id: str) -> None:
-    held_since(ctx, document_id, 5)
+    held_for(ctx, document_id, 60)
     with pytest.raises(Busy):
-        process_document(ctx, document_id, stale_after=timedelta(seconds=60))
+        process_document(ctx, document_id)
     assert ctx.catalog.get_document(document_id).status == "processing"
 
 
 def test_a_dead_workers_document_is_taken_over_then_given_up(
     ctx: Context, document_id: str
 ) -> None:
-    held_since(ctx, document_id, 120)  # claimed once (attempts 0 → as left by intake)
-    status = process_document(ctx, document_id, stale_after=timedelta(seconds=60))
+    held_for(ctx, document_id, -1)  # claimed once (attempts 0 → as left by intake)
+    status = process_document(ctx, document_id)
     assert status in ("done", "needs_review")
     assert ctx.catalog.get_document(document_id).attempts == 1
 
     # a document that keeps killing its workers: after max_attempts claims it fails for good
     with ctx.catalog.engine.begin() as connection:
         connection.execute(update(DocumentRow).values(attempts=2))
-    held_since(ctx, document_id, 120)
-    assert process_document(ctx, document_id, stale_after=timedelta(seconds=60)) == "failed"
+    held_for(ctx, document_id, -1)
+    assert process_document(ctx, document_id) == "failed"
     assert "nhiều lần" in (ctx.catalog.get_document(document_id).reason or "")

@@ -75,6 +75,29 @@ def test_an_upload_is_enqueued_for_the_workers(tmp_path: Path, queue: str) -> No
     ]
 
 
+def test_a_rescan_is_enqueued_for_the_workers_too(tmp_path: Path, queue: str) -> None:
+    """A rescan queues the paper again: with Celery it must reach the broker, or it stays
+    `queued` for good (the route used to wake the embedded pool only, which Celery mode has
+    not)."""
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        workers=1,
+        queue_url=f"redis://{REDIS[0]}:{REDIS[1]}/0",
+        queue_name=queue,
+    )
+    with TestClient(create_app(settings)) as client:
+        document_id = upload_one(client)
+        rescan = client.put(
+            f"/api/v1/documents/{document_id}/scan",
+            files=[("file", ("b.png", scan(2), "image/png"))],
+        )
+        assert rescan.status_code == 202, rescan.text
+    broker = redis.Redis(*REDIS)
+    messages = [json.loads(m) for m in broker.lrange(queue, 0, -1)]
+    broker.close()
+    assert [m["headers"]["argsrepr"] for m in messages] == [repr([document_id])] * 2
+
+
 def test_the_backfile_resends_what_the_broker_lost(tmp_path: Path, queue: str) -> None:
     settings = Settings(
         data_dir=tmp_path / "data", queue_url=f"redis://{REDIS[0]}:{REDIS[1]}/0", queue_name=queue
@@ -83,8 +106,7 @@ def test_the_backfile_resends_what_the_broker_lost(tmp_path: Path, queue: str) -
     runner._resend_after = 0.3  # production: twice the visibility timeout
     broker = redis.Redis(*REDIS)
     try:
-        runner.submit("a" * 32)
-        runner.submit("b" * 32)
+        runner.recognise(["a" * 32, "b" * 32])
         broker.delete(queue)  # Redis restarted without its data, say
         runner.forget("b" * 32)  # finished meanwhile: not to be sent again
         time.sleep(0.4)

@@ -36,8 +36,9 @@ def test_a_processed_paper_gets_its_kind_and_fields(
         assert found[name].box is not None and found[name].page == 1
     # the metadata a one-stop system keeps, filled from the reading
     assert shown["kind_code"] == "birth_certificate"
-    # the owner was set at intake (the dossier's applicant): a reading never overwrites it
-    assert shown["owner_id"] == dossier["applicant_id"]
+    # intake filed it under the applicant (a default): the birth paper is the child's, whose
+    # personal ID it carries (issue 18, item 19)
+    assert shown["owner_id"] == labelled.fields[F.PERSONAL_ID] != dossier["applicant_id"]
     assert shown["number_symbol"] == labelled.fields[F.NUMBER_SYMBOL]
     assert shown["issue_date"] == labelled.fields[F.ISSUE_DATE]
 
@@ -59,7 +60,8 @@ def test_what_a_clerk_set_is_never_overwritten(client: TestClient, dossier: dict
     assert reading is not None and reading.kind is DocumentKind.ID_CARD
     shown = client.get(f"/api/v1/documents/{document_id}").json()
     assert (shown["kind_code"], shown["number_symbol"]) == ("id_card_old", "do-clerk")
-    assert (shown["owner_id"], shown["owner_name"]) == (dossier["applicant_id"], "NGUYỄN VĂN AN")
+    # the applicant was intake's default owner: the ID read off the card is whose card it is
+    assert (shown["owner_id"], shown["owner_name"]) == ("001090012345", "NGUYỄN VĂN AN")
     assert shown["permanent"] is True
     assert shown["reading"]["kind"] == "id_card"
 

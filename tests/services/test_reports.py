@@ -29,6 +29,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from models.audit import AuditFilter
 from models.auth import Actor, Principal, Role
 from models.catalog import DocumentStatus
 from models.errors import Forbidden, InvalidPeriod
@@ -36,7 +37,6 @@ from models.schemas import DigitizationReport
 from services import auth, reports
 from services.context import Context
 from services.settings import Settings
-from storage.catalog.audit import AuditFilter
 from storage.catalog.repository import NewDocument
 from tests.conftest import ADMIN, AGENCY, OTHER_AGENCY, PASSWORD
 

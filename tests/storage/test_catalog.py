@@ -4,7 +4,7 @@ out once, a paper is reused by link, and the metadata of design.md §5 is kept."
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,8 @@ from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
 from storage.catalog import migrate
 from storage.catalog.database import make_engine
+from storage.catalog.papers import Papers, Recognition
+from storage.catalog.queue import WorkQueue
 from storage.catalog.repository import Catalog, NewDocument
 from storage.catalog.tables import Base, DocumentRow
 from storage.search.index import in_catalog_model
@@ -35,6 +37,9 @@ def catalog(database_url: str) -> Iterator[Catalog]:
     )
     yield catalog
     engine.dispose()
+
+
+LEASE = timedelta(minutes=5)
 
 
 def _doc(i: int) -> NewDocument:
@@ -96,8 +101,11 @@ def test_each_queued_document_is_claimed_exactly_once(catalog: Catalog) -> None:
     claimed: list[str] = []
     lock = threading.Lock()
 
+    queue = WorkQueue(catalog.engine)
+
     def worker() -> None:
-        while (document := catalog.claim_next()) is not None:
+        owner = f"test/1/{threading.get_ident()}"
+        while (document := queue.claim_next(owner, LEASE)) is not None:
             with lock:
                 claimed.append(document.id)
 
@@ -109,12 +117,16 @@ def test_each_queued_document_is_claimed_exactly_once(catalog: Catalog) -> None:
     assert sorted(claimed) == sorted(_doc(i).id for i in range(20))
 
 
-def test_interrupted_work_is_requeued(catalog: Catalog) -> None:
-    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
-    claimed = catalog.claim_next()
-    assert claimed is not None and claimed.attempts == 1
-    assert catalog.requeue_interrupted() == 1
-    assert catalog.get_document(_doc(1).id).status == DocumentStatus.QUEUED
+def test_a_dead_holders_work_is_requeued_a_live_ones_is_not(catalog: Catalog) -> None:
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1), _doc(2)])
+    queue = WorkQueue(catalog.engine)
+    dead = queue.claim_next("host/1/dead", LEASE)
+    live = queue.claim_next("host/2/live", LEASE)
+    assert dead is not None and live is not None and dead.attempts == 1
+    assert sorted(queue.holders("host/")) == ["host/1/dead", "host/2/live"]
+    assert queue.requeue(["host/1/dead"]) == 1
+    assert catalog.get_document(dead.id).status == DocumentStatus.QUEUED
+    assert catalog.get_document(live.id).status == DocumentStatus.PROCESSING
 
 
 def test_dossier_completes_when_its_last_document_finishes(catalog: Catalog) -> None:
@@ -129,7 +141,7 @@ def test_each_document_has_a_job_that_follows_its_work(catalog: Catalog) -> None
     catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
     (job,) = catalog.jobs_of(_doc(1).id)
     assert (job.state, job.attempts, job.started_at) == (JobState.QUEUED, 0, None)
-    catalog.claim_next()
+    WorkQueue(catalog.engine).claim_next("test/1/a", LEASE)
     (job,) = catalog.jobs_of(_doc(1).id)
     assert (job.state, job.attempts) == (JobState.RUNNING, 1) and job.started_at is not None
     catalog.set_status(_doc(1).id, DocumentStatus.FAILED, "Tiến trình bị dừng")
@@ -228,32 +240,25 @@ def test_upgrading_a_catalog_with_rows_fills_the_new_columns(database_url: str) 
 
 def test_a_late_result_of_a_replaced_scan_is_dropped(catalog: Catalog) -> None:
     catalog.add_documents("000.00.01.H29-240115-0001", [_doc(1)])
-    claimed = catalog.claim_next()
+    queue, papers = WorkQueue(catalog.engine), Papers(catalog.engine)
+    claimed = queue.claim_next("test/1/old", LEASE)
     assert claimed is not None
     # the clerk rescans while the worker still reads the old scan
-    engine = catalog.engine
-    with engine.begin() as connection:
-        connection.execute(
-            text("UPDATE documents SET sha256 = :new, status = 'queued' WHERE id = :id"),
-            {"new": "f" * 64, "id": claimed.id},
-        )
-    recorded = catalog.finish(
+    papers.replace_original(
         claimed.id,
-        scan_sha256=claimed.sha256,
-        pages=[],
-        status=DocumentStatus.DONE,
-        reason=None,
-        mean_confidence=None,
+        sha256="f" * 64,
+        object_key="originals/ff/" + "f" * 64,
+        content_type="image/png",
+        size=1,
+        page_count=1,
+        filename="again.png",
+        quality=None,
     )
-    catalog.set_status(claimed.id, DocumentStatus.FAILED, "late", scan_sha256=claimed.sha256)
-    assert recorded is False
+    done = Recognition(pages=[], status=DocumentStatus.DONE, reason=None, mean_confidence=None)
+    assert papers.record_recognition(claimed, done) is False
+    assert queue.release(claimed, DocumentStatus.FAILED, "late") is False
     assert catalog.get_document(claimed.id).status == DocumentStatus.QUEUED
-    assert catalog.finish(
-        claimed.id,
-        scan_sha256="f" * 64,
-        pages=[],
-        status=DocumentStatus.DONE,
-        reason=None,
-        mean_confidence=None,
-    )
+    again = queue.claim_next("test/1/new", LEASE)
+    assert again is not None and again.sha256 == "f" * 64
+    assert papers.record_recognition(again, done) is True
     assert catalog.get_document(claimed.id).status == DocumentStatus.DONE

@@ -4,6 +4,7 @@ import hashlib
 import io
 import os
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from models.errors import IntegrityError, NotFound, StoreAccessDenied, StoreUnav
 from storage.keys import original_key
 from storage.local import LocalObjectStore
 from storage.objects import ObjectStore, sha256_hex
-from storage.s3 import S3ObjectStore
+from storage.s3 import STAGING, S3ObjectStore
 from tests.backends import S3Server, free_port
 
 
@@ -172,3 +173,23 @@ def test_original_keys_are_content_addressed() -> None:
     assert original_key(digest) == f"originals/{digest[:2]}/{digest}"
     with pytest.raises(ValueError):
         original_key("not-a-digest")
+
+
+def test_a_refused_write_leaves_the_object_another_paper_references(store: ObjectStore) -> None:
+    """Originals are content-addressed: the key may already hold another paper's original.
+    Bytes that changed on the way must neither overwrite nor delete it."""
+    key = original_key(sha256_hex(b"scan"))
+    store.put(key, b"scan", content_type="image/png", sha256=sha256_hex(b"scan"))
+    with pytest.raises(IntegrityError):
+        store.put(key, io.BytesIO(b"scam"), content_type="image/png", sha256=sha256_hex(b"scan"))
+    assert store.get(key) == b"scan"
+    assert [entry.key for entry in store.list("")] == [key]  # no staging copy left either
+
+
+def test_staging_copies_a_crash_left_are_swept_as_debris(s3_store: S3ObjectStore) -> None:
+    s3_store.ensure_bucket()
+    s3_store.client.put_object(s3_store.bucket, STAGING + "left", io.BytesIO(b"x"), 1)
+    s3_store.put("documents/d/document.pdf", b"kept", content_type="application/pdf")
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert s3_store.remove_debris(later) == 1
+    assert [entry.key for entry in s3_store.list("")] == ["documents/d/document.pdf"]

@@ -45,15 +45,17 @@ def test_a_scan_goes_through_postgresql_and_s3(
 
         store = client.app.state.context.store  # type: ignore[attr-defined]
         keys = [entry.key for entry in store.list("")]
+        # a scan's outputs live under that scan (storage/keys.py)
+        scan = f"documents/{document_id}/scans/{document['sha256'][:16]}"
         assert sorted(keys) == sorted(
             [
                 f"originals/{document['sha256'][:2]}/{document['sha256']}",
-                f"documents/{document_id}/pages/0001.json",
-                f"documents/{document_id}/pages/0001.hocr",
-                f"documents/{document_id}/document.pdf",
+                f"{scan}/pages/0001.json",
+                f"{scan}/pages/0001.hocr",
+                f"{scan}/document.pdf",
             ]
         )
-        page = json.loads(store.get(f"documents/{document_id}/pages/0001.json"))
+        page = json.loads(store.get(f"{scan}/pages/0001.json"))
         assert page["number"] == 1 and page["words"]
         assert client.get(f"/api/v1/documents/{document_id}/original").content == vietnamese_png
     # no local object folder was used

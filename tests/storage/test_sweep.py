@@ -16,7 +16,8 @@ from services import intake
 from services.context import Context
 from services.settings import Settings
 from services.sweep import sweep_orphans
-from storage.catalog.repository import NewDocument, NewPage
+from storage.catalog.papers import NewPage, Recognition
+from storage.catalog.repository import NewDocument
 from storage.keys import document_pdf_key, original_key, page_hocr_key, page_result_key
 from storage.local import LocalObjectStore
 from storage.objects import sha256_hex
@@ -42,12 +43,16 @@ def test_only_unreferenced_objects_under_our_prefixes_are_removed(ctx: Context) 
     for key in (page_1, page_2, "elsewhere/not-ours"):
         ctx.store.put(key, b"{}", content_type="application/json")
     # the worker recorded page 1 only (it died before page 2 was committed, say)
-    ctx.catalog.finish(
-        "d" * 32,
-        pages=[NewPage(1, "chữ", 90.0, "ocr", page_1)],
-        status=DocumentStatus.DONE,
-        reason=None,
-        mean_confidence=90.0,
+    claimed = ctx.queue.claim("d" * 32, "test/1/a", timedelta(minutes=5)).claimed
+    assert claimed is not None
+    ctx.papers.record_recognition(
+        claimed,
+        Recognition(
+            pages=[NewPage(1, "chữ", 90.0, "ocr", page_1)],
+            status=DocumentStatus.DONE,
+            reason=None,
+            mean_confidence=90.0,
+        ),
     )
 
     dry = sweep_orphans(ctx, grace_seconds=0, dry_run=True)
@@ -130,3 +135,32 @@ def test_hocr_and_searchable_pdf_live_as_long_as_their_document(ctx: Context) ->
     report = sweep_orphans(ctx, grace_seconds=0)
     assert sorted(report.removed) == sorted(gone)
     assert all(ctx.store.exists(key) for key in kept)
+
+
+def test_the_outputs_of_a_replaced_scan_are_swept_every_page_of_them(ctx: Context) -> None:
+    """A rescan's outputs live under the new scan; the old scan's, however many pages it had,
+    are orphans once the paper points at the new scan."""
+    old, new = sha256_hex(b"old scan"), sha256_hex(b"new scan")
+    ctx.store.put(original_key(old), b"old scan", content_type="image/png")
+    ctx.catalog.add_documents(
+        DOSSIER["code"],
+        [NewDocument("c" * 32, old, original_key(old), "a.png", "image/png", 8, 3)],
+    )
+    stale = [page_hocr_key("c" * 32, n, old) for n in (1, 2, 3)] + [document_pdf_key("c" * 32, old)]
+    ctx.papers.replace_original(
+        "c" * 32,
+        sha256=new,
+        object_key=original_key(new),
+        content_type="image/png",
+        size=8,
+        page_count=1,
+        filename="b.png",
+        quality=None,
+    )
+    ctx.store.put(original_key(new), b"new scan", content_type="image/png")
+    fresh = [page_hocr_key("c" * 32, 1, new), document_pdf_key("c" * 32, new)]
+    for key in stale + fresh:
+        ctx.store.put(key, b"x", content_type="application/octet-stream")
+    report = sweep_orphans(ctx, grace_seconds=0)
+    assert sorted(report.removed) == sorted([*stale, original_key(old)])
+    assert all(ctx.store.exists(key) for key in fresh)
