@@ -107,7 +107,7 @@ def _ocr_files(
     fmt: OutputFormat,
     pool: Executor | None,
 ) -> int:
-    from ocr.outputs import document_pdf, public_hocr
+    from ocr.outputs import document_pdf
     from ocr.pipeline import recognise_document
 
     worst = 0
@@ -137,7 +137,7 @@ def _ocr_files(
         for page in result.pages:
             if page.hocr is not None:
                 hocr = out / f"{path.stem}.p{page.number:04d}.hocr"
-                hocr.write_text(public_hocr(page.hocr, page.number), encoding="utf-8")
+                hocr.write_text(page.hocr, encoding="utf-8")
         if fmt is OutputFormat.JSON:
             (out / f"{path.stem}.json").write_text(
                 json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1),

@@ -8,7 +8,6 @@ rather than over the binarised image Tesseract read, which is no copy of the pap
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 
 from PIL import Image
@@ -117,12 +116,3 @@ def original_page(data: bytes, number: int) -> bytes:
     except Exception as exc:  # pypdf raises many types on a malformed file; all mean the same here
         raise RecognitionError(detail=f"cannot copy PDF page {number}: {exc}"[:300]) from exc
     return _write(writer)
-
-
-_HOCR_IMAGE = re.compile(r"""image "[^"]*";\s*""")
-
-
-def public_hocr(hocr: str, number: int) -> str:
-    """Tesseract's hOCR with the page named by its number, not by the temporary file it read
-    (`image "/tmp/sohoa-tess-…/page.bmp"` tells whoever reads the hOCR about our server)."""
-    return _HOCR_IMAGE.sub(f'image "page-{number}"; ', hocr)

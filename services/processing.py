@@ -20,7 +20,7 @@ from models.catalog import Claimed, DocumentStatus
 from models.errors import Busy, StoreUnavailable
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
-from ocr.outputs import document_pdf, public_hocr
+from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document, warm_up
 from services import reuse
 from services.context import Context
@@ -73,9 +73,7 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
             content_type="application/pdf",
         )
     pages = []
-    for recognised in result.pages:
-        hocr = public_hocr(recognised.hocr, recognised.number) if recognised.hocr else None
-        page = recognised.model_copy(update={"hocr": hocr})
+    for page in result.pages:
         key = page_result_key(claimed.id, page.number, scan)
         ctx.store.put(key, page.model_dump_json().encode(), content_type="application/json")
         if page.hocr is not None:
