@@ -60,6 +60,9 @@ def arrange(words: Sequence[Word], regions: Sequence[Region], width: int) -> Lay
     if not kept:
         return Layout([], [], [])
     height = statistics.median(words[i].box.height for i in kept)
+    kept = [i for i in kept if not _speck(words[i], height)]
+    if not kept:
+        return Layout([], [], [])
     pieces = rejoin(reading_order(cut_lines(words, kept, height), height))
     roles = assign_roles(pieces, width)
     order: list[int] = []
@@ -102,6 +105,16 @@ def mark_ink(word: Word, regions: Sequence[Region]) -> bool:
             if word.confidence < 50 or stray or letters < 0.6 * len(word.text):
                 return True
     return False
+
+
+SPECK = 0.35
+"""A word whose box is under this share of the page's word height, and whom Tesseract doubts."""
+
+
+def _speck(word: Word, height: float) -> bool:
+    """What is left of a rule or a speck of dust, read as a letter Tesseract has no faith in
+    ("S" at 0 %, one pixel tall): dropped, or its place beside a title cut the title's line."""
+    return word.box.height < SPECK * height and word.confidence < 30
 
 
 def cut_lines(words: Sequence[Word], kept: Sequence[int], height: float) -> list[Piece]:

@@ -142,6 +142,21 @@ def test_a_centred_title_is_read_before_the_left_aligned_lines_under_it() -> Non
     assert order == ["T1", "T2", "T3", "N1", "N2", "L1", "L2", "L3", "M1", "M2"]
 
 
+def test_a_speck_read_as_a_letter_does_not_cut_the_title_line() -> None:
+    # An outside form: a rule's remnant beside the title read as "S" at 0 %, one pixel tall;
+    # the title's line was cut there and "Kính gửi:" read before the title.
+    words = [
+        word("S", 100, 125, 0, width=20, conf=0).model_copy(
+            update={"box": Box(left=100, top=125, width=20, height=1)}
+        ),
+        *row(0, 100, (600, ["ĐƠN", "XIN", "NGHỈ", "VIỆC"])),
+        *row(1, 150, (100, ["Kính", "gửi:"])),
+        *row(2, 200, (100, ["Ban", "Giám", "đốc"])),
+    ]
+    order = texts(arrange(words, [], 1300).words)
+    assert order == ["ĐƠN", "XIN", "NGHỈ", "VIỆC", "Kính", "gửi:", "Ban", "Giám", "đốc"]
+
+
 def test_plain_matches_role_lines_whatever_marks_tesseract_read() -> None:
     assert plain("Độc lập - Tự do - Hạnh phúc") == "DOC LAP - TU DO - HANH PHUC"
     assert plain("Nơi nhận:") == plain("Nỏi nhân:") == "NOI NHAN:"
