@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from models.recognition import BlockRole, Box, Region, Table, TextBlock, Word
-from ocr.layout import arrange, mark_ink
+from ocr.layout import arrange, mark_ink, readable
 from ocr.text import enclosing, nfc
 
 RULE_INK = frozenset("|¦_[]")
@@ -38,6 +38,7 @@ def arrange_with_tables(
     words: Sequence[Word], regions: Sequence[Region], tables: Sequence[Table], width: int
 ) -> TableLayout:
     """Order `words` as a person reads the page, tables row by row and cell by cell."""
+    words = [words[i] for i in readable(words, regions)]
     places = [_place(word, tables) for word in words]
     outside = [w for w, place in zip(words, places, strict=True) if place is None]
     layout = arrange(outside, regions, width)

@@ -157,6 +157,24 @@ def test_a_speck_read_as_a_letter_does_not_cut_the_title_line() -> None:
     assert order == ["ĐƠN", "XIN", "NGHỈ", "VIỆC", "Kính", "gửi:", "Ban", "Giám", "đốc"]
 
 
+def test_specks_and_a_reading_between_two_lines_are_not_text() -> None:
+    # A real annex cell: "Hường" at 43 % read from the marks of one line and the tails of the
+    # line above, lying over both; "Hà" six pixels tall at 76 %, from a speck.
+    words = [
+        *row(0, 100, (100, ["liên", "quan", "theo"])),
+        word("Hường", 150, 115, 1, width=200, conf=43).model_copy(
+            update={"box": Box(left=150, top=115, width=200, height=45)}
+        ),
+        *row(2, 140, (100, ["quy", "định", "pháp"])),
+        word("Hà", 600, 120, 3, width=40, conf=76).model_copy(
+            update={"box": Box(left=600, top=120, width=40, height=6)}
+        ),
+    ]
+    assert texts(arrange(words, [], 1300).words) == [
+        "liên", "quan", "theo", "quy", "định", "pháp"
+    ]  # fmt: skip
+
+
 def test_plain_matches_role_lines_whatever_marks_tesseract_read() -> None:
     assert plain("Độc lập - Tự do - Hạnh phúc") == "DOC LAP - TU DO - HANH PHUC"
     assert plain("Nơi nhận:") == plain("Nỏi nhân:") == "NOI NHAN:"
