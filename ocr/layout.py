@@ -154,7 +154,7 @@ def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
     overlap[confidence[None, :] <= confidence[:, None]] = 0  # only more confident words count
     covered = overlap.sum(axis=1)
     area = box[:, 2] * box[:, 3]
-    return {kept[k] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
+    return {kept[int(k)] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
 
 
 def cut_lines(words: Sequence[Word], kept: Sequence[int], height: float) -> list[Piece]:
