@@ -40,7 +40,8 @@ def page_hocr(page: PageResult, *, languages: str = "vie") -> str:
     parts = [HEAD.format(lang=lang, title=f"sohoa page {n}")]
     parts.append(
         f'  <div class="ocr_page" id="page_{n}" '
-        f'title="bbox 0 0 {page.width} {page.height}; ppageno {n - 1}">\n'
+        # single-quoted as Tesseract writes it: the image name is a quoted hOCR string
+        f"title='image \"page-{n}\"; bbox 0 0 {page.width} {page.height}; ppageno {n - 1}'>\n"
     )
     words_of = {block: list(ws) for block, ws in groupby(page.words, key=lambda w: w.block)}
     table_of = {

@@ -69,7 +69,7 @@ def test_hocr_is_well_formed_xhtml_with_the_words_in_reading_order() -> None:
     root = ET.fromstring(hocr.encode())  # raises on anything not well-formed (escaping too)
     assert root.tag == f"{XHTML}html" and root.get("lang") == "vi"
     (div,) = _by_class(root, "ocr_page")
-    assert div.get("title") == "bbox 0 0 1000 700; ppageno 1"
+    assert div.get("title") == 'image "page-2"; bbox 0 0 1000 700; ppageno 1'
     words = _by_class(root, "ocrx_word")
     assert [w.text for w in words] == [w.text for w in page.words]
     assert words[0].get("title") == "bbox 300 100 380 130; x_wconf 92"
