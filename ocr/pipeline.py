@@ -316,18 +316,25 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
             colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
         )
     inked = colour.ndim == 3 and photometry.has_colour_ink(colour)
-    gray = inks.drop_mark_ink(colour) if inked else luminance  # seals, signatures; not print
+    # Which way up is told without any coloured ink (a seal's ring of letters votes every way);
+    # which coloured ink is print and which a seal or signature is told on the upright page,
+    # where print runs in lines (a sideways card lost its red title).
+    plain = photometry.drop_colour_ink(colour) if inked else luminance
     # The verdict's x-height holds unless the page was warped (a photo's sheet changes scale).
     letters = verdict.x_height
     if quad is not None or letters is None:
-        _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        _, ink = cv2.threshold(plain, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
         letters = photometry.x_height(ink > 0)
-    guess = orientation.guess_pose(gray, letters)
+    guess = orientation.guess_pose(plain, letters)
     letters = guess.x_height  # measured along the lines, however the page lay
     pose = geometry.Pose(turn=guess.turn, skew=guess.skew)
-    bilevel = photometry.is_bilevel(gray)
-    gray = geometry.apply_pose(gray, pose)
-    colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
+    bilevel = photometry.is_bilevel(plain)
+    if inked:
+        colour = geometry.apply_pose(colour, pose)
+        gray = inks.drop_mark_ink(colour)  # seals, signatures; not print
+    else:
+        gray = geometry.apply_pose(luminance, pose)
+        colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
 
     # Photometry: flatten light, lift streaks and faded ink, clean speckle, bring the x-height
     # into Tesseract's range, erase long rules. Tesseract gets this even grey page, not our

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr.inks import drop_mark_ink, printed_lines
@@ -10,7 +11,7 @@ from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from synth.corpus import pick
 from synth.degrade import seal_signature
-from synth.hard import id_card_flatbed
+from synth.hard import id_card_flatbed, turned
 from synth.idcard import TITLE, card_front
 from synth.marks import SEAL_RED, seal_mask, stamp
 from synth.render import SANS_BOLD, render_page
@@ -73,8 +74,12 @@ def test_the_seal_over_black_text_is_still_removed() -> None:
         assert np.median(gray[y : y + h, x : x + w][inked & paper]) > 200, name
 
 
-def test_the_red_title_of_a_card_scanned_on_a_flatbed_is_read() -> None:
-    sample = id_card_flatbed(card_front(3, dpi=300), np.random.default_rng(2))
+@pytest.mark.parametrize("quarter_turns", [0, 1])
+def test_the_red_title_of_a_card_scanned_on_a_flatbed_is_read(quarter_turns: int) -> None:
+    """Turned too: print is told from a seal on the upright page (a sideways title's letters
+    run down the page, and were faded as a mark's)."""
+    condition = turned(id_card_flatbed, quarter_turns) if quarter_turns else id_card_flatbed
+    sample = condition(card_front(3, dpi=300), np.random.default_rng(2))
     text = recognise_document(sample.data, OcrOptions()).text
     # "CƯỚC CÔNG" is nowhere else on the card: the red title was read, not erased
     assert " ".join(TITLE.split()[1:3]) in text
