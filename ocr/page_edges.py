@@ -31,6 +31,8 @@ SUPPORT = 0.7
 shadow's edge crossing the side leave the rest."""
 MAX_LINES = 12
 """Candidate lines kept for each side of the sheet, the longest: a desk has grain and rims."""
+MAX_EDGES = 60
+"""Straight edges of enough contrast looked at in all, the longest."""
 
 
 def edge_quad(small: NDArray[np.uint8], lit: NDArray[Any]) -> NDArray[np.float32] | None:
@@ -109,28 +111,47 @@ def _fitted(quad: NDArray[np.float32], edges: NDArray[np.uint8]) -> NDArray[np.f
 
 def _sides(log: NDArray[np.float32]) -> tuple[NDArray[np.uint8], dict[str, list[Line]]]:
     """Candidate sides of a sheet: straight edges with paper (brighter) on one side by at least
-    an edge's step, sorted by which side of a sheet they could be (the side the paper is on)."""
-    edges, lines = _lines(log)
+    an edge's step, sorted by which side of a sheet they could be (the side the paper is on).
+
+    Each straight piece is judged by its own contrast before near-twins are merged: a sheet's
+    edge in shadow is found in short pieces, and the desk's grain runs on in line with it in
+    longer ones; merged first, the grain stood for the edge and failed for it."""
+    edges, segments = _segments(log)
     ys, xs = np.nonzero(edges)
     pixels = np.stack([xs, ys], axis=1).astype(np.float32)
     sides: dict[str, list[Line]] = {"left": [], "right": [], "top": [], "bottom": []}
-    for line, segment in lines:
-        theta, rho = _refined(line, pixels)
-        normal = np.array([math.cos(theta), math.sin(theta)])
-        (x1, y1), (x2, y2) = segment
-        t = np.linspace(0.0, 1.0, 32)[:, None]
-        on = np.array([x1, y1]) + t * np.array([x2 - x1, y2 - y1])
-        on -= ((on @ normal) - rho)[:, None] * normal  # onto the refined line
-        step = _sample(log, on + 4 * normal) - _sample(log, on - 4 * normal)
-        contrast = float(np.sort(step)[len(step) // 2])  # the median, without numpy's overhead
+    kept: list[Line] = []
+    for x1, y1, x2, y2 in segments:
+        theta = math.atan2(x2 - x1, -(y2 - y1)) % math.pi  # the normal's angle
+        rho = x1 * math.cos(theta) + y1 * math.sin(theta)
+        if any(_same(theta, rho, t, r) for t, r in kept):
+            continue
+        contrast = _contrast((theta, rho), (x1, y1, x2, y2), log)
         if abs(contrast) < EDGE_CONTRAST:
             continue
+        theta, rho = _refined((theta, rho), pixels)
+        kept.append((theta, rho))
+        normal = np.array([math.cos(theta), math.sin(theta)])
         paper_towards = normal if contrast > 0 else -normal
         if abs(paper_towards[0]) >= abs(paper_towards[1]):
             sides["left" if paper_towards[0] > 0 else "right"].append((theta, rho))
         else:
             sides["top" if paper_towards[1] > 0 else "bottom"].append((theta, rho))
+        if len(kept) >= MAX_EDGES:
+            break
     return edges, sides
+
+
+def _contrast(line: Line, segment: tuple[float, ...], log: NDArray[np.float32]) -> float:
+    """The median log-brightness step across the segment, along the line's normal."""
+    theta, rho = line
+    normal = np.array([math.cos(theta), math.sin(theta)])
+    x1, y1, x2, y2 = segment
+    t = np.linspace(0.0, 1.0, 32)[:, None]
+    on = np.array([x1, y1]) + t * np.array([x2 - x1, y2 - y1])
+    on -= ((on @ normal) - rho)[:, None] * normal
+    step = _sample(log, on + 4 * normal) - _sample(log, on - 4 * normal)
+    return float(np.sort(step)[len(step) // 2])  # the median, without numpy's overhead
 
 
 def _refined(line: Line, pixels: NDArray[np.float32]) -> Line:
@@ -153,11 +174,10 @@ def _sample(log: NDArray[np.float32], points: NDArray[np.float64]) -> NDArray[np
     return np.asarray(log[y, x], np.float32)
 
 
-def _lines(
+def _segments(
     log: NDArray[np.float32],
-) -> tuple[NDArray[np.uint8], list[tuple[Line, tuple[tuple[float, float], tuple[float, float]]]]]:
-    """The log image's edge map, and its straight edges (with the longest piece of each), long
-    ones first, near-duplicates merged."""
+) -> tuple[NDArray[np.uint8], list[tuple[float, float, float, float]]]:
+    """The log image's edge map, and its straight pieces (x1, y1, x2, y2), long ones first."""
     low, high = float(log.min()), float(log.max())
     scaled = ((log - low) * (255.0 / max(high - low, 1e-6))).astype(np.uint8)
     # A step of EDGE_CONTRAST in log brightness is this many grey levels of the scaled copy.
@@ -169,17 +189,9 @@ def _lines(
     )
     if found is None:
         return edges, []
-    segments = sorted(
-        (tuple(float(v) for v in s) for s in found.reshape(-1, 4)),
-        key=lambda s: -math.hypot(s[2] - s[0], s[3] - s[1]),
-    )
-    lines: list[tuple[Line, tuple[tuple[float, float], tuple[float, float]]]] = []
-    for x1, y1, x2, y2 in segments:
-        theta = math.atan2(x2 - x1, -(y2 - y1)) % math.pi  # the normal's angle
-        rho = x1 * math.cos(theta) + y1 * math.sin(theta)
-        if not any(_same(theta, rho, t, r) for (t, r), _ in lines):
-            lines.append(((theta, rho), ((x1, y1), (x2, y2))))
-    return edges, lines[:60]
+    segments = [(float(a), float(b), float(c), float(d)) for a, b, c, d in found.reshape(-1, 4)]
+    segments.sort(key=lambda s: -math.hypot(s[2] - s[0], s[3] - s[1]))
+    return edges, segments
 
 
 def _same(theta: float, rho: float, other_theta: float, other_rho: float) -> bool:
