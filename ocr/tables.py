@@ -56,7 +56,10 @@ def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> l
     """The ruled tables on `page` (RGB or grey, upright), with boxes in the pixels of the page
     resampled by `scale` (the image Tesseract read). A table has at least two rows and two
     columns; rules that cross nothing (a title's underline, the line to sign on) are no table."""
-    shrink = min(1.0, WORK_PX_PER_MM * 25.4 / dpi)
+    shrink = WORK_PX_PER_MM * 25.4 / dpi
+    # Only a page of far more pixels is shrunk: resampling by nearly 1 costs as much as by 2
+    # (a 200 dpi page is 1 % over the work resolution), and the rules' sizes scale with `px`.
+    shrink = 1.0 if shrink >= 0.8 else shrink
     size = (max(1, round(page.shape[1] * shrink)), max(1, round(page.shape[0] * shrink)))
     small: NDArray[np.uint8] = (
         page if shrink == 1.0 else np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA))
