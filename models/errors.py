@@ -10,6 +10,8 @@ The tree (HTTP status / CLI exit code):
     │   ├── CorruptFile             422 / 2     the right type, but it does not decode (truncated, damaged)
     │   ├── PageTooLarge            413 / 2     more pixels per page than allowed (decompression bombs)
     │   ├── TooManyPages            413 / 2     more pages per document than allowed
+    │   ├── TooManyPixels           413 / 2     more pixels in all of a file's pages than allowed
+    │   ├── DecodeTimeout           422 / 2     an image file whose decoding outran its time budget
     │   ├── FileTooLarge            413 / 2     more bytes per file than allowed
     │   ├── TooManyFiles            413 / 2     more files per request than allowed
     │   ├── NoFiles                 422 / 2     an upload with no file in it
@@ -102,6 +104,25 @@ class TooManyPages(InvalidInput):
     http_status = 413
     code = "too_many_pages"
     default_message = "Tài liệu có quá nhiều trang"
+
+
+class TooManyPixels(InvalidInput):
+    """The pages of one file, all together, hold more pixels than one intake may decode: each
+    page under the per-page cap, but too many of them (read from the headers, nothing decoded)."""
+
+    http_status = 413
+    code = "too_many_pixels"
+    default_message = (
+        "Tệp có tổng số điểm ảnh quá lớn, vui lòng chia nhỏ tệp hoặc quét ở độ phân giải thấp hơn"
+    )
+
+
+class DecodeTimeout(InvalidInput):
+    """Decoding an image file took longer than intake allows (a file slow to decode for its
+    size, or a busy server): refused like a PDF poppler cannot read in time (422)."""
+
+    code = "decode_timeout"
+    default_message = "Không giải mã được tệp ảnh trong thời gian cho phép, vui lòng quét lại"
 
 
 class FileTooLarge(InvalidInput):

@@ -1,7 +1,9 @@
 """Decode a scan (JPEG, PNG, TIFF incl. multi-page, BMP, WebP, PDF) into page images.
 
 Decoding is also how intake proves a file is whole: a truncated JPEG opens (its header is fine)
-but fails to decode, so `inspect` decodes every page once before anything is stored.
+but fails to decode, so `inspect` decodes every page once before anything is stored. What that
+may cost is bounded first from the headers (pages, pixels of a page, pixels of the file), then
+by a budget of seconds while decoding (`ocr.decode`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ import pdf2image
 import pdf2image.exceptions
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from models.errors import CorruptFile, NotFound, PageTooLarge, TooManyPages
+from models.errors import CorruptFile, NotFound, PageTooLarge, TooManyPages, TooManyPixels
 from models.recognition import QualityVerdict
+from ocr.decode import BLOCK, ClockedBytes, DecodeBudget
 from ocr.formats import PDF, FileFormat, sniff
 from ocr.options import OcrOptions
 from ocr.pdf_safety import check_pdf
@@ -51,11 +54,17 @@ def inspect(
     pdf_timeout: float = 60,
     pdf_dpi: int = 300,
     assess: bool = False,
+    max_file_pixels: int | None = None,
+    decode_timeout: float | None = None,
 ) -> FileInfo:
     """Sniff and fully decode a file once; return its format and page count or raise our error.
 
     With `assess`, each decoded image page also gets its quality verdict on the way (~0.1 s a
     page): intake shows it to the clerk at once. PDF pages are not rendered here, too slow.
+
+    An image file's pages together may hold `max_file_pixels` (TooManyPixels, from the
+    headers, before decoding) and take `decode_timeout` seconds to decode (DecodeTimeout, the
+    decoding stopped); None leaves either unbounded. PDFs have poppler's `pdf_timeout`.
     """
     fmt = sniff(data[:1024])
     verdicts: list[QualityVerdict | None] = []
@@ -67,9 +76,12 @@ def inspect(
     else:
         # Headers first: a count or a size past the limits costs no decoding (a 267 KB TIFF of
         # 201 frames decoded every frame before its count was known).
-        check_image_headers(data, max_pages=max_pages, max_pixels=max_pixels)
+        check_image_headers(
+            data, max_pages=max_pages, max_pixels=max_pixels, max_file_pixels=max_file_pixels
+        )
+        budget = None if decode_timeout is None else DecodeBudget(decode_timeout)
         count = 0
-        for page in _image_frames(data, max_pixels=max_pixels):
+        for page in _image_frames(data, max_pixels=max_pixels, budget=budget):
             count += 1
             if assess and count <= max_pages:
                 verdicts.append(assess_page(page))
@@ -84,13 +96,17 @@ _BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "I;16": 2, "RGB": 3, "YCbCr
 """What one pixel of a mode takes decoded (4 for the rest: RGBA, CMYK, I, F)."""
 
 
-def check_image_headers(data: bytes, *, max_pages: int, max_pixels: int) -> int:
+def check_image_headers(
+    data: bytes, *, max_pages: int, max_pixels: int, max_file_pixels: int | None = None
+) -> int:
     """Count an image file's pages and size each from its headers alone; return the count.
 
-    Raises TooManyPages or PageTooLarge before a pixel is decoded, and CorruptFile for a PNG
-    cut short (its chunks run past the end): decoding one would allocate the whole page first.
-    The memory of one page's decoding is bounded by `max_pixels` RGB pixels (3 bytes each):
-    a page of a wider mode (RGBA, CMYK, 16-bit) is held to the same bytes.
+    Raises TooManyPages, PageTooLarge or TooManyPixels before a pixel is decoded, and
+    CorruptFile for a PNG cut short (its chunks run past the end): decoding one would allocate
+    the whole page first. The memory of one page's decoding is bounded by `max_pixels` RGB
+    pixels (3 bytes each): a page of a wider mode (RGBA, CMYK, 16-bit) is held to the same
+    bytes. The work of decoding the file is bounded by `max_file_pixels`, its pages' pixels
+    summed: 200 pages each under the page cap are still 200 pages to decode.
     """
     try:
         with warnings.catch_warnings():
@@ -100,10 +116,13 @@ def check_image_headers(data: bytes, *, max_pages: int, max_pixels: int) -> int:
             if count > max_pages:
                 raise TooManyPages(detail={"pages": count, "max_pages": max_pages})
             # Only TIFF frames differ in size, and only TIFF seeks by reading a header.
-            for index in range(count if image.format == "TIFF" else 1):
+            sized = count if image.format == "TIFF" else 1
+            total = 0
+            for index in range(sized):
                 if index:
                     image.seek(index)
                 width, height = image.size
+                total += width * height * (1 if sized > 1 else count)
                 weight = _BYTES_PER_PIXEL.get(image.mode, 4)
                 if width * height > max_pixels or width * height * weight > 3 * max_pixels:
                     raise PageTooLarge(
@@ -114,6 +133,10 @@ def check_image_headers(data: bytes, *, max_pages: int, max_pixels: int) -> int:
                             "mode": image.mode,
                             "max": max_pixels,
                         }
+                    )
+                if max_file_pixels is not None and total > max_file_pixels:
+                    raise TooManyPixels(
+                        detail={"pages": count, "pixels_at_least": total, "max": max_file_pixels}
                     )
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptFile(detail=_reason(exc)) from exc
@@ -179,15 +202,21 @@ def page_at(
 
 
 def _image_frames(
-    data: bytes, *, max_pixels: int, only: int | None = None
+    data: bytes, *, max_pixels: int, only: int | None = None, budget: DecodeBudget | None = None
 ) -> Iterator[Image.Image]:
     """Every frame decoded in turn; with `only`, that frame (from 1) alone, reached by seeking
-    (a TIFF's frames are found by their headers, not decoded on the way)."""
+    (a TIFF's frames are found by their headers, not decoded on the way). With `budget`, the
+    decoding of all frames stops once it has spent the budget's seconds (DecodeTimeout)."""
     try:
         with warnings.catch_warnings():
             # We enforce our own pixel limit below, before decoding; Pillow's warning is noise.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            if budget is None:
+                image = Image.open(io.BytesIO(data))
+            else:
+                image = Image.open(ClockedBytes(data, budget))
+                # smaller blocks: the clock is looked at between them
+                image.decodermaxblock = BLOCK
             frames: Iterator[Image.Image] = ImageSequence.Iterator(image)
             if only is not None:
                 if not 1 <= only <= int(getattr(image, "n_frames", 1)):
@@ -199,7 +228,11 @@ def _image_frames(
                     raise PageTooLarge(
                         detail={"width": frame.width, "height": frame.height, "max": max_pixels}
                     )
-                frame.load()
+                if budget is None:
+                    frame.load()
+                else:
+                    with budget.running():
+                        frame.load()
                 # Turning copies the page: only when the EXIF orientation asks for it.
                 turned = frame.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
                 page = ImageOps.exif_transpose(frame) if turned else frame

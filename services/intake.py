@@ -217,6 +217,8 @@ def _check(
             file.read(),
             max_pages=settings.max_pages,
             max_pixels=settings.max_pixels,
+            max_file_pixels=settings.max_file_pixels,
+            decode_timeout=settings.decode_timeout,
             assess=assess,  # the clerk sees a blurred or blank scan in the 202, not minutes later
         )
         file.seek(0)

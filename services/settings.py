@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     max_files_per_request: int = Field(default=20, ge=1)
     max_pages: int = Field(default=200, ge=1, description="per document")
     max_pixels: int = Field(default=120_000_000, ge=1, description="per page")
+    max_file_pixels: int = Field(
+        default=200 * 2480 * 3508,
+        ge=1,
+        description="per image file, all its pages' pixels summed, read from the headers before "
+        "decoding: the work one intake may take on; default 200 A4 pages at 300 dpi",
+    )
+    decode_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="seconds intake may spend decoding one image file (all its pages); a "
+        "200-page A4 colour JPEG scan at 300 dpi decodes in ~16 s on one core",
+    )
     correct_marks: bool = Field(
         default=True, description="correct misread Vietnamese marks; the raw OCR text is kept"
     )

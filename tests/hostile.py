@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zlib
 
@@ -89,6 +90,58 @@ def png_cut_short(width: int = 10_900, height: int = 10_900) -> bytes:
         zlib.Z_SYNC_FLUSH
     )
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
+
+
+def tiff_claiming(sizes: list[tuple[int, int]]) -> bytes:
+    """A TIFF whose frames' headers claim `sizes` (8-bit grey, uncompressed) over 16 bytes of
+    pixels each: any decoder finds every frame cut short; a file of many large frames in a
+    few hundred bytes, refused by the sum of its frames' pixels before anything is decoded."""
+    entries = 8
+    ifd_size = 2 + 12 * entries + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    for index, (width, height) in enumerate(sizes):
+        start = 8 + index * (ifd_size + 16)
+        pixels = start + ifd_size
+        following = 0 if index + 1 == len(sizes) else pixels + 16
+        tags = [
+            (256, 4, width),  # ImageWidth, LONG
+            (257, 4, height),  # ImageLength
+            (258, 3, 8),  # BitsPerSample, SHORT
+            (259, 3, 1),  # Compression: none
+            (262, 3, 1),  # PhotometricInterpretation: black is zero
+            (273, 4, pixels),  # StripOffsets
+            (278, 4, height),  # RowsPerStrip: one strip
+            (279, 4, 16),  # StripByteCounts: far fewer than width x height
+        ]
+        out += struct.pack("<H", entries)
+        for tag, kind, value in tags:
+            out += struct.pack("<HHI", tag, kind, 1) + (
+                struct.pack("<HH", value, 0) if kind == 3 else struct.pack("<I", value)
+            )
+        out += struct.pack("<I", following) + b"\x7f" * 16
+    return bytes(out)
+
+
+def png_broken_tail(width: int = 3000, height: int = 3000) -> bytes:
+    """A grey PNG of noise (9 MB, quick to make) whose last row names no PNG filter: a decoder
+    that reaches the end fails there; one stopped on the way by its time budget does not."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    noise = random.Random(0).randbytes(width * height)
+    rows = b"".join(
+        b"\x00" + noise[row * width : (row + 1) * width] for row in range(height - 1)
+    ) + (b"\x09" + noise[-width:])
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(rows, 1))
+        + chunk(b"IEND", b"")
+    )
 
 
 def javascript_pdf(compressed: bool = False) -> bytes:
@@ -229,6 +282,13 @@ def corpus() -> list[tuple[str, str, bytes, int, str]]:
             "too_many_pages",
         ),
         ("png cut short under the pixel cap", "cut-big.png", png_cut_short(), 422, "corrupt_file"),
+        (
+            "tiff of 20 frames of 100 Mpx in a few hundred bytes",
+            "heavy.tif",
+            tiff_claiming([(10_000, 10_000)] * 20),
+            413,
+            "too_many_pixels",
+        ),
         (
             "pdf bomb: a page 5 m wide",
             "bomb.pdf",

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from models.errors import CorruptFile, PageTooLarge, TooManyPages
+from models.errors import CorruptFile, DecodeTimeout, PageTooLarge, TooManyPages, TooManyPixels
 from ocr.load import inspect, iter_pages
-from tests.hostile import png_cut_short, tiff_frames
+from tests.hostile import png_broken_tail, png_cut_short, tiff_claiming, tiff_frames
 
 
 def _image(size: tuple[int, int] = (120, 80), color: str = "white") -> Image.Image:
@@ -111,6 +111,71 @@ def test_a_wide_mode_is_held_to_the_bytes_of_an_rgb_page() -> None:
     assert inspect(_encode(_image((100, 100)), "PNG"), max_pages=1, max_pixels=12_000)
     with pytest.raises(PageTooLarge):
         inspect(_encode(Image.new("RGBA", (100, 100)), "PNG"), max_pages=1, max_pixels=12_000)
+
+
+def test_a_file_of_too_many_pixels_is_refused_from_its_headers_before_any_frame_is_decoded() -> (
+    None
+):
+    # 20 frames of 100 Mpx, each under the page cap, over 16 bytes of pixels each: decoding
+    # the first frame fails (CorruptFile); summing the headers first refuses the file's work
+    data = tiff_claiming([(10_000, 10_000)] * 20)
+    with pytest.raises(CorruptFile):
+        inspect(data, max_pages=200, max_pixels=120_000_000)
+    with pytest.raises(TooManyPixels) as refused:
+        inspect(data, max_pages=200, max_pixels=120_000_000, max_file_pixels=1_000_000_000)
+    assert refused.value.http_status == 413
+    assert refused.value.detail["max"] == 1_000_000_000
+
+
+def test_the_pixels_of_a_file_of_equal_frames_are_its_pages_times_the_first() -> None:
+    frames = [_image((100, 100), c) for c in ("white", "black", "gray")]
+    data = _encode(frames[0], "PNG", save_all=True, append_images=frames[1:])  # animated
+    assert inspect(data, max_pages=3, max_pixels=10**4, max_file_pixels=30_000).page_count == 3
+    with pytest.raises(TooManyPixels):
+        inspect(data, max_pages=3, max_pixels=10**4, max_file_pixels=29_999)
+
+
+def test_decoding_past_its_time_budget_is_stopped_on_the_way() -> None:
+    # the last row is broken: a decoding that reaches it fails (CorruptFile); one stopped by its
+    # budget (~1 ms of the ~10 ms the page takes, the clock looked at every 16 KiB) does not
+    data = png_broken_tail()
+    with pytest.raises(CorruptFile):
+        inspect(data, max_pages=1, max_pixels=10**8, decode_timeout=60)
+    for seconds in (0.0, 0.001):
+        with pytest.raises(DecodeTimeout) as stopped:
+            inspect(data, max_pages=1, max_pixels=10**8, decode_timeout=seconds)
+        assert stopped.value.http_status == 422
+        assert stopped.value.detail["max_seconds"] == seconds
+
+
+def test_a_tiff_decoded_by_libtiff_in_one_call_is_held_to_the_budget_too() -> None:
+    # libtiff is handed the whole file (getvalue), not read in blocks: the clock is looked at
+    # before each frame and after it
+    frames = [_image((400, 400), c) for c in ("white", "black", "gray")]
+    data = _encode(
+        frames[0], "TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw"
+    )
+    with pytest.raises(DecodeTimeout):
+        inspect(data, max_pages=3, max_pixels=10**6, decode_timeout=0.0)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "TIFF"])
+def test_a_normal_file_decodes_within_the_budgets(fmt: str) -> None:
+    frames = [_image((1240, 1754), c) for c in ("white", "gray")]  # A4 at 150 dpi
+    many = fmt in ("TIFF", "WEBP")
+    data = _encode(
+        frames[0], fmt, **({"save_all": True, "append_images": frames[1:]} if many else {})
+    )
+    info = inspect(
+        data,
+        max_pages=2,
+        max_pixels=1240 * 1754,
+        max_file_pixels=2 * 1240 * 1754,
+        decode_timeout=10,
+        assess=True,
+    )
+    assert info.page_count == (2 if many else 1)
+    assert len(info.quality) == info.page_count
 
 
 def test_a_png_cut_short_is_refused_before_its_page_is_allocated() -> None:
