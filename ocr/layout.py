@@ -18,6 +18,7 @@ import numpy as np
 
 from models.recognition import BlockRole, Region, RegionKind, TextBlock, Word
 from ocr.text import enclosing
+from ocr.vietnamese import is_valid
 
 SPLIT_GAP = 2.0
 """A gap wider than this many word heights inside one Tesseract line separates two columns."""
@@ -113,7 +114,7 @@ def readable(words: Sequence[Word], regions: Sequence[Region]) -> list[int]:
     if not kept:
         return []
     height = statistics.median(words[i].box.height for i in kept)
-    kept = [i for i in kept if not _speck(words[i], height)]
+    kept = [i for i in kept if not _speck(words[i], height) and not _junk(words[i])]
     shadowed = _shadowed(words, kept)
     return [i for i in kept if i not in shadowed]
 
@@ -130,6 +131,24 @@ def _speck(word: Word, height: float) -> bool:
     if word.box.height >= SPECK * height:
         return False
     return word.confidence < 30 or any(ch.isalnum() for ch in word.text)
+
+
+JUNK = 30.0
+"""Below this confidence a word that spells nothing is a picture's texture read as letters."""
+_FIGURES = re.compile(r"^[0-9][0-9.,:/\-%]*$")
+_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
+
+
+def _junk(word: Word) -> bool:
+    """A word Tesseract hardly believes (under `JUNK`) that spells no syllable nor number: the
+    texture of an ID card's portrait read as "venÌ", "*===GE.—-", "`»..." (at 12, 0 and 29 %).
+    A doubted word that spells a syllable stays: it may be the paper's word read faintly."""
+    if word.confidence >= JUNK:
+        return False
+    core = word.text.strip(_PUNCTUATION)
+    if not core:
+        return True
+    return not ((core.isalpha() and is_valid(core.lower())) or _FIGURES.match(core) is not None)
 
 
 def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:

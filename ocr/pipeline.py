@@ -37,7 +37,7 @@ from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
 from ocr.quality import assess_gray
-from ocr.regions import find_regions
+from ocr.regions import find_regions, without_codes
 from ocr.table_layout import arrange_with_tables, with_text
 from ocr.tables import find_tables
 from ocr.text import blocks_of, lines_of, nfc, page_text
@@ -164,17 +164,33 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
             pose=prepared.pose,
             pdf=page_pdf(prepared.colour, None, dpi=source_dpi(image, prepared.colour)),
         )
-    output = _read(prepared, options)
+    # Marks are found before the reading: a QR code is blanked out of what Tesseract reads.
+    regions = _regions(image, prepared) if options.layout else []
+    output = _read(prepared, options, regions)
     reading = plausibility(output.words)
     if reading.conclusive and reading.score < IMPLAUSIBLE:
         # The page's whole reading looks wrong: a turn nobody suspected, or a step that hurt.
         # A second full pass, only here: the other turns on a band, else the page as given.
+        first = prepared
         prepared, output = _second_opinion(image, prepared, output, options, read)
-    return _page_result(image, number, prepared, output, options)
+        if prepared is not first and options.layout:
+            regions = _regions(image, prepared)
+    return _page_result(image, number, prepared, output, options, regions)
 
 
-def _read(prepared: PreparedPage, options: OcrOptions) -> EngineOutput:
-    return recognise(prepared.image, languages=options.languages, timeout=options.page_timeout)
+def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
+    """Seals, signatures, QR codes, photos on the upright colour page, in the read image's
+    pixels."""
+    scale = prepared.image.width / prepared.colour.width
+    dpi = source_dpi(image, prepared.colour)
+    return find_regions(np.asarray(prepared.colour), dpi=dpi, scale=scale)
+
+
+def _read(
+    prepared: PreparedPage, options: OcrOptions, regions: list[Region] | None = None
+) -> EngineOutput:
+    page = without_codes(prepared.image, regions or [])
+    return recognise(page, languages=options.languages, timeout=options.page_timeout)
 
 
 def _band_reader(options: OcrOptions) -> Reader:
@@ -231,17 +247,16 @@ def _page_result(
     prepared: PreparedPage,
     output: EngineOutput,
     options: OcrOptions,
+    regions: list[Region],
 ) -> PageResult:
     dpi = source_dpi(image, prepared.colour)
     raw = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
-    regions: list[Region] = []
     tables: list[Table] = []
     blocks: list[TextBlock] | None = None
     if options.layout:
         # Before the correction: its bigram model reads words in order, and the order of a
         # two-column header is only right once the columns are read one after the other.
         scale = prepared.image.width / prepared.colour.width
-        regions = find_regions(np.asarray(prepared.colour), dpi=dpi, scale=scale)
         # Ruled tables, on the colour page: the page Tesseract read may have its rules erased.
         tables = find_tables(np.asarray(prepared.colour), dpi=dpi, scale=scale)
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)

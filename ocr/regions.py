@@ -1,17 +1,20 @@
 """Marks on a page that are not text: seal, signature, QR code, photo, found with OpenCV alone.
 
 They are recorded on the page (a clerk and the reuse features want to know a paper is sealed and
-signed) and their ink is kept out of the text by `ocr.layout`. Sizes are in millimetres of paper,
+signed) and their ink is kept out of the text by `ocr.layout`; a QR code is also kept out of
+what Tesseract reads (`without_codes`). Sizes are in millimetres of paper,
 so one rule holds at 150 and at 300 dpi.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
 from ocr.geometry import u8
@@ -24,6 +27,9 @@ SIGNATURE_MIN_MM = 15.0
 PHOTO_MIN_MM = 15.0
 """A portrait on an ID card is 20 × 30 mm or larger; printed QR codes 10 mm and up."""
 QR_MIN_MM = 10.0
+PAGE_SHARE = 0.5
+"""A dark block over this share of the page is no photo or code on it: it is the paper itself
+(a far photo's grey sheet was taken for a portrait, and every list marker on it dropped)."""
 
 
 def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> list[Region]:
@@ -47,8 +53,11 @@ def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> 
         # A seal that survived as grey (a photocopy, a black-and-white scan): its double ring.
         found += [(RegionKind.SEAL, box, 0.6) for box in _grey_seals(grey, px)]
     for box, fill in _dense_blocks(grey, px):
-        if _is_qr_code(page, box, 1 / shrink):
-            found.append((RegionKind.QR_CODE, box, 0.9))
+        code = _qr_code(page, box, 1 / shrink)
+        if code is not None:
+            found.append((RegionKind.QR_CODE, code, 0.9))
+        elif box[2] * box[3] > PAGE_SHARE * grey.shape[0] * grey.shape[1]:
+            continue  # the page itself, dark (a photo's grey paper, a card's guilloche)
         elif fill >= 0.8 and min(box[2:]) >= PHOTO_MIN_MM * px and box[2] <= 1.2 * box[3]:
             found.append((RegionKind.PHOTO, box, 0.6))
     factor = scale / shrink
@@ -152,12 +161,46 @@ def _dense_blocks(
     return blocks
 
 
-def _is_qr_code(page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float) -> bool:
-    """OpenCV's detector (three finder patterns) on the block at the page's own resolution: a
-    crop costs milliseconds where the whole page costs most of a second."""
+def _qr_code(
+    page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float
+) -> tuple[int, int, int, int] | None:
+    """The QR code in the block, by OpenCV's detector (three finder patterns) on the block at the
+    page's own resolution (a crop costs milliseconds where the whole page costs most of a
+    second): its own box, in the small page's pixels, or None.
+
+    The code's box, not the block's: on an ID card's grey security print the whole card is one
+    dark block, and a code in its corner made all of the card a QR code, whose words (every "/"
+    and "-" between a label and its English) were then dropped as a mark's ink."""
     x, y, w, h = (round(v * factor) for v in box)
     margin = round(0.15 * max(w, h))
-    crop = page[max(0, y - margin) : y + h + margin, max(0, x - margin) : x + w + margin]
+    left, top = max(0, x - margin), max(0, y - margin)
+    crop = page[top : y + h + margin, left : x + w + margin]
     grey = crop if crop.ndim == 2 else u8(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
     ok, points = cv2.QRCodeDetector().detect(grey)
-    return bool(ok) and points is not None
+    if not ok or points is None:
+        return None
+    corners = np.asarray(points, np.float64).reshape(-1, 2) + np.array([left, top])
+    x0, y0 = corners.min(axis=0) / factor
+    x1, y1 = corners.max(axis=0) / factor
+    return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
+
+
+def without_codes(image: Image.Image, regions: Sequence[Region]) -> Image.Image:
+    """`image` (the page Tesseract reads) with each QR code painted paper-white, or `image`
+    itself when there is none.
+
+    A code holds no printed text: read, it was junk ("KỆ:", "B25") on the lines beside it, and
+    it made those lines as tall as itself, so a card's title beside it lost its marks ("CAN
+    CƯƠC CONG DAN" for "CĂN CƯỚC CÔNG DÂN"; read without the code, the title is whole). Only
+    a code OpenCV's detector confirmed by its finder patterns is painted, with a margin of a
+    tenth of its side for its quiet zone; the PDF's page image keeps it."""
+    codes = [r.box for r in regions if r.kind is RegionKind.QR_CODE]
+    if not codes:
+        return image
+    page = np.array(image)
+    white = 255 if page.ndim == 2 else (255, 255, 255)
+    for box in codes:
+        margin = round(0.1 * max(box.width, box.height))
+        top, left = max(0, box.top - margin), max(0, box.left - margin)
+        page[top : box.top + box.height + margin, left : box.left + box.width + margin] = white
+    return Image.fromarray(page)

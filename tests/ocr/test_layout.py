@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from models.recognition import BlockRole, Box, PageResult, Region, RegionKind, Word
-from ocr.layout import arrange, plain
+from ocr.layout import arrange, plain, readable
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from synth.admin import AdminPage, admin_pages
@@ -254,3 +254,19 @@ def test_without_the_layout_step_there_are_no_roles_and_no_regions() -> None:
     assert result.regions == []
     assert all(b.role is None for b in result.blocks)
     assert cer(two.text, result.text) > cer(two.text, paper(0)[1].text)
+
+
+def test_a_portraits_texture_read_as_words_it_hardly_believes_is_dropped() -> None:
+    """An ID card's portrait read as "venÌ", "*===GE.—-", "`»..." at 12, 0 and 29 %: junk. A
+    doubted word that spells a syllable, or a number, may be the paper's, faintly printed."""
+    words = [
+        word("venÌ", 100, 100, 1, conf=12),
+        word("*===GE.—-", 200, 100, 1, conf=0),
+        word("`»...", 300, 100, 1, conf=29),
+        word("Họ", 400, 100, 1, conf=96),
+        word("tên", 500, 100, 1, conf=25),  # a syllable, read faintly
+        word("1961", 600, 100, 1, conf=20),
+        word("Nationality", 700, 100, 1, conf=31),  # believed enough
+    ]
+    kept = [words[i].text for i in readable(words, [])]
+    assert kept == ["Họ", "tên", "1961", "Nationality"]

@@ -6,10 +6,14 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
-from models.recognition import Box, RegionKind
-from ocr.regions import find_regions
+from models.recognition import Box, Region, RegionKind
+from ocr.options import OcrOptions
+from ocr.pipeline import recognise_document
+from ocr.regions import find_regions, without_codes
 from synth.corpus import pick
+from synth.hardset import generate
 from synth.marks import seal_mask
 from synth.render import render_page
 
@@ -75,3 +79,39 @@ def test_the_photo_of_an_id_card_is_found() -> None:
     regions = find_regions(grey, dpi=DPI)
     assert [r.kind for r in regions] == [RegionKind.PHOTO]
     assert near(regions[0].box, left, top, width)
+
+
+def test_a_code_on_a_photographed_card_is_boxed_alone_and_kept_out_of_the_reading() -> None:
+    """The photographed card's guilloche ground averages dark, so the whole card is one dense
+    block; the QR code in its corner made all of the card a QR code, and every "/" and "-"
+    between a label and its English was dropped as a mark's ink. Read beside the code, the
+    title lost its marks ("CAN CƯƠC CONG DAN"): the code is painted out of what Tesseract reads."""
+    sample = generate("id_card_photo", 1, 7)
+    (page,) = recognise_document(sample.data, OcrOptions()).pages
+    (code,) = [r.box for r in page.regions if r.kind is RegionKind.QR_CODE]
+    # the code sits in the top right corner and is about a sixth of the card wide
+    assert code.width < 0.3 * page.width and code.height < 0.4 * page.height
+    assert code.left > 0.6 * page.width and code.top < 0.3 * page.height
+    assert "Số / No.:" in page.text and "Độc lập - Tự do - Hạnh phúc" in page.text
+    assert "CĂN CƯỚC CÔNG DÂN" in page.text
+
+
+def test_a_qr_code_is_painted_out_of_the_page_tesseract_reads_and_nothing_else() -> None:
+    grey = text_page()
+    code = Region(kind=RegionKind.QR_CODE, box=Box(left=400, top=600, width=100, height=100))
+    seal = Region(kind=RegionKind.SEAL, box=Box(left=300, top=900, width=80, height=80))
+    assert (grey[590:710, 390:510] < 128).any()  # there is print under it
+    page = Image.fromarray(grey)
+    assert without_codes(page, [seal]) is page  # a seal's ink is the layout's to judge
+    out = np.asarray(without_codes(page, [code, seal]))
+    assert (out[590:710, 390:510] == 255).all()  # the code and its quiet zone
+    changed = out != grey
+    changed[590:710, 390:510] = False
+    assert not changed.any()
+
+
+def test_a_page_whose_paper_is_grey_is_no_photo_on_it() -> None:
+    """A far photo's sheet comes out grey all over: the whole page was one dark block and taken
+    for a portrait, and every list marker ("b)", "2.") on it was dropped as the photo's ink."""
+    grey = (text_page().astype(np.float32) * 0.6).astype(np.uint8)  # paper at 153
+    assert find_regions(grey, dpi=DPI) == []
