@@ -14,11 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import groupby, pairwise
 
-import numpy as np
-
-from models.recognition import BlockRole, Region, RegionKind, TextBlock, Word
+from models.recognition import BlockRole, Region, TextBlock, Word
+from ocr.readable import readable
 from ocr.text import enclosing
-from ocr.vietnamese import is_valid
 
 SPLIT_GAP = 2.0
 """A gap wider than this many word heights inside one Tesseract line separates two columns."""
@@ -28,9 +26,6 @@ GUTTER = 0.5
 """A vertical strip of white at least this many word heights wide, across a group, is a gutter."""
 PARAGRAPH_GAP = 1.0
 """Body lines further apart than this many word heights start a new block."""
-MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE, RegionKind.PHOTO, RegionKind.QR_CODE)
-"""Ink that is not text: words inside them that look like junk are the mark (a seal over the
-signature, a card's portrait, its QR code) read as letters."""
 
 
 @dataclass(frozen=True)
@@ -85,95 +80,6 @@ def arrange(words: Sequence[Word], regions: Sequence[Region], width: int) -> Lay
                 arranged.append(words[i].model_copy(update={"block": number, "line": line}))
             line += 1
     return Layout(order, arranged, blocks)
-
-
-def mark_ink(word: Word, regions: Sequence[Region]) -> bool:
-    """A word inside a seal or signature that is junk or barely recognised: the mark's ink."""
-    box = word.box
-    cx, cy = box.left + box.width / 2, box.top + box.height / 2
-    for region in regions:
-        r = region.box
-        if (
-            region.kind in MARKS
-            and r.left <= cx <= r.left + r.width
-            and r.top <= cy <= r.top + r.height
-        ):
-            letters = sum(ch.isalnum() for ch in word.text)
-            # Junk: low confidence, mostly not letters, or one doubtful letter of the seal's rim
-            # (a real one-letter word such as "ở" under a seal is read with high confidence).
-            stray = letters == 1 and word.confidence < 85
-            if word.confidence < 50 or stray or letters < 0.6 * len(word.text):
-                return True
-    return False
-
-
-def readable(words: Sequence[Word], regions: Sequence[Region]) -> list[int]:
-    """Indices of the words that are text: not a mark's ink read as letters, not a speck, not
-    a second reading lying over a better one."""
-    kept = [i for i, word in enumerate(words) if not mark_ink(word, regions)]
-    if not kept:
-        return []
-    height = statistics.median(words[i].box.height for i in kept)
-    kept = [i for i in kept if not _speck(words[i], height) and not _junk(words[i])]
-    shadowed = _shadowed(words, kept)
-    return [i for i in kept if i not in shadowed]
-
-
-SPECK = 0.35
-"""A word whose box is under this share of the page's word height, and whom Tesseract doubts."""
-
-
-def _speck(word: Word, height: float) -> bool:
-    """What is left of a rule or a speck of dust read as letters: a "word" of letters or digits
-    under a third of the page's word height (no letter is that small beside the page's text;
-    "Hà" six pixels tall at 76 % on a real scan), or anything that small Tesseract doubts ("S"
-    at 0 %, one pixel tall, beside a title: its place cut the title's line)."""
-    if word.box.height >= SPECK * height:
-        return False
-    return word.confidence < 30 or any(ch.isalnum() for ch in word.text)
-
-
-JUNK = 30.0
-"""Below this confidence a word that spells nothing is a picture's texture read as letters."""
-_FIGURES = re.compile(r"^[0-9][0-9.,:/\-%]*$")
-_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
-
-
-def _junk(word: Word) -> bool:
-    """A word Tesseract hardly believes (under `JUNK`) that spells no syllable nor number: the
-    texture of an ID card's portrait read as "venÌ", "*===GE.—-", "`»..." (at 12, 0 and 29 %).
-    A doubted word that spells a syllable stays: it may be the paper's word read faintly."""
-    if word.confidence >= JUNK:
-        return False
-    core = word.text.strip(_PUNCTUATION)
-    if not core:
-        return True
-    return not ((core.isalpha() and is_valid(core.lower())) or _FIGURES.match(core) is not None)
-
-
-def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
-    """Words lying as much as 40 % over more confident words: Tesseract's reading of the marks
-    of one line and the tails of the line above as a line between them ("Hường" at 43 % across
-    "quan theo" and "định pháp" in a real table cell). One matrix of overlaps for the page."""
-    if len(kept) < 2:
-        return set()
-    box = np.array(
-        [
-            [words[i].box.left, words[i].box.top, words[i].box.width, words[i].box.height]
-            for i in kept
-        ],
-        dtype=np.float64,
-    )
-    confidence = np.array([words[i].confidence for i in kept])
-    left, top = box[:, 0], box[:, 1]
-    right, bottom = left + box[:, 2], top + box[:, 3]
-    dx = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
-    dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
-    overlap = np.clip(dx, 0, None) * np.clip(dy, 0, None)
-    overlap[confidence[None, :] <= confidence[:, None]] = 0  # only more confident words count
-    covered = overlap.sum(axis=1)
-    area = box[:, 2] * box[:, 3]
-    return {kept[int(k)] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
 
 
 def cut_lines(words: Sequence[Word], kept: Sequence[int], height: float) -> list[Piece]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from models.recognition import BlockRole, Box, Region, Table, TextBlock, Word
-from ocr.layout import arrange, mark_ink, readable
+from ocr.layout import arrange
+from ocr.readable import mark_ink, readable
 from ocr.text import enclosing, nfc
 
 RULE_INK = frozenset("|¦_[]")

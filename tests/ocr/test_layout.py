@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from models.recognition import BlockRole, Box, PageResult, Region, RegionKind, Word
-from ocr.layout import arrange, plain, readable
+from ocr.layout import arrange, plain
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
+from ocr.readable import readable
 from synth.admin import AdminPage, admin_pages
 from synth.corpus import pick
 from synth.degrade import colour_scan
@@ -260,13 +261,33 @@ def test_a_portraits_texture_read_as_words_it_hardly_believes_is_dropped() -> No
     """An ID card's portrait read as "venÌ", "*===GE.—-", "`»..." at 12, 0 and 29 %: junk. A
     doubted word that spells a syllable, or a number, may be the paper's, faintly printed."""
     words = [
+        word("-", 50, 100, 1, conf=60),  # a dash beside the junk goes with it
         word("venÌ", 100, 100, 1, conf=12),
         word("*===GE.—-", 200, 100, 1, conf=0),
         word("`»...", 300, 100, 1, conf=29),
         word("Họ", 400, 100, 1, conf=96),
         word("tên", 500, 100, 1, conf=25),  # a syllable, read faintly
         word("1961", 600, 100, 1, conf=20),
-        word("Nationality", 700, 100, 1, conf=31),  # believed enough
+        word("6815zzzzu221,", 700, 100, 1, conf=8),  # "681322290351," misread: most digits
+        word("Nationality", 800, 100, 1, conf=31),  # believed enough
+        word("[TIII),", 900, 100, 1, conf=16),  # Hán characters in brackets
+        word("[][;", 1000, 100, 1, conf=3),
+        word("À", 1100, 100, 1, conf=7),  # a syllable, but a guess
     ]
     kept = [words[i].text for i in readable(words, [])]
-    assert kept == ["Họ", "tên", "1961", "Nationality"]
+    assert kept == ["Họ", "tên", "1961", "6815zzzzu221,", "Nationality", "[TIII),", "[][;"]
+
+
+def test_junk_inside_a_line_stays_where_a_gap_would_cut_the_line() -> None:
+    """A photocopy's blotch read "S" between two words: dropped, its gap cut the line in two and
+    the halves were read in the wrong order. Only junk at a line's ends goes."""
+    words = [
+        word("đánh", 100, 100, 1),
+        word("S", 200, 100, 1, conf=5),
+        word("So", 300, 100, 1),
+        word("sánh", 400, 100, 1),
+        word("*=", 500, 100, 1, conf=3),
+        word("-", 100, 200, 2, conf=60),  # a list's dash, alone at its line's start, stays
+        word("Như", 200, 200, 2),
+    ]
+    assert [words[i].text for i in readable(words, [])] == ["đánh", "S", "So", "sánh", "-", "Như"]

@@ -1,0 +1,150 @@
+"""Which of Tesseract's words are text: not a mark's ink read as letters, not a speck, not a
+picture's texture, not a second reading lying over a better one.
+
+`ocr.layout` and `ocr.table_layout` order only these; what is dropped here is never stored.
+Every rule keeps what could be the paper's own print (a syllable, a number, a bracketed
+foreign script) and drops only what Tesseract itself doubts or what lies in a mark.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from itertools import groupby
+
+import numpy as np
+
+from models.recognition import Region, RegionKind, Word
+from ocr.vietnamese import is_valid
+
+MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE, RegionKind.PHOTO, RegionKind.QR_CODE)
+"""Ink that is not text: words inside them that look like junk are the mark (a seal over the
+signature, a card's portrait, its QR code) read as letters."""
+
+
+def mark_ink(word: Word, regions: Sequence[Region]) -> bool:
+    """A word inside a seal or signature that is junk or barely recognised: the mark's ink."""
+    box = word.box
+    cx, cy = box.left + box.width / 2, box.top + box.height / 2
+    for region in regions:
+        r = region.box
+        if (
+            region.kind in MARKS
+            and r.left <= cx <= r.left + r.width
+            and r.top <= cy <= r.top + r.height
+        ):
+            letters = sum(ch.isalnum() for ch in word.text)
+            # Junk: low confidence, mostly not letters, or one doubtful letter of the seal's rim
+            # (a real one-letter word such as "ở" under a seal is read with high confidence).
+            stray = letters == 1 and word.confidence < 85
+            if word.confidence < 50 or stray or letters < 0.6 * len(word.text):
+                return True
+    return False
+
+
+def readable(words: Sequence[Word], regions: Sequence[Region]) -> list[int]:
+    """Indices of the words that are text: not a mark's ink read as letters, not a speck, not
+    a second reading lying over a better one."""
+    kept = [i for i, word in enumerate(words) if not mark_ink(word, regions)]
+    if not kept:
+        return []
+    height = statistics.median(words[i].box.height for i in kept)
+    kept = [i for i in kept if not _speck(words[i], height)]
+    junk = _junk_at_ends(words, kept)
+    kept = [i for i in kept if i not in junk]
+    shadowed = _shadowed(words, kept)
+    return [i for i in kept if i not in shadowed]
+
+
+SPECK = 0.35
+"""A word whose box is under this share of the page's word height, and whom Tesseract doubts."""
+
+
+def _speck(word: Word, height: float) -> bool:
+    """What is left of a rule or a speck of dust read as letters: a "word" of letters or digits
+    under a third of the page's word height (no letter is that small beside the page's text;
+    "Hà" six pixels tall at 76 % on a real scan), or anything that small Tesseract doubts ("S"
+    at 0 %, one pixel tall, beside a title: its place cut the title's line)."""
+    if word.box.height >= SPECK * height:
+        return False
+    return word.confidence < 30 or any(ch.isalnum() for ch in word.text)
+
+
+JUNK = 30.0
+"""Below this confidence a word that spells nothing is a picture's texture read as letters."""
+NOISE = 10.0
+"""Below this confidence Tesseract guesses: a syllable it spells is chance."""
+_FIGURES = re.compile(r"^[0-9][0-9.,:/\-%]*$")
+_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
+
+
+def _junk_at_ends(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
+    """The `_junk` words at either end of their line (Tesseract's), up to the first that is not
+    (bare punctuation among them goes too): a portrait or a photocopy's blotch beside the
+    text. Inside a line a junk word stays, as a gap where it was would cut the line in two and
+    reorder it ("đánh S So sánh")."""
+    dropped: set[int] = set()
+    for _, group in groupby(
+        sorted(kept, key=lambda i: (words[i].line, words[i].box.left)), key=lambda i: words[i].line
+    ):
+        line = list(group)
+        for run in (line, line[::-1]):
+            end: list[int] = []
+            for i in run:
+                bare = not words[i].text.strip(_PUNCTUATION) and not _bracketed(words[i])
+                if not (_junk(words[i]) or bare):
+                    break
+                end.append(i)
+            # a dash or a bar beside the junk goes with it; alone, it is the line's own
+            if any(_junk(words[i]) for i in end):
+                dropped.update(end)
+    return dropped
+
+
+def _bracketed(word: Word) -> bool:
+    return any(c in "()[]" for c in word.text)
+
+
+def _junk(word: Word) -> bool:
+    """A word Tesseract hardly believes (under `JUNK`) that spells no syllable nor number: the
+    texture of an ID card's portrait read as "venÌ", "*===GE.—-", "`»..." (at 12, 0 and 29 %).
+    A doubted word that spells a syllable stays (it may be the paper's word read faintly) unless
+    Tesseract only guessed it (under `NOISE`: "À" at 7 %); a word of digits mostly stays (an ID
+    number read "6815zzzzu221" still has most of its digits), and so does one with a bracket
+    (Hán characters in brackets read as "[TIII)": the brackets are right, and dropped, the
+    line's order changed)."""
+    if word.confidence >= JUNK or _bracketed(word):
+        return False
+    core = word.text.strip(_PUNCTUATION)
+    if not core:
+        return True
+    if 2 * sum(ch.isdigit() for ch in core) >= len(core):
+        return False
+    spelled = (core.isalpha() and is_valid(core.lower())) or _FIGURES.match(core) is not None
+    return not spelled or word.confidence < NOISE
+
+
+def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
+    """Words lying as much as 40 % over more confident words: Tesseract's reading of the marks
+    of one line and the tails of the line above as a line between them ("Hường" at 43 % across
+    "quan theo" and "định pháp" in a real table cell). One matrix of overlaps for the page."""
+    if len(kept) < 2:
+        return set()
+    box = np.array(
+        [
+            [words[i].box.left, words[i].box.top, words[i].box.width, words[i].box.height]
+            for i in kept
+        ],
+        dtype=np.float64,
+    )
+    confidence = np.array([words[i].confidence for i in kept])
+    left, top = box[:, 0], box[:, 1]
+    right, bottom = left + box[:, 2], top + box[:, 3]
+    dx = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None], left[None, :])
+    dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
+    overlap = np.clip(dx, 0, None) * np.clip(dy, 0, None)
+    overlap[confidence[None, :] <= confidence[:, None]] = 0  # only more confident words count
+    covered = overlap.sum(axis=1)
+    area = box[:, 2] * box[:, 3]
+    return {kept[int(k)] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
