@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from pathlib import Path
 from bench.outside import DEFAULT_SETS, pages_of
 from bench.recognition import ROOT, machine, plain_tesseract, revision
 from bench.report import write_section
+from bench.stages import NAMES, OTHER, attribute, stages_run
 from models.catalog import Claimed
 from models.recognition import DocumentResult
 from ocr.engine import available_languages
@@ -45,146 +45,10 @@ from synth.corpus import pick
 from synth.degrade import degrade
 from synth.render import render_page
 
-OTHER = "other"
 GENERATED = "generated"
 CONDITIONS = ("clean_300", "phone_photo", "seal_signature", "faded_streaks", "skewed_scan")
 """Generated pages cycle through these: a flat scan, a photo (page quad), coloured ink, a faded
 copy (photometry), a skewed scan (pose)."""
-
-Key = tuple[str, int, str]
-"""cProfile's name of a function: file, first line, name."""
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A row of the table: the functions whose time it is, as `module:name`.
-
-    With `caller`, only the calls from that function count, and their time is taken out of the
-    stage `within` (Tesseract's image encoding and process wait inside `ocr.engine`'s call).
-    Otherwise a call counts only where no other stage's function is running: time spent in a
-    stage's function called from another stage's is the outer stage's.
-    """
-
-    name: str
-    functions: tuple[str, ...]
-    caller: str | None = None
-    within: str | None = None
-
-
-STAGES: tuple[Stage, ...] = (
-    Stage("decode", ("ocr.load:iter_pages", "ocr.load:page_at", "ocr.load:page_count")),
-    Stage("quality verdict", ("ocr.quality:assess_gray", "ocr.photometry:is_bilevel")),
-    Stage("page quad (find, warp)", ("ocr.geometry:find_page_quad", "ocr.geometry:warp_quad")),
-    Stage("colour-ink test", ("ocr.photometry:has_colour_ink",)),
-    Stage("colour-ink removal", ("ocr.photometry:drop_colour_ink", "ocr.inks:drop_mark_ink")),
-    Stage(
-        "pose (x-height, guess, apply)",
-        (
-            "ocr.photometry:x_height",
-            "ocr.orientation:guess_pose",
-            "ocr.geometry:apply_pose",
-            "ocr.geometry:rotate_right_angle",
-        ),
-    ),
-    Stage("photometry: flatten", ("ocr.photometry:flatten",)),
-    Stage("photometry: stretch", ("ocr.photometry:stretch",)),
-    Stage("photometry: streaks", ("ocr.photometry:remove_streaks",)),
-    Stage("photometry: denoise", ("ocr.photometry:noise_level", "ocr.photometry:denoise")),
-    Stage("photometry: resample", ("ocr.photometry:resample_factor", "ocr.photometry:resample")),
-    Stage("photometry: rule erasing", ("ocr.photometry:erase_rules",)),
-    Stage(
-        "Tesseract: process (run, wait)",
-        ("pytesseract.pytesseract:run_tesseract",),
-        caller="ocr.engine:_run",
-        within="Tesseract: rest (files, TSV)",
-    ),
-    Stage(
-        "Tesseract: page image encode (BMP)",
-        ("PIL.Image:save",),
-        caller="ocr.engine:_run",
-        within="Tesseract: rest (files, TSV)",
-    ),
-    Stage("Tesseract: rest (files, TSV)", ("ocr.engine:recognise", "ocr.engine:recognise_words")),
-    Stage("reading checks (turn band, plausibility)", ("ocr.checks:plausibility",)),
-    Stage(
-        "layout and regions",
-        (
-            "ocr.regions:find_regions",
-            "ocr.regions:without_codes",
-            "ocr.tables:find_tables",
-            "ocr.table_layout:arrange_with_tables",
-            "ocr.table_layout:with_text",
-        ),
-    ),
-    Stage("correction", ("ocr.vietnamese.correct:correct_words",)),
-    Stage("lines, blocks, text", ("ocr.text:lines_of", "ocr.text:blocks_of", "ocr.text:page_text")),
-    Stage("hOCR", ("ocr.hocr:page_hocr",)),
-    Stage("PDF assembly (page, document)", ("ocr.outputs:page_pdf", "ocr.outputs:document_pdf")),
-    Stage("paper reading (kind, fields)", ("services.reading:read", "ocr.papers.read:read_paper")),
-    Stage("writes: results as JSON", ("pydantic.main:model_dump_json",)),
-    Stage("writes: object store", ("storage.local:put",)),
-    Stage("writes: catalog", ("storage.catalog.papers:record_recognition",)),
-    Stage("writes: search index", ("services.indexing:index_document",)),
-    Stage("near-duplicate check", ("services.reuse:detect_near_duplicate",)),
-)
-NAMES = (*(s.name for s in STAGES), OTHER)
-
-
-def _module_of() -> Callable[[str], str]:
-    """File name → module name, from what is imported (cProfile names functions by file)."""
-    files = {
-        getattr(m, "__file__", None): name for name, m in list(sys.modules.items()) if m is not None
-    }
-    return lambda filename: files.get(filename) or filename
-
-
-def attribute(stats: pstats.Stats, total: float) -> dict[str, float]:
-    """Seconds per stage (and "other", so that they add up to `total`) of one profile.
-
-    A call of a stage's function counts with the share of its caller's time spent outside every
-    stage: that share is 1 at the profile's root, 0 inside a stage's function, and flows down
-    each call in proportion to its time (a helper called from inside and outside stages).
-    """
-    raw: dict[Key, tuple[int, int, float, float, dict[Key, tuple[int, int, float, float]]]]
-    raw = stats.stats  # type: ignore[attr-defined]
-    module = _module_of()
-    label = {key: f"{module(key[0])}:{key[2]}" for key in raw}
-    owner = {f: s for s in STAGES if s.caller is None for f in s.functions}
-    marked = {key for key, name in label.items() if name in owner}
-    outside = dict.fromkeys(raw, 1.0)
-    for _ in range(200):  # to a fixpoint; the call graph is shallow, cycles are recursion
-        moved = 0.0
-        for key, (*_, callers) in raw.items():
-            weights = [(c, e[3]) for c, e in callers.items() if c != key and c in raw]
-            spent = sum(w for _, w in weights)
-            if not spent:
-                continue
-            share = sum(w * (0.0 if c in marked else outside[c]) for c, w in weights) / spent
-            moved = max(moved, abs(share - outside[key]))
-            outside[key] = share
-        if moved < 1e-9:
-            break
-    seconds: dict[str, float] = defaultdict(float)
-    for key, (*_, callers) in raw.items():
-        name = label[key]
-        if name in owner:
-            seconds[owner[name].name] += sum(
-                e[3] * (0.0 if c in marked else outside[c])
-                for c, e in callers.items()
-                if c != key and c in raw
-            )
-    for stage in STAGES:
-        if stage.caller is None:
-            continue
-        for key, (*_, callers) in raw.items():
-            if label[key] in stage.functions:
-                spent = sum(e[3] for c, e in callers.items() if label.get(c) == stage.caller)
-                seconds[stage.name] += spent
-                if stage.within:
-                    seconds[stage.within] -= spent
-    result = {name: max(seconds.get(name, 0.0), 0.0) for name in NAMES if name != OTHER}
-    result[OTHER] = max(total - sum(result.values()), 0.0)
-    return result
 
 
 @dataclass
@@ -201,7 +65,8 @@ class PageProfile:
     plain: float
     recorded: float
     """Paper reading and writes, under cProfile (a part of `profiled`)."""
-    ran: set[str] = field(default_factory=set)
+    ran: frozenset[str] = field(default_factory=frozenset)
+    """The stages whose functions were called."""
 
 
 @dataclass(frozen=True)
@@ -309,9 +174,6 @@ def profile_page(page: Page, work: Worker, turn: int = 0) -> PageProfile:
         seconds = _timed(call)
         walls.setdefault(name, seconds)
     stats = pstats.Stats(profiler)
-    module = _module_of()
-    called = {f"{module(k[0])}:{k[2]}" for k in stats.stats}  # type: ignore[attr-defined]
-    ran = {s.name for s in STAGES if called & set(s.functions)}
     return PageProfile(
         set=page.set,
         page=page.name,
@@ -320,7 +182,7 @@ def profile_page(page: Page, work: Worker, turn: int = 0) -> PageProfile:
         sohoa=walls["sohoa"],
         plain=walls["plain"],
         recorded=walls["recorded"],
-        ran=ran,
+        ran=stages_run(stats),
     )
 
 
@@ -365,7 +227,9 @@ def stage_table(rows: Sequence[PageProfile]) -> list[str]:
             continue
         median = statistics.median(r.stages[name] for r in rows)
         per_set = [_share([r for r in rows if r.set == s], name) for s in sets]
-        lines.append(f"| {name} | {median:.3f} | {_share(rows, name)} | " + " | ".join(per_set) + " |")
+        lines.append(
+            f"| {name} | {median:.3f} | {_share(rows, name)} | " + " | ".join(per_set) + " |"
+        )
     median = statistics.median(r.profiled for r in rows)
     lines.append(f"| **the page, profiled** | {median:.3f} | 100 % |" + " 100 % |" * len(sets))
     return lines
@@ -403,7 +267,8 @@ def report(rows: Sequence[PageProfile], command: str, started: datetime, about: 
             "local store and SQLite catalog in a temporary folder), who goes first turning from "
             "page to page. The profile is cut into stages by function (`bench/profile.py`, "
             "`STAGES`): a stage's function called inside another stage's counts to the outer "
-            "stage; 'other' is what no stage claims (the pipeline's own glue, result models). "
+            "stage; 'other' is what no stage claims (the pipeline's glue: PIL–numpy copies, "
+            "colour to grey, result models). "
             "Shares are of the profiled time summed over the pages; cProfile slows Python code "
             "more than Tesseract's process, so Python stages weigh a little more here than "
             "without it (the profiler's cost is the 'profiled/not' column below). "
