@@ -265,7 +265,7 @@ def report(rows: Sequence[PageProfile], command: str, started: datetime, about: 
             "thread), by sohoa's `recognise_document` (one Tesseract thread), and by sohoa under "
             "cProfile followed by a worker's `record_result` (paper reading, then writes into a "
             "local store and SQLite catalog in a temporary folder), who goes first turning from "
-            "page to page. The profile is cut into stages by function (`bench/profile.py`, "
+            "page to page. The profile is cut into stages by function (`bench/stages.py`, "
             "`STAGES`): a stage's function called inside another stage's counts to the outer "
             "stage; 'other' is what no stage claims (the pipeline's glue: PIL–numpy copies, "
             "colour to grey, result models). "
