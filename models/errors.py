@@ -6,7 +6,7 @@ The tree (HTTP status / CLI exit code):
     ├── InvalidInput                422 / 2   the caller sent something we cannot accept
     │   ├── InvalidCode             422 / 2     a dossier, procedure or personal ID code of the wrong shape
     │   ├── EmptyFile               422 / 2     a zero-byte upload
-    │   ├── UnsupportedFileType     415 / 2     not JPEG, PNG, TIFF, BMP, WebP or PDF, whatever its name says
+    │   ├── UnsupportedFileType     415 / 2     not JPEG/PNG/TIFF/BMP/WebP/HEIC/PDF, whatever its name says
     │   ├── CorruptFile             422 / 2     the right type, but it does not decode (truncated, damaged)
     │   ├── PageTooLarge            413 / 2     more pixels per page than allowed (decompression bombs)
     │   ├── TooManyPages            413 / 2     more pages per document than allowed
@@ -86,7 +86,9 @@ class EmptyFile(InvalidInput):
 class UnsupportedFileType(InvalidInput):
     http_status = 415
     code = "unsupported_file_type"
-    default_message = "Định dạng tệp không được hỗ trợ (chỉ nhận JPEG, PNG, TIFF, BMP, WebP, PDF)"
+    default_message = (
+        "Định dạng tệp không được hỗ trợ (chỉ nhận JPEG, PNG, TIFF, BMP, WebP, HEIC, PDF)"
+    )
 
 
 class CorruptFile(InvalidInput):

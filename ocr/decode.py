@@ -14,14 +14,14 @@ Pillow, `ClockedBytes`, looks at the clock at every read and raises once the bud
 so decoding stops within one block's work (`BLOCK` bytes of input; the decoder's state is
 dropped with the image).
 
-Two decoders take a whole frame in one call: libtiff (a compressed TIFF frame: Pillow hands it
-the whole file through `getvalue()`) and libwebp. There the clock is looked at before each
-frame and after it, so the budget may be overrun by one frame's decoding, itself bounded by
-`max_pixels` (at the rates measured here on A4 scans, 250 Mpx/s for deflate or LZW TIFF and
-30 Mpx/s for WebP, a 120 Mpx frame takes half a second, or four). Stopping them mid-frame needs
-a child process, killed at the deadline: a process start, the file sent to it and every decoded
-page sent back (up to 360 MB a page) for every intake, to save an overrun the pixel cap already
-bounds. Not chosen.
+Three decoders take a whole frame in one call: libtiff (a compressed TIFF frame: Pillow hands it
+the whole file through `getvalue()`), libwebp and libheif (HEIC, through pillow-heif). There the
+clock is looked at before each frame and after it, so the budget may be overrun by one frame's
+decoding, itself bounded by `max_pixels` (at the rates measured here on A4 scans, 250 Mpx/s for
+deflate or LZW TIFF and 30 Mpx/s for WebP, a 120 Mpx frame takes half a second, or four).
+Stopping them mid-frame needs a child process, killed at the deadline: a process start, the file
+sent to it and every decoded page sent back (up to 360 MB a page) for every intake, to save an
+overrun the pixel cap already bounds. Not chosen.
 
 Only intake's decoding is budgeted (uploads and backfiles alike): the worker decodes one page
 at a time (`ocr.load.page_at`) of a file intake has already decoded in full within its budget,

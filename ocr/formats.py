@@ -19,9 +19,17 @@ PNG = FileFormat("png", "image/png", ".png")
 TIFF = FileFormat("tiff", "image/tiff", ".tif")
 BMP = FileFormat("bmp", "image/bmp", ".bmp")
 WEBP = FileFormat("webp", "image/webp", ".webp")
+HEIC = FileFormat("heic", "image/heic", ".heic")  # what iPhones send (HEIF holding HEVC)
 PDF = FileFormat("pdf", "application/pdf", ".pdf")
 
-SUPPORTED = (JPEG, PNG, TIFF, BMP, WEBP, PDF)
+SUPPORTED = (JPEG, PNG, TIFF, BMP, WEBP, HEIC, PDF)
+
+# An ISO-BMFF file starts with its `ftyp` box: size, "ftyp", a major brand, a minor version and
+# compatible brands. These brands say HEVC-coded HEIF (an image, a sequence, their variants);
+# `mif1`/`msf1` say HEIF of any codec, HEIC only with one of these among its compatible brands
+# (an AVIF says mif1 too, and we have no AV1 decoder).
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"})
+_HEIF_BRANDS = frozenset({b"mif1", b"msf1"})
 
 
 # Markers of a second format inside an image's first KiB: such a polyglot would be an image to
@@ -59,7 +67,18 @@ def _magic(head: bytes) -> FileFormat:
         return BMP
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return WEBP
+    if head[4:8] == b"ftyp" and _is_heic(head):
+        return HEIC
     # PDF readers accept the header anywhere in the first KiB; so do we, but no further.
     if b"%PDF-" in head[:1024]:
         return PDF
     raise UnsupportedFileType(detail={"first_bytes": head[:8].hex()})
+
+
+def _is_heic(head: bytes) -> bool:
+    size = int.from_bytes(head[:4], "big")
+    box = head[8 : min(size, len(head))]
+    major, compatible = box[:4], [box[i : i + 4] for i in range(8, len(box) - 3, 4)]
+    if major in _HEIC_BRANDS:
+        return True
+    return major in _HEIF_BRANDS and any(brand in _HEIC_BRANDS for brand in compatible)

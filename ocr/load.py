@@ -1,4 +1,4 @@
-"""Decode a scan (JPEG, PNG, TIFF incl. multi-page, BMP, WebP, PDF) into page images.
+"""Decode a scan (JPEG, PNG, TIFF incl. multi-page, BMP, WebP, HEIC, PDF) into page images.
 
 Decoding is also how intake proves a file is whole: a truncated JPEG opens (its header is fine)
 but fails to decode, so `inspect` decodes every page once before anything is stored. What that
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pdf2image
 import pdf2image.exceptions
+import pillow_heif
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from models.errors import CorruptFile, NotFound, PageTooLarge, TooManyPages, TooManyPixels
@@ -25,6 +26,10 @@ from ocr.formats import PDF, FileFormat, sniff
 from ocr.options import OcrOptions
 from ocr.pdf_safety import check_pdf
 from ocr.quality import assess as assess_page
+
+# HEIC (iPhone photos) opens through Pillow like the others; its thumbnails, depth maps and
+# auxiliary images are never wanted here.
+pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
 
 _EXIF_ORIENTATION = 0x0112
 _REPR = re.compile(r"<[^<>]*\bat 0x[0-9a-fA-F]+>")

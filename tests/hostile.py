@@ -9,6 +9,8 @@ import zlib
 
 from PIL import Image
 
+import ocr.load  # noqa: F401  (registers the HEIC opener: the corpus writes HEIC)
+
 
 def pdf(objects: list[str], trailer: str = "") -> bytes:
     """A minimal, well-formed PDF with the given objects (1-based, in order)."""
@@ -268,11 +270,13 @@ def corpus() -> list[tuple[str, str, bytes, int, str]]:
     jpeg = _encoded(Image.effect_noise((400, 400), 60).convert("RGB"), "JPEG")
     png = _encoded(Image.effect_noise((300, 300), 60).convert("RGB"), "PNG")
     tiff = _encoded(Image.effect_noise((300, 300), 60).convert("RGB"), "TIFF")
+    heic = _encoded(Image.effect_noise((300, 300), 60).convert("RGB"), "HEIF")
     return [
         ("zero bytes", "empty.jpg", b"", 422, "empty_file"),
         ("truncated jpeg", "cut.jpg", jpeg[: len(jpeg) // 3], 422, "corrupt_file"),
         ("truncated png", "cut.png", png[: len(png) // 2], 422, "corrupt_file"),
         ("truncated tiff", "cut.tif", tiff[: len(tiff) // 2], 422, "corrupt_file"),
+        ("truncated heic", "cut.heic", heic[: len(heic) // 2], 422, "corrupt_file"),
         ("pixel bomb png", "bomb.png", png_header_bomb(), 413, "page_too_large"),
         (
             "tiff of 201 frames, frame 2 broken",

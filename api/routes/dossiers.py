@@ -29,7 +29,9 @@ def get_dossier(code: str, ctx: ContextDep, actor: ActorDep) -> DossierPublic:
 @router.post("/{code}/documents", status_code=status.HTTP_202_ACCEPTED)
 def upload_documents(
     code: str,
-    files: Annotated[list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, PDF")],
+    files: Annotated[
+        list[UploadFile], File(description="scans: JPEG, PNG, TIFF, BMP, WebP, HEIC, PDF")
+    ],
     ctx: ContextDep,
     actor: ActorDep,
 ) -> UploadAccepted:

@@ -1,7 +1,7 @@
 import pytest
 
 from models.errors import EmptyFile, UnsupportedFileType
-from ocr.formats import BMP, JPEG, PDF, PNG, TIFF, WEBP, sniff
+from ocr.formats import BMP, HEIC, JPEG, PDF, PNG, TIFF, WEBP, sniff
 
 
 @pytest.mark.parametrize(
@@ -13,6 +13,9 @@ from ocr.formats import BMP, JPEG, PDF, PNG, TIFF, WEBP, sniff
         (b"MM\x00*\x00\x00\x00\x08", TIFF),
         (b"BM6\x00\x00\x00", BMP),
         (b"RIFF\x24\x00\x00\x00WEBPVP8 ", WEBP),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", HEIC),
+        (b"\x00\x00\x00\x18ftypheix\x00\x00\x00\x00mif1heix", HEIC),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1miafheic", HEIC),
         (b"%PDF-1.7\n", PDF),
         (b"\xef\xbb\xbf%PDF-1.4\n", PDF),
     ],
@@ -26,7 +29,18 @@ def test_empty_is_its_own_error() -> None:
         sniff(b"")
 
 
-@pytest.mark.parametrize("head", [b"Hello, this is text", b"GIF89a....", b"PK\x03\x04zip"])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Hello, this is text",
+        b"GIF89a....",
+        b"PK\x03\x04zip",
+        # AVIF says mif1 too, without an HEVC brand: no decoder of ours reads AV1
+        b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf",
+        b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1avif",
+        b"\x00\x00\x00\x14ftypisom\x00\x00\x02\x00isom",  # an MP4 video
+    ],
+)
 def test_anything_else_is_unsupported(head: bytes) -> None:
     with pytest.raises(UnsupportedFileType):
         sniff(head)

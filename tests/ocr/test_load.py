@@ -24,7 +24,7 @@ def _encode(image: Image.Image, fmt: str, **kwargs: object) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "TIFF"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "TIFF", "HEIF"])
 def test_single_page_images_decode(fmt: str) -> None:
     data = _encode(_image(), fmt)
     info = inspect(data, max_pages=10, max_pixels=10**7)
@@ -159,7 +159,7 @@ def test_a_tiff_decoded_by_libtiff_in_one_call_is_held_to_the_budget_too() -> No
         inspect(data, max_pages=3, max_pixels=10**6, decode_timeout=0.0)
 
 
-@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "TIFF"])
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "BMP", "WEBP", "TIFF", "HEIF"])
 def test_a_normal_file_decodes_within_the_budgets(fmt: str) -> None:
     frames = [_image((1240, 1754), c) for c in ("white", "gray")]  # A4 at 150 dpi
     many = fmt in ("TIFF", "WEBP")
