@@ -10,7 +10,19 @@ from fastapi import FastAPI
 
 from api import errors
 from api.guard import RequestGuard, SecurityHeaders
-from api.routes import audit, auth, counter, documents, dossiers, health, reports, search, web
+from api.metering import RequestMetrics
+from api.routes import (
+    audit,
+    auth,
+    counter,
+    documents,
+    dossiers,
+    health,
+    metrics,
+    reports,
+    search,
+    web,
+)
 from services import auth as accounts
 from services.context import Context
 from services.processing import WorkerPool
@@ -64,8 +76,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # authenticates and caps a body before FastAPI reads it (anonymous disk fill)
     app.add_middleware(RequestGuard)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestMetrics)  # outermost of ours: counts the guard's refusals too
     app.include_router(health.router)  # /healthz for load balancers, outside the version
     app.include_router(web.router)
+    if settings.metrics_token is not None:
+        # without a token there is no endpoint at all: 404, nothing to guess at
+        app.include_router(metrics.router)
     for router in (
         health.router,
         auth.router,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from models.errors import StoreUnavailable
 from services.dispatch import Dispatcher, Waiting
 from services.indexing import Indexer
+from services.metrics import Metrics
 from services.settings import Settings
 from services.throttle import LoginThrottle
 from storage.catalog import migrate
@@ -64,9 +65,11 @@ class Context:
     """Where committed `queued` documents are sent (services/dispatch.py); the API sets its
     worker pool or Celery here, a backfile its runner."""
     throttle: LoginThrottle = field(init=False)
+    metrics: Metrics = field(init=False)
 
     def __post_init__(self) -> None:
         self.queue = WorkQueue(self.catalog.engine)
+        self.metrics = Metrics(queue_depth=self.queue.depth)
         # one per process: every request of this API counts against the same limits
         self.throttle = LoginThrottle(
             per_name=self.settings.login_attempts_per_name,

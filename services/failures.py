@@ -51,6 +51,7 @@ def refuse_poison(ctx: Context, claimed: Claimed) -> bool:
     if not is_poison(ctx, claimed):
         return False
     log.warning("document %s: given up after %d attempts", claimed.id, claimed.attempts - 1)
+    ctx.metrics.failures.labels("poison").inc()
     ctx.queue.release(claimed, DocumentStatus.FAILED, POISON)
     return True
 
@@ -73,5 +74,15 @@ def settle_failure(ctx: Context, claimed: Claimed, error: BaseException) -> Outc
         log.warning("document %s: %s (%s) -> %s", claimed.id, error.code, error.detail, outcome)
     else:
         log.error("document %s: %r -> %s", claimed.id, error, outcome, exc_info=error)
+    ctx.metrics.failures.labels(failure_code(error)).inc()
     ctx.queue.release(claimed, outcome.status, outcome.reason)
     return outcome
+
+
+def failure_code(error: BaseException) -> str:
+    """The reason a metric counts a failure under: our error's code, or what died (bounded)."""
+    if isinstance(error, SohoaError):
+        return error.code
+    if isinstance(error, BrokenProcessPool | WorkerDied):
+        return "worker_died"
+    return "bug"

@@ -113,6 +113,7 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
     if not recorded:
         log.info("document %s: result of a claim no longer held, dropped", claimed.id)
         return None
+    ctx.metrics.pages_recognised.inc(len(result.pages))
     ctx.search.index_document(claimed.id)  # searchable as soon as its status says done
     # is it a rescan of a paper we have?
     try:

@@ -135,6 +135,12 @@ class Settings(BaseSettings):
         default=None,
         description="signs download links; default: generated once into <data_dir>/secret.key",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="bearer token a Prometheus scraper sends to GET /metrics; unset: no /metrics "
+        "(404, like any unknown path)",
+    )
     token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="session token lifetime")
     login_attempts_per_name: int = Field(
         default=10, ge=1, description="logins (right or wrong) per user name in the window"

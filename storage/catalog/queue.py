@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, select, update
+from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.catalog import Claimed, DocumentStatus, JobState
@@ -166,6 +166,18 @@ class WorkQueue:
             for document_id in ids:
                 update_job(session, document_id, state=JobState.QUEUED)
             return len(ids)
+
+    def depth(self) -> dict[str, int]:
+        """How many documents are `queued` and `processing` now (each status, 0 included)."""
+        waiting = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
+        with unavailable_as_ours(), self._sessions() as session:
+            rows = session.execute(
+                select(DocumentRow.status, func.count())
+                .where(DocumentRow.status.in_(waiting))
+                .group_by(DocumentRow.status)
+            ).all()
+        counts = {DocumentStatus(status).value: int(count) for status, count in rows}
+        return {status.value: counts.get(status.value, 0) for status in waiting}
 
     def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
         """Ids of documents waiting in `queued` since before `cutoff`, oldest first."""

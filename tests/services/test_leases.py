@@ -101,6 +101,12 @@ def test_a_paper_that_killed_every_holder_is_failed_not_handed_on(ctx: Context) 
     assert statuses[poison] == DocumentStatus.FAILED
     assert ctx.catalog.get_document(poison).reason == POISON
     assert ctx.catalog.get_document(poison).pages == []  # never recognised
+    # the failure policy counts it for /metrics, by reason; the fine paper's pages are counted
+    metrics = ctx.metrics.registry
+    assert metrics.get_sample_value("sohoa_recognition_failures_total", {"reason": "poison"}) == 1
+    assert metrics.get_sample_value("sohoa_pages_recognised_total") == len(
+        ctx.catalog.get_document(fine).pages
+    )
 
 
 def test_a_restart_takes_back_what_its_dead_processes_held_only(ctx: Context) -> None:
