@@ -13,6 +13,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import ValidationError
 
 from api.app import create_app
 from models.auth import Role
@@ -146,3 +147,8 @@ def test_a_clerks_token_is_not_a_scrape_token(server: dict[str, Any]) -> None:
 def test_without_a_token_setting_there_is_no_metrics_endpoint(anonymous: TestClient) -> None:
     assert_error_body(anonymous.get("/metrics"), 404)
     assert_error_body(anonymous.get("/metrics", headers={"Authorization": "Bearer x"}), 404)
+
+
+def test_a_short_scrape_token_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError):
+        Settings(metrics_token="metrics")
