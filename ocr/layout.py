@@ -92,7 +92,11 @@ def cut_lines(words: Sequence[Word], kept: Sequence[int], height: float) -> list
         gaps = [words[b].box.left - _right(words[a]) for a, b in pairwise(members)]
         limit = SPLIT_GAP * height
         if len(gaps) >= 3:
-            limit = max(0.6 * height, min(limit, SPACING * statistics.median(gaps)))
+            # Clearly wider than a space, and wider by a good part of a word's height: a word
+            # box Tesseract set off its glyph leaves one space narrow and the next 1.75 times
+            # the line's ("hydrocarbon ở  thể"), and a body line cut there was read in halves.
+            median = statistics.median(gaps)
+            limit = max(0.6 * height, min(limit, max(SPACING * median, median + 0.5 * height)))
         run = members[:1]
         for i, gap in zip(members[1:], gaps, strict=True):
             if gap > limit:

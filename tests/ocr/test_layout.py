@@ -291,3 +291,29 @@ def test_junk_inside_a_line_stays_where_a_gap_would_cut_the_line() -> None:
         word("Như", 200, 200, 2),
     ]
     assert [words[i].text for i in readable(words, [])] == ["đánh", "S", "So", "sánh", "-", "Như"]
+
+
+def test_a_body_line_with_one_word_box_set_off_its_glyph_is_not_cut() -> None:
+    """Tesseract set "ở" 9 px after "hydrocarbon" and 35 px before "thể" where every other
+    space is 20: 1.75 times the line's spacing, but not a column gap. Cut there, the line's
+    end was read after the paragraph's last line."""
+    spans = [("20.", 443, 78), ("Khí", 546, 89), ("đồng", 655, 133), ("hành", 809, 132),
+             ("là", 961, 48), ("hydrocarbon", 1029, 345), ("ở", 1383, 25), ("thể", 1443, 88),
+             ("khí", 1550, 83), ("được", 1653, 128), ("tách", 1801, 116), ("ra", 1938, 55),
+             ("trong", 2013, 146), ("quá", 2180, 98)]  # fmt: skip
+    words = [word(t, left, 100, 1, width=w) for t, left, w in spans]
+    words += [word("trình", 443, 160, 2, width=120), word("thô.", 583, 160, 2, width=90)]
+    assert arrange(words, [], 2400).words[len(spans) - 1].text == "quá"
+
+
+def test_a_word_of_print_under_a_seal_between_print_is_kept() -> None:
+    """ "chỉđịnh" read at 45 % where the seal crosses a body line, between "tế" and "để": print,
+    not the seal's ink. Dropped, the line was cut at its gap and its end read last."""
+    seal = Region(kind=RegionKind.SEAL, box=Box(left=250, top=50, width=300, height=300))
+    words = [
+        word("tế", 100, 100, 1),
+        word("chỉđịnh", 300, 100, 1, conf=45),
+        word("để", 500, 100, 1),
+        word("#Ó", 300, 250, 2, conf=20),  # the seal's rim, a line of its own
+    ]
+    assert [words[i].text for i in readable(words, [seal])] == ["tế", "chỉđịnh", "để"]
