@@ -55,8 +55,8 @@ STAGES: tuple[Stage, ...] = tuple(
         ("photometry: resample", "ocr.photometry:resample_factor ocr.photometry:resample"),
         ("photometry: rule erasing", "ocr.photometry:erase_rules"),
         (
-            "Tesseract: process (run, wait)",
-            "pytesseract.pytesseract:run_tesseract",
+            "Tesseract: recognition",
+            "pytesseract.pytesseract:run_tesseract ocr.tess_api:run",
             "ocr.engine:_run",
             TESSERACT,
         ),

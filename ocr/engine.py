@@ -20,12 +20,13 @@ from PIL import Image
 
 from models.errors import RecognitionError, RecognitionTimeout
 from models.recognition import Box, Word
+from ocr import tess_api
 
 # pytesseract inherits our environment for its subprocess; set once, before the first call.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-# Page segmentation 3 (fully automatic) suits whole document pages; LSTM engine only.
-_CONFIG = "--oem 1 --psm 3"
+# Page segmentation 3 (fully automatic) suits whole document pages; LSTM engine only (the
+# page segmentation mode is each call's `psm`, 3 unless a check reads a band).
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,7 @@ def recognise(image: Image.Image, *, languages: str, timeout: float) -> EngineOu
     The three renderers share one recognition, so hOCR and the PDF text layer cost next to
     nothing over the words alone.
     """
-    out = _run(
-        image,
-        languages=languages,
-        timeout=timeout,
-        renderers=("tsv", "hocr", "pdf"),
-        config=f"{_CONFIG} -c tessedit_create_tsv=1 -c textonly_pdf=1",
-    )
+    out = _run(image, languages=languages, timeout=timeout, renderers=("tsv", "hocr", "pdf"))
     return EngineOutput(
         words=_words(_read_tsv(out["tsv"].decode("utf-8"))),
         hocr=out["hocr"].decode("utf-8"),
@@ -63,13 +58,7 @@ def recognise_words(
     image: Image.Image, *, languages: str, timeout: float, psm: int = 3
 ) -> list[Word]:
     """Tesseract's words alone (no hOCR, no PDF): the reading a check weighs, or a test's."""
-    out = _run(
-        image,
-        languages=languages,
-        timeout=timeout,
-        renderers=("tsv",),
-        config=f"--oem 1 --psm {psm} -c tessedit_create_tsv=1",
-    )
+    out = _run(image, languages=languages, timeout=timeout, renderers=("tsv",), psm=psm)
     return _words(_read_tsv(out["tsv"].decode("utf-8")))
 
 
@@ -79,9 +68,10 @@ def _run(
     languages: str,
     timeout: float,
     renderers: tuple[str, ...],
-    config: str,
+    psm: int = 3,
 ) -> dict[str, bytes]:
-    """One Tesseract process on `image`; what each renderer wrote, by its extension."""
+    """Tesseract on `image`, in this process when it can (`ocr.tess_api`: the model stays
+    loaded), else as a process; what each renderer wrote, by its extension."""
     _check_languages(languages)
     with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as folder:
         # BMP: written in milliseconds (a PNG of a 300 dpi page takes ~0.3 s). It states no
@@ -91,7 +81,17 @@ def _run(
         # outside page) that it reads at its own estimate, 266.
         source = Path(folder) / "page.bmp"
         image.save(source, "BMP", dpi=(1, 1))
+        if tess_api.available():
+            return tess_api.run(
+                source,
+                Path(folder) / "out",
+                languages=languages,
+                psm=psm,
+                timeout=timeout,
+                renderers=renderers,
+            )
         base = str(Path(folder) / "out")
+        config = f"--oem 1 --psm {psm} -c tessedit_create_tsv=1 -c textonly_pdf=1"
         try:
             pytesseract.pytesseract.run_tesseract(
                 str(source),

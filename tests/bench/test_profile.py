@@ -34,7 +34,7 @@ def test_every_stage_that_ran_has_a_time(clean_page: PageProfile) -> None:
         "quality verdict",
         "pose (x-height, guess, apply)",
         "photometry: flatten",
-        "Tesseract: process (run, wait)",
+        "Tesseract: recognition",
         "Tesseract: page image encode (BMP)",
         "layout and regions",
         "correction",
@@ -59,5 +59,5 @@ def test_without_the_shared_sets_it_says_so_and_measures_generated_pages(
     assert "no page set at" in capsys.readouterr().err
     text = out.read_text(encoding="utf-8")
     assert "<!-- profile:begin -->" in text and "<!-- profile:end -->" in text
-    assert "| Tesseract: process (run, wait) |" in text
+    assert "| Tesseract: recognition |" in text
     assert "| generated | 1 |" in text

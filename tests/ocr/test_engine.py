@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.typing import NDArray
 from PIL import Image
 
+from models.errors import RecognitionTimeout
+from ocr import tess_api
 from ocr.engine import recognise, recognise_words
 
 
@@ -21,3 +24,32 @@ def test_a_band_is_read_for_its_words_alone(small_gray: NDArray[np.uint8]) -> No
     words = recognise_words(band, languages="vie", timeout=60)
     assert words and all(0 <= w.confidence <= 100 for w in words)
     assert all(w.box.top + w.box.height <= band.height for w in words)
+
+
+@pytest.mark.parametrize("psm", [3, 6])
+def test_tesseract_in_this_process_reads_what_the_tesseract_process_reads(
+    small_gray: NDArray[np.uint8], psm: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same engine either way (tesserocr built against the system's libtesseract): the
+    same words, boxes and confidences, page (psm 3) and band (psm 6)."""
+    assert tess_api.available()  # ./dev builds it: a test run without it is not this one
+    page = Image.fromarray(small_gray)
+    here = recognise_words(page, languages="vie", timeout=60, psm=psm)
+    monkeypatch.setenv("SOHOA_TESSERACT_PROCESS", "1")
+    assert not tess_api.available()
+    there = recognise_words(page, languages="vie", timeout=60, psm=psm)
+    assert here == there and len(here) > 20
+
+
+def test_the_model_is_loaded_once_per_process_and_language(small_gray: NDArray[np.uint8]) -> None:
+    band = Image.fromarray(np.ascontiguousarray(small_gray[150:400]))
+    recognise_words(band, languages="vie", timeout=60)
+    first = tess_api._api("vie")
+    recognise(band, languages="vie", timeout=60)
+    assert tess_api._api("vie") is first
+
+
+def test_a_page_past_its_time_is_a_recognition_timeout(small_gray: NDArray[np.uint8]) -> None:
+    big = Image.fromarray(np.tile(small_gray, (3, 3)))
+    with pytest.raises(RecognitionTimeout):
+        recognise(big, languages="vie", timeout=0.001)
