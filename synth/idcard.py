@@ -90,7 +90,14 @@ def qr_payload(holder: people.Person, residence: str, issued: date, old_id: str 
     """What the chip card's QR code holds (`ocr.papers.qr` names the sources of this layout):
     ID | old CMND | name | birth ddmmyyyy | sex | permanent residence | issue date ddmmyyyy."""
     sex = "Nam" if holder.male else "Nữ"
-    fields = (holder.personal_id, old_id, holder.title_name, f"{holder.born:%d%m%Y}", sex, residence)
+    fields = (
+        holder.personal_id,
+        old_id,
+        holder.title_name,
+        f"{holder.born:%d%m%Y}",
+        sex,
+        residence,
+    )
     return "|".join((*fields, f"{issued:%d%m%Y}"))
 
 
