@@ -24,6 +24,7 @@ from datetime import date
 
 from models.extraction import ExtractedField, FieldName
 from models.recognition import Region
+from ocr.papers.lines import fold
 
 QR_CONFIDENCE = 0.99
 """A decoded code passed Reed–Solomon's check and the layout's: its text is the card's own, short
@@ -103,9 +104,10 @@ def code_fields(code: CardCode, page: int, region: Region) -> list[ExtractedFiel
 
 
 def _same(name: FieldName, a: str, b: str) -> bool:
+    """Names and places compared folded (case, marks): a mark the OCR lost is no disagreement,
+    a different letter is."""
     if name is FieldName.FULL_NAME or name is FieldName.RESIDENCE:
-        fold = " ".join(unicodedata.normalize("NFC", a).casefold().split())
-        return fold == " ".join(unicodedata.normalize("NFC", b).casefold().split())
+        return " ".join(fold(a).split()) == " ".join(fold(b).split())
     return a == b
 
 

@@ -161,7 +161,8 @@ def read_paper(result: DocumentResult) -> PaperReading:
 
     A chip ID card whose QR code reads gives its fields from the code, not from the print
     (`ocr.papers.qr`); where the print was read too, the two are compared field by field. A
-    code of the CCCD layout on a paper the classifier could not place makes it an ID card."""
+    code of the CCCD layout on a paper the classifier could not place makes it a Căn cước công
+    dân (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries this layout)."""
     reading = read_lines(document_lines(result))
     coded = card_code(result)
     if not coded or reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
@@ -169,7 +170,7 @@ def read_paper(result: DocumentResult) -> PaperReading:
     fields, disagreements = merged(reading.fields, coded)
     kind, confidence = reading.kind, reading.kind_confidence
     if kind is DocumentKind.OTHER:
-        kind, confidence = DocumentKind.ID_CARD, coded[0].confidence
+        kind, confidence = DocumentKind.ID_CARD_OLD, coded[0].confidence
     return PaperReading(
         kind=kind, kind_confidence=confidence, fields=fields, disagreements=disagreements
     )
