@@ -10,8 +10,11 @@ import pytest
 from models.extraction import FieldName as F
 from models.kinds import DocumentKind
 from models.recognition import Box, DocumentResult, Region, RegionKind
+from ocr.options import OcrOptions
 from ocr.papers import read_paper
 from ocr.papers.qr import QR_CONFIDENCE, CardCode, UnknownLayout, parse
+from ocr.pipeline import recognise_document
+from synth.hardset import generate
 from tests.ocr.papers.built import result
 
 PAYLOAD = "001090012345|012345678|Nguyễn Văn An|05031990|Nam|Thôn 3, Tân Lập, Hà Nội|15082021"
@@ -112,3 +115,26 @@ def test_a_cccd_code_on_a_paper_not_otherwise_placed_makes_it_a_chip_card() -> N
     reading = read_paper(_card(PAYLOAD, "xin chao"))
     assert reading.kind is DocumentKind.ID_CARD_OLD
     assert reading.kind_confidence == QR_CONFIDENCE
+
+
+def test_a_photographed_card_is_read_from_its_code_exactly() -> None:
+    """End to end: the phone photo recognised by the pipeline, then read as a paper."""
+    sample = generate("id_card_photo", 2, 7)
+    document = recognise_document(sample.data, OcrOptions())
+    (region,) = [r for r in document.pages[0].regions if r.kind is RegionKind.QR_CODE]
+    assert region.payload is not None
+    code = parse(region.payload)
+    assert isinstance(code, CardCode)
+    reading = read_paper(document)
+    assert reading.kind is DocumentKind.ID_CARD_OLD
+    exact = {
+        F.PERSONAL_ID: code.personal_id,
+        F.FULL_NAME: code.full_name,
+        F.DATE_OF_BIRTH: code.born.isoformat(),
+        F.ISSUE_DATE: code.issued.isoformat(),
+    }
+    for name, value in exact.items():
+        field = reading.get(name)
+        assert field is not None and field.value == value and field.box == region.box
+    assert f"Số / No.: {code.personal_id}" in sample.text  # what the card prints
+    assert code.full_name.upper() in sample.text
