@@ -13,7 +13,9 @@ and enlarged twice; a code counts when its text is the card's payload byte for b
 zxing-cpp reads more and costs a tenth, so it decodes; OpenCV's detector still confirms codes in
 `ocr.regions`, where zxing-cpp now finds the ones it misses (before: 39/40 flatbed, 37/40
 photos found). At 150 dpi a module of the 13 mm code is under 2 px and neither decoder reads
-it, enlarged or not: such a card keeps the fields read off its print.
+it, enlarged or not: such a card keeps the fields read off its print. Whole cards through the
+pipeline and `ocr.papers.read_paper` (`--fields 10`): ID, name, date of birth and issue date
+exact on 10/10 flatbed scans and 10/10 phone photos.
 """
 
 from __future__ import annotations
