@@ -34,6 +34,8 @@ class FieldName(StrEnum):
     """thửa đất số"""
     MAP_SHEET = "map_sheet"
     """tờ bản đồ số"""
+    RESIDENCE = "residence"
+    """nơi thường trú, as the chip ID card's QR code holds it."""
 
 
 class ExtractedField(BaseModel):
@@ -61,6 +63,11 @@ class PaperReading(BaseModel):
     kind: DocumentKind
     kind_confidence: float = Field(ge=0, le=1)
     fields: list[ExtractedField] = Field(default_factory=list)
+    disagreements: list[FieldName] = Field(
+        default_factory=list,
+        description="fields on which the paper's QR code and its print (as read) disagree: "
+        "the QR's value is kept and a clerk should look",
+    )
 
     def get(self, name: FieldName) -> ExtractedField | None:
         return next((f for f in self.fields if f.name is name), None)

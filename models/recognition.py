@@ -88,6 +88,9 @@ class Region(BaseModel):
     kind: RegionKind
     box: Box
     confidence: float = Field(default=1.0, ge=0, le=1, description="how sure the detector is")
+    payload: str | None = Field(
+        default=None, description="a QR code's decoded text (None: not a code, or unreadable)"
+    )
 
 
 class TableCell(BaseModel):

@@ -36,6 +36,7 @@ from ocr.hocr import page_hocr
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
+from ocr.qr import with_payloads
 from ocr.quality import assess_gray
 from ocr.regions import find_regions, without_codes
 from ocr.table_layout import arrange_with_tables, with_text
@@ -179,11 +180,12 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
 
 
 def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
-    """Seals, signatures, QR codes, photos on the upright colour page, in the read image's
-    pixels."""
+    """Seals, signatures, QR codes (with their decoded text), photos on the upright colour
+    page, in the read image's pixels."""
     scale = prepared.image.width / prepared.colour.width
     dpi = source_dpi(image, prepared.colour)
-    return find_regions(np.asarray(prepared.colour), dpi=dpi, scale=scale)
+    colour = np.asarray(prepared.colour)
+    return with_payloads(find_regions(colour, dpi=dpi, scale=scale), colour, scale)
 
 
 def _read(

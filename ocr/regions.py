@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+import zxingcpp
 from numpy.typing import NDArray
 from PIL import Image
 
@@ -55,7 +56,8 @@ def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> 
     for box, fill in _dense_blocks(grey, px):
         code = _qr_code(page, box, 1 / shrink)
         if code is not None:
-            found.append((RegionKind.QR_CODE, code, 0.9))
+            if not any(k is RegionKind.QR_CODE and _overlap(b, code) for k, b, _ in found):
+                found.append((RegionKind.QR_CODE, code, 0.9))  # a card's block holds its code
         elif box[2] * box[3] > PAGE_SHARE * grey.shape[0] * grey.shape[1]:
             continue  # the page itself, dark (a photo's grey paper, a card's guilloche)
         elif fill >= 0.8 and min(box[2:]) >= PHOTO_MIN_MM * px and box[2] <= 1.2 * box[3]:
@@ -74,6 +76,13 @@ def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> 
         )
         for kind, (x, y, w, h), confidence in found
     ]
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether the boxes share over half of the smaller one (the same code found twice)."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return w > 0 and h > 0 and w * h > 0.5 * min(a[2] * a[3], b[2] * b[3])
 
 
 def _components(mask: NDArray[np.bool_], close: int) -> list[tuple[tuple[int, int, int, int], int]]:
@@ -177,12 +186,29 @@ def _qr_code(
     crop = page[top : y + h + margin, left : x + w + margin]
     grey = crop if crop.ndim == 2 else u8(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
     ok, points = cv2.QRCodeDetector().detect(grey)
-    if not ok or points is None:
-        return None
-    corners = np.asarray(points, np.float64).reshape(-1, 2) + np.array([left, top])
+    found: NDArray[np.float64] | None
+    if ok and points is not None:
+        found = np.asarray(points, np.float64).reshape(-1, 2)
+    else:
+        # OpenCV misses some codes zxing-cpp finds (a phone photo's blur, a module under 2 px):
+        # its corners, only for a code it also decoded (so no texture passes for a code).
+        found = _zxing_corners(grey)
+        if found is None:
+            return None
+    corners = found + np.array([left, top])
     x0, y0 = corners.min(axis=0) / factor
     x1, y1 = corners.max(axis=0) / factor
     return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
+
+
+def _zxing_corners(grey: NDArray[np.uint8]) -> NDArray[np.float64] | None:
+    qr = zxingcpp.BarcodeFormat.QRCode
+    for code in zxingcpp.read_barcodes(grey):
+        if code.format == qr and code.valid:
+            p = code.position
+            points = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+            return np.array([(q.x, q.y) for q in points], np.float64)
+    return None
 
 
 def without_codes(image: Image.Image, regions: Sequence[Region]) -> Image.Image:

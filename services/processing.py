@@ -26,7 +26,7 @@ from services import reuse
 from services.context import Context
 from services.failures import WorkerDied, refuse_poison, settle_failure
 from services.leases import LeaseKeeper, lease, new_owner, requeue_dead_holders
-from services.reading import metadata_of, read
+from services.reading import disagreement_reason, metadata_of, read
 from storage.catalog.papers import NewPage, Recognition
 from storage.keys import document_pdf_key, page_hocr_key, page_result_key
 
@@ -91,10 +91,10 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
                 result_key=key,
             )
         )
-    reason = review_reason(result, ctx.settings.ocr_options())
-    status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
     # kind and key fields with the status, in one transaction: whoever sees `done` sees them
     reading = read(claimed.id, result)
+    reason = review_reason(result, ctx.settings.ocr_options()) or disagreement_reason(reading)
+    status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
     recorded = ctx.papers.record_recognition(
         claimed,
         Recognition(

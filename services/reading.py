@@ -55,6 +55,26 @@ def metadata_of(reading: PaperReading) -> dict[str, Any]:
     return found
 
 
+_LABELS = {
+    FieldName.PERSONAL_ID: "số định danh",
+    FieldName.OLD_ID: "số CMND cũ",
+    FieldName.FULL_NAME: "họ và tên",
+    FieldName.DATE_OF_BIRTH: "ngày sinh",
+    FieldName.SEX: "giới tính",
+    FieldName.RESIDENCE: "nơi thường trú",
+    FieldName.ISSUE_DATE: "ngày cấp",
+}
+
+
+def disagreement_reason(reading: PaperReading | None) -> str | None:
+    """Why a clerk should look at a paper whose QR code and print disagree, naming the fields;
+    None when they agree (or there is no code)."""
+    if reading is None or not reading.disagreements:
+        return None
+    names = ", ".join(_LABELS.get(name, name.value) for name in reading.disagreements)
+    return f"Mã QR và chữ in trên giấy tờ không khớp: {names}"
+
+
 def read(document_id: str, result: DocumentResult) -> PaperReading | None:
     """Read the paper's kind and fields; None (logged) if extraction itself broke.
 
@@ -76,4 +96,4 @@ def record_reading(ctx: Context, document_id: str, result: DocumentResult) -> Pa
     return reading
 
 
-__all__ = ["metadata_of", "read", "record_reading"]
+__all__ = ["disagreement_reason", "metadata_of", "read", "record_reading"]

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from synth import people
@@ -85,24 +86,32 @@ def _emblem(card: _Card, rng: random.Random) -> None:
     card.draw.polygon(points, fill=(250, 215, 50))
 
 
-def _qr(card: _Card, rng: random.Random) -> None:
-    """A QR code's look: 25 × 25 modules, three finder squares, random data (never decoded)."""
-    px, modules = card.px, 25
+def qr_payload(holder: people.Person, residence: str, issued: date, old_id: str = "") -> str:
+    """What the chip card's QR code holds (`ocr.papers.qr` names the sources of this layout):
+    ID | old CMND | name | birth ddmmyyyy | sex | permanent residence | issue date ddmmyyyy."""
+    sex = "Nam" if holder.male else "Nữ"
+    fields = (
+        holder.personal_id,
+        old_id,
+        holder.title_name,
+        f"{holder.born:%d%m%Y}",
+        sex,
+        residence,
+    )
+    return "|".join((*fields, f"{issued:%d%m%Y}"))
+
+
+def _qr(card: _Card, payload: str) -> None:
+    """A real QR code of `payload` (segno, UTF-8, the smallest version that holds it), 13 mm
+    square in the top right corner as on the card, on a white quiet zone of one module."""
+    code = segno.make(payload, error="m", micro=False, encoding="utf-8")
+    matrix = code.matrix
+    px, modules = card.px, len(matrix)
     side = 13.0 * px
     x0, y0 = (CARD_MM[0] - 15.5) * px, 3.0 * px
     cell = side / modules
     card.draw.rectangle((x0 - cell, y0 - cell, x0 + side + cell, y0 + side + cell), fill="white")
-    grid = [[rng.random() < 0.5 for _ in range(modules)] for _ in range(modules)]
-    for fx, fy in ((0, 0), (modules - 7, 0), (0, modules - 7)):
-        for j in range(7):
-            for i in range(7):
-                ring = max(abs(i - 3), abs(j - 3))
-                grid[fy + j][fx + i] = ring != 2
-        for k in range(-1, 8):  # the quiet separator round each finder
-            for i, j in ((k, -1), (k, 7), (-1, k), (7, k)):
-                if 0 <= fx + i < modules and 0 <= fy + j < modules:
-                    grid[fy + j][fx + i] = False
-    for j, row in enumerate(grid):
+    for j, row in enumerate(matrix):
         for i, dark in enumerate(row):
             if dark:
                 left, top = x0 + i * cell, y0 + j * cell
@@ -140,7 +149,8 @@ def card_front(seed: int, dpi: int = 600) -> RenderedPage:
     card.image = Image.fromarray(lay_under(ground, cover, tint, 0.35))
     card.draw = ImageDraw.Draw(card.image)
     _emblem(card, rng)
-    _qr(card, rng)
+    for _ in range(25 * 25):  # the look-alike code's draws: a seed keeps the card it had
+        rng.random()
     middle, span = 43.0, 50.0  # between the emblem and the QR code
     for text, bold in (
         (MOTTO[0], True),
@@ -157,6 +167,8 @@ def card_front(seed: int, dpi: int = 600) -> RenderedPage:
     _portrait(card, rng)
     place = people.PROVINCES[holder.province]
     sex = "Nam" if holder.male else "Nữ"
+    origin = f"{rng.choice(people.COMMUNES)}, {place}"
+    residence = f"Thôn {rng.randrange(1, 12)}, {rng.choice(people.COMMUNES)}, {place}"
     rows = (
         (f"Số / No.: {holder.personal_id}", CONDENSED_BOLD),
         ("Họ và tên / Full name:", CONDENSED),
@@ -164,10 +176,14 @@ def card_front(seed: int, dpi: int = 600) -> RenderedPage:
         (f"Ngày sinh / Date of birth: {people.numeric(holder.born)}", CONDENSED),
         (f"Giới tính / Sex: {sex}   Quốc tịch / Nationality: Việt Nam", CONDENSED),
         ("Quê quán / Place of origin:", CONDENSED),
-        (f"{rng.choice(people.COMMUNES)}, {place}", CONDENSED),
+        (origin, CONDENSED),
         ("Nơi thường trú / Place of residence:", CONDENSED),
-        (f"Thôn {rng.randrange(1, 12)}, {rng.choice(people.COMMUNES)}, {place}", CONDENSED),
+        (residence, CONDENSED),
     )
+    # Its own stream: the old CMND some holders had, without changing what the card prints.
+    old = random.Random(f"cmnd:{seed}")
+    old_id = f"{old.randrange(10**8, 10**9)}" if old.random() < 0.5 else ""
+    _qr(card, qr_payload(holder, residence, issued, old_id))
     for k, (text, path) in enumerate(rows):
         em = 2.5 if k in (0, 2) else 2.1
         card.put(text, 25.0, 22.8 + 2.75 * k, card.fitted(path, em, text, CARD_MM[0] - 27.0))

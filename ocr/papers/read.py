@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from models.extraction import ExtractedField, FieldName, PaperReading
 from models.kinds import DocumentKind
-from models.recognition import DocumentResult
+from models.recognition import DocumentResult, RegionKind
 from ocr.papers.classify import classify
 from ocr.papers.fields import (
     LABEL_MATCH,
@@ -28,6 +28,7 @@ from ocr.papers.fields import (
     validity_in,
 )
 from ocr.papers.lines import Line, document_lines
+from ocr.papers.qr import CardCode, code_fields, merged, parse
 
 NAME = (
     "ho va ten",
@@ -141,9 +142,38 @@ def read_lines(lines: Sequence[Line]) -> PaperReading:
     return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
 
 
+ID_CARDS = (DocumentKind.ID_CARD, DocumentKind.ID_CARD_OLD)
+
+
+def card_code(result: DocumentResult) -> list[ExtractedField]:
+    """The fields of the first QR code on the document that holds a CCCD payload, if any."""
+    for page in result.pages:
+        for region in page.regions:
+            if region.kind is RegionKind.QR_CODE and region.payload:
+                code = parse(region.payload)
+                if isinstance(code, CardCode):
+                    return code_fields(code, page.number, region)
+    return []
+
+
 def read_paper(result: DocumentResult) -> PaperReading:
-    """What the document is and its key fields, from its recognised words (and roles, if any)."""
-    return read_lines(document_lines(result))
+    """What the document is and its key fields, from its recognised words (and roles, if any).
+
+    A chip ID card whose QR code reads gives its fields from the code, not from the print
+    (`ocr.papers.qr`); where the print was read too, the two are compared field by field. A
+    code of the CCCD layout on a paper the classifier could not place makes it a Căn cước công
+    dân (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries this layout)."""
+    reading = read_lines(document_lines(result))
+    coded = card_code(result)
+    if not coded or reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
+        return reading
+    fields, disagreements = merged(reading.fields, coded)
+    kind, confidence = reading.kind, reading.kind_confidence
+    if kind is DocumentKind.OTHER:
+        kind, confidence = DocumentKind.ID_CARD_OLD, coded[0].confidence
+    return PaperReading(
+        kind=kind, kind_confidence=confidence, fields=fields, disagreements=disagreements
+    )
 
 
 __all__ = ["FieldName", "read_lines", "read_paper"]

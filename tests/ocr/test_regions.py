@@ -88,7 +88,11 @@ def test_a_code_on_a_photographed_card_is_boxed_alone_and_kept_out_of_the_readin
     title lost its marks ("CAN CƯƠC CONG DAN"): the code is painted out of what Tesseract reads."""
     sample = generate("id_card_photo", 1, 7)
     (page,) = recognise_document(sample.data, OcrOptions()).pages
-    (code,) = [r.box for r in page.regions if r.kind is RegionKind.QR_CODE]
+    (region,) = [r for r in page.regions if r.kind is RegionKind.QR_CODE]
+    code = region.box
+    # and it is read: the card holder's CCCD payload, the ID the card prints first
+    assert region.payload is not None and region.payload.count("|") == 6
+    assert f"Số / No.: {region.payload.split('|')[0]}" in page.text
     # the code sits in the top right corner and is about a sixth of the card wide
     assert code.width < 0.3 * page.width and code.height < 0.4 * page.height
     assert code.left > 0.6 * page.width and code.top < 0.3 * page.height

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from models.extraction import ExtractedField, FieldName, PaperReading
 from models.kinds import DocumentKind
-from services.reading import metadata_of, record_reading
+from services.reading import disagreement_reason, metadata_of, record_reading
 from synth.degrade import degrade
 from synth.papers import paper
 from tests.conftest import wait_finished
@@ -85,3 +85,15 @@ def test_only_confident_fields_fill_metadata() -> None:
     assert str(found["issue_date"]) == "2021-03-05"
     unsure = reading.model_copy(update={"kind_confidence": 0.3})
     assert "kind_code" not in metadata_of(unsure)
+
+
+def test_a_disagreement_between_code_and_print_is_a_review_reason_naming_the_fields() -> None:
+    agreed = PaperReading(kind=DocumentKind.ID_CARD_OLD, kind_confidence=0.99)
+    assert disagreement_reason(agreed) is None
+    assert disagreement_reason(None) is None
+    differs = agreed.model_copy(
+        update={"disagreements": [FieldName.FULL_NAME, FieldName.DATE_OF_BIRTH]}
+    )
+    assert disagreement_reason(differs) == (
+        "Mã QR và chữ in trên giấy tờ không khớp: họ và tên, ngày sinh"
+    )

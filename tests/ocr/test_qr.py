@@ -1,0 +1,51 @@
+"""The QR code of a page's QR region is decoded on the upright page (ocr/qr.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.recognition import Box, Region, RegionKind
+from ocr.qr import decode, with_payloads
+from ocr.regions import find_regions
+from synth.hardset import generate
+from synth.idcard import card_front
+
+
+def test_the_code_on_a_generated_card_reads_as_its_cccd_payload() -> None:
+    card = card_front(5, dpi=600)
+    page = np.asarray(card.image.convert("RGB"))
+    codes = [r for r in find_regions(page, dpi=600) if r.kind is RegionKind.QR_CODE]
+    assert len(codes) == 1
+    text = decode(page, codes[0].box)
+    assert text is not None
+    fields = text.split("|")
+    assert len(fields) == 7
+    assert f"Số / No.: {fields[0]}" in card.text  # the ID the card prints
+    assert fields[2].upper() in card.text
+
+
+def test_a_flatbed_scan_of_a_card_reads() -> None:
+    image = np.asarray(generate("id_card_flatbed", 0, 3).image().convert("RGB"))
+    regions = with_payloads(find_regions(image, dpi=300), image)
+    codes = [r for r in regions if r.kind is RegionKind.QR_CODE]
+    assert codes and codes[0].payload and codes[0].payload.count("|") == 6
+
+
+def test_boxes_in_the_read_images_pixels_are_scaled_back() -> None:
+    page = np.asarray(card_front(5, dpi=600).image.convert("RGB"))
+    code = next(r for r in find_regions(page, dpi=600, scale=2.0) if r.kind is RegionKind.QR_CODE)
+    assert decode(page, code.box, scale=2.0) == decode(
+        page,
+        code.box.model_copy(
+            update={k: round(getattr(code.box, k) / 2) for k in ("left", "top", "width", "height")}
+        ),
+    )
+
+
+def test_no_code_reads_as_none_and_other_regions_are_left_alone() -> None:
+    blank = np.full((400, 400, 3), 255, np.uint8)
+    box = Box(left=100, top=100, width=150, height=150)
+    seal = Region(kind=RegionKind.SEAL, box=box)
+    qr = Region(kind=RegionKind.QR_CODE, box=box)
+    assert decode(blank, box) is None
+    assert with_payloads([seal, qr], blank) == [seal, qr]
