@@ -43,7 +43,13 @@ gives few words this sure."""
 """Text lines in the band a check reads: enough words to judge, a tenth of a page's cost."""
 
 _NUMBER = re.compile(r"^[0-9][0-9.,:/\-–%]*$")
-_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
+PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
+"""What is stripped from a word's ends before it is spelt."""
+
+
+def spelled(core: str) -> bool:
+    """Whether a word stripped of `PUNCTUATION` spells a Vietnamese syllable or a number."""
+    return (core.isalpha() and is_valid(core.lower())) or _NUMBER.match(core) is not None
 
 
 @dataclass(frozen=True)
@@ -62,14 +68,10 @@ def plausibility(words: Sequence[Word]) -> Plausibility:
     """How much a reading looks like Vietnamese text read right."""
     total = good = 0.0
     for word in words:
-        core = word.text.strip(_PUNCTUATION)
+        core = word.text.strip(PUNCTUATION)
         size = len(core) or len(word.text)
         total += size
-        if core and (
-            (core.isalpha() and is_valid(core.lower()))
-            or _NUMBER.match(core) is not None
-            or word.confidence >= FOREIGN_CONFIDENCE
-        ):
+        if core and (spelled(core) or word.confidence >= FOREIGN_CONFIDENCE):
             good += size * word.confidence / 100
     return Plausibility(good / total if total else 0.0, int(total))
 

@@ -8,7 +8,6 @@ foreign script) and drops only what Tesseract itself doubts or what lies in a ma
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Sequence
 from itertools import groupby
@@ -16,7 +15,7 @@ from itertools import groupby
 import numpy as np
 
 from models.recognition import Region, RegionKind, Word
-from ocr.vietnamese import is_valid
+from ocr.checks import PUNCTUATION, spelled
 
 MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE, RegionKind.PHOTO, RegionKind.QR_CODE)
 """Ink that is not text: words inside them that look like junk are the mark (a seal over the
@@ -100,8 +99,6 @@ JUNK = 30.0
 """Below this confidence a word that spells nothing is a picture's texture read as letters."""
 NOISE = 10.0
 """Below this confidence Tesseract guesses: a syllable it spells is chance."""
-_FIGURES = re.compile(r"^[0-9][0-9.,:/\-%]*$")
-_PUNCTUATION = ".,;:!?()[]{}\"'“”‘’…-–—/"
 
 
 def _junk_at_ends(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
@@ -117,7 +114,7 @@ def _junk_at_ends(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
         for run in (line, line[::-1]):
             end: list[int] = []
             for i in run:
-                bare = not words[i].text.strip(_PUNCTUATION) and not _bracketed(words[i])
+                bare = not words[i].text.strip(PUNCTUATION) and not _bracketed(words[i])
                 if not (_junk(words[i]) or bare):
                     break
                 end.append(i)
@@ -141,13 +138,12 @@ def _junk(word: Word) -> bool:
     line's order changed)."""
     if word.confidence >= JUNK or _bracketed(word):
         return False
-    core = word.text.strip(_PUNCTUATION)
+    core = word.text.strip(PUNCTUATION)
     if not core:
         return True
     if 2 * sum(ch.isdigit() for ch in core) >= len(core):
         return False
-    spelled = (core.isalpha() and is_valid(core.lower())) or _FIGURES.match(core) is not None
-    return not spelled or word.confidence < NOISE
+    return not spelled(core) or word.confidence < NOISE
 
 
 def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
