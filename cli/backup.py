@@ -43,6 +43,14 @@ def backup(
         f"backed up {report.objects} object(s), {report.total_bytes} bytes; "
         f"copied {report.copied} new, {report.copied_bytes} bytes; catalog dumped to {dest}"
     )
+    if report.corrupt:
+        for key in report.corrupt:
+            typer.echo(f"corrupt {key}", err=True)
+        raise fail(
+            f"{len(report.corrupt)} object(s) do not match their sha256 and are not in the "
+            "backup; run `sohoa verify-store`",
+            5,
+        )
 
 
 def restore(

@@ -57,6 +57,8 @@ class BackupReport:
     copied: int = 0
     copied_bytes: int = 0
     total_bytes: int = 0
+    corrupt: list[str] = field(default_factory=list)
+    """Objects whose bytes no longer match their sha256: left out of the backup."""
 
 
 @dataclass

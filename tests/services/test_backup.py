@@ -26,6 +26,9 @@ from services.processing import process_document, record_result
 from services.search import search
 from services.settings import Settings
 from services.verify_store import verify_store
+from storage.backup_folder import BackupFolder
+from storage.local import LocalObjectStore
+from storage.s3 import S3ObjectStore
 from tests.backends import S3Server
 from tests.conftest import ADMIN, DOSSIER
 from tests.services.shelf import scan
@@ -218,3 +221,31 @@ def test_an_incomplete_backup_is_refused_before_anything_is_written(
         assert not list(empty.store.list("originals/")) and not list(empty.store.list("documents/"))
     finally:
         empty.close()
+
+
+def rot(ctx: Context, key: str) -> None:
+    """Change an object's bytes behind the store's back, its recorded sha256 kept."""
+    info = ctx.store.head(key)
+    data = bytearray(ctx.store.get(key))
+    data[len(data) // 2] ^= 0xFF
+    if isinstance(ctx.store, LocalObjectStore):
+        (ctx.store.root / key).write_bytes(bytes(data))
+    else:
+        assert isinstance(ctx.store, S3ObjectStore)
+        ctx.store.client.put_object(
+            ctx.store.bucket, key, io.BytesIO(data), len(data), metadata={"sha256": info.sha256}
+        )
+
+
+def test_a_rotten_object_is_left_out_and_named_the_rest_is_backed_up(
+    ctx: Context, tmp_path: Path
+) -> None:
+    bad, good = recorded(ctx, 1), recorded(ctx, 2)
+    bad_key = ctx.catalog.get_document(bad).object_key
+    rot(ctx, bad_key)
+    report = backup(ctx, tmp_path / "backup")
+    assert report.corrupt == [bad_key]
+    manifest = BackupFolder(tmp_path / "backup").read_manifest()
+    assert manifest is not None and report.objects == len(manifest.objects)
+    keys = {entry.key for entry in manifest.objects}
+    assert bad_key not in keys and ctx.catalog.get_document(good).object_key in keys
