@@ -249,3 +249,28 @@ def test_a_rotten_object_is_left_out_and_named_the_rest_is_backed_up(
     assert manifest is not None and report.objects == len(manifest.objects)
     keys = {entry.key for entry in manifest.objects}
     assert bad_key not in keys and ctx.catalog.get_document(good).object_key in keys
+
+
+def test_a_backup_of_newer_code_or_of_another_database_kind_is_refused(
+    service: Service, ctx: Context, tmp_path: Path
+) -> None:
+    recorded(ctx, 1)
+    backup(ctx, tmp_path / "backup")
+    ctx.close()
+    service.wipe()
+    folder = BackupFolder(tmp_path / "backup")
+    manifest = folder.read_manifest()
+    assert manifest is not None
+    newer = manifest.model_copy(deep=True)
+    newer.catalog.revision = "9999_from_the_future"
+    folder.write_manifest(newer)
+    with pytest.raises(InvalidBackup) as refused:
+        restore(service.settings, tmp_path / "backup")
+    assert refused.value.detail["revision"] == "9999_from_the_future"
+    other = manifest.model_copy(deep=True)
+    other.catalog.dialect = "sqlite" if manifest.catalog.dialect == "postgresql" else "postgresql"
+    folder.write_manifest(other)
+    with pytest.raises(InvalidBackup, match="loại cơ sở dữ liệu khác"):
+        restore(service.settings, tmp_path / "backup")
+    folder.write_manifest(manifest)
+    restore(service.settings, tmp_path / "backup")  # the untouched manifest still restores
