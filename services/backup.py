@@ -51,8 +51,9 @@ def backup(ctx: Context, dest: Path, progress: Progress = quiet) -> BackupReport
     known = {entry.key: entry for entry in previous.objects} if previous else {}
 
     # The catalog first: every object a row names was written before that row, so the objects
-    # listed after the dump include all the dump names (a sweep running meanwhile can only
-    # take orphans, which the dump does not name either).
+    # listed after the dump include all the dump names. (Unless a sweep takes, meanwhile, the
+    # old original of a scan replaced since the dump: docs/backup.md says not to sweep during
+    # a backup.)
     created = datetime.now(UTC)
     dialect = catalog_dump.dialect_of(ctx.settings.catalog_url)
     name = f"catalog-{created:%Y%m%dT%H%M%S%fZ}.{catalog_dump.suffix(dialect)}"
