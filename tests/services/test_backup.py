@@ -249,6 +249,7 @@ def test_a_rotten_object_is_left_out_and_named_the_rest_is_backed_up(
     assert manifest is not None and report.objects == len(manifest.objects)
     keys = {entry.key for entry in manifest.objects}
     assert bad_key not in keys and ctx.catalog.get_document(good).object_key in keys
+    assert verify_store(ctx).corrupt == [bad_key]  # and verify-store finds it, on S3 too
 
 
 def test_a_backup_of_newer_code_or_of_another_database_kind_is_refused(
