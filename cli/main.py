@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cli import backfile as backfile_commands
+from cli import backup as backup_commands
 from cli import report as report_commands
 from cli import search as search_commands
 from cli.common import context as _context
@@ -151,6 +152,9 @@ app.command("backfile")(backfile_commands.backfile)
 app.command("worker")(backfile_commands.worker)
 app.command("report")(report_commands.report)
 app.command("search")(search_commands.search)
+app.command("backup")(backup_commands.backup)
+app.command("restore")(backup_commands.restore)
+app.command("verify-store")(backup_commands.verify_store)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

@@ -22,7 +22,8 @@ The tree (HTTP status / CLI exit code):
     │   ├── ContentTooLarge         413 / 2     a PDF whose compressed content inflates past our budget
     │   ├── InvalidManifest         422 / 2     a backfile manifest with bad rows (all listed in detail)
     │   ├── InvalidPeriod           422 / 2     a report period that ends before it starts, or too long
-    │   └── InvalidQuery            422 / 2     a search with no word to look for, or too long
+    │   ├── InvalidQuery            422 / 2     a search with no word to look for, or too long
+    │   └── InvalidBackup           422 / 2     a backup folder that is not one, incomplete or too new
     ├── Unauthenticated             401 / 7   no valid token or API key
     ├── Forbidden                   403 / 7   the role does not allow this
     ├── TooManyAttempts             429 / 7   too many logins for this name or address; wait
@@ -31,8 +32,10 @@ The tree (HTTP status / CLI exit code):
     ├── NotReady                    409 / 2   the document is still being recognised
     │   └── Busy                    409 / 2     another worker is recognising this document now
     ├── PaperExpired                409 / 2   a paper past its validity is not reused
+    ├── TargetNotEmpty              409 / 2   a restore into a service that holds data (without --force)
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
+    ├── BackupToolFailed            500 / 1   pg_dump / pg_restore missing, too old for the server, or failed
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
     └── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
         └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
@@ -187,6 +190,11 @@ class InvalidQuery(InvalidInput):
     default_message = "Từ khóa tìm kiếm không hợp lệ"
 
 
+class InvalidBackup(InvalidInput):
+    code = "invalid_backup"
+    default_message = "Thư mục sao lưu không hợp lệ hoặc không đầy đủ"
+
+
 class Unauthenticated(SohoaError):
     http_status = 401
     exit_code = 7
@@ -239,6 +247,16 @@ class PaperExpired(Conflict):
 
     code = "paper_expired"
     default_message = "Giấy tờ đã hết hiệu lực, không dùng lại được"
+
+
+class TargetNotEmpty(Conflict):
+    code = "target_not_empty"
+    default_message = "Nơi khôi phục đã có dữ liệu; dùng --force để ghi đè"
+
+
+class BackupToolFailed(SohoaError):
+    code = "backup_tool_failed"
+    default_message = "Công cụ sao lưu cơ sở dữ liệu bị thiếu hoặc lỗi"
 
 
 class RecognitionError(SohoaError):

@@ -152,6 +152,17 @@ class LocalObjectStore:
             raise StoreUnavailable(detail=f"local store: {exc.strerror}") from exc
 
 
+def write_durably(path: Path, data: bytes) -> None:
+    """Replace the file at `path` with `data` as `put` does: whole or not at all, on disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp, _ = _stream_to_temp(path, io.BytesIO(data))
+    try:
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(path.parent)
+
+
 def _stream_to_temp(path: Path, source: BinaryIO) -> tuple[Path, HashingReader]:
     """Copy `source` in chunks to a fsync'd temporary file beside `path`; hash on the way."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,15 @@ def alembic_config(url: str | None = None) -> Config:
     if url:
         config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+def known(revision: str) -> bool:
+    """Whether this code's migrations include `revision` (a catalog from newer code has one
+    they do not, and this code cannot read it)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises its own ResolutionError/CommandError family
+        return False
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
