@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ocr import photometry
-from ocr.geometry import rotate, rotate_right_angle, u8
+from ocr.geometry import reduce, rotate, rotate_right_angle, u8
 
 MIN_WORK_X_HEIGHT = 12.0
 """The letters' x-height in the copy the measures work on is at least this: marks still stand
@@ -89,12 +89,7 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     page_xh = x_height if x_height and x_height > 2 else 20.0
     # A whole factor keeps OpenCV's fast area resampling (see geometry.shrink); never below
     # MIN_WORK_X_HEIGHT, where marks start to merge into their letters.
-    factor = max(1, int(page_xh // MIN_WORK_X_HEIGHT))
-    if factor > 1:
-        size = (gray.shape[1] // factor, gray.shape[0] // factor)
-        small, scale = u8(cv2.resize(gray, size, interpolation=cv2.INTER_AREA)), 1.0 / factor
-    else:
-        small, scale = gray, 1.0
+    small, scale = reduce(gray, MIN_WORK_X_HEIGHT / page_xh)
     xh = page_xh * scale
     block = max(15, int(4 * xh)) | 1
     local = cv2.adaptiveThreshold(
@@ -108,7 +103,14 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     # Halfway from Otsu's threshold to the paper: thin marks, grey after anti-aliasing, stay in.
     _, dark = cv2.threshold(small, (otsu + paper) / 2, 255, cv2.THRESH_BINARY_INV)
     ink = u8(cv2.bitwise_and(local, u8(dark)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # Labelled within the ink's bounding box: a card on a flatbed's A4 page is a tenth of it.
+    left, top, span, tall = cv2.boundingRect(ink)
+    if not span or not tall:  # no ink at all: the whole (empty) copy, one background label
+        left, top, span, tall = 0, 0, ink.shape[1], ink.shape[0]
+    count, found, stats, _ = cv2.connectedComponentsWithStats(
+        ink[top : top + tall, left : left + span], connectivity=8
+    )
+    stats[:, :2] += (left, top)
     boxes = stats[1:, :4].astype(np.int32)
     w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
     # Told apart by size alone, the same whichever way the page lies: a mark is thin and short
@@ -118,8 +120,10 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     body = ~mark & (long >= 0.5 * xh) & (long <= 2.5 * xh) & (short >= 0.15 * xh)
     lookup = np.zeros(count, np.uint8)
     lookup[1:][body] = 1
+    mask = np.zeros_like(ink)
+    mask[top : top + tall, left : left + span] = lookup[found]
     return Letters(
-        mask=u8(lookup[labels]),
+        mask=mask,
         boxes=boxes[body],
         marks=boxes[mark],
         ink=ink,
