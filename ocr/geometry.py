@@ -40,7 +40,12 @@ def shrink(image: NDArray[np.uint8], longest: int) -> tuple[NDArray[np.uint8], f
     if needed <= 1:
         return image, 1.0
     factor = needed if needed <= 4 else 1 << (needed - 1).bit_length()
-    return _by_whole(image, factor), 1.0 / factor
+    # Not cut to a multiple of k as `reduce` is: background maps made on this copy are scaled
+    # back over the whole page, and the few rows cut would shift them (measured: a page of the
+    # outside set read one word differently).
+    height, width = image.shape[:2]
+    size = (width // factor, height // factor)
+    return u8(cv2.resize(image, size, interpolation=cv2.INTER_AREA)), 1.0 / factor
 
 
 def reduce(image: NDArray[np.uint8], shrink: float) -> tuple[NDArray[np.uint8], float]:

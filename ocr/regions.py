@@ -196,6 +196,11 @@ def _qr_code(
     corners = found + np.array([left, top])
     x0, y0 = corners.min(axis=0) / factor
     x1, y1 = corners.max(axis=0) / factor
+    if not 0.75 <= (x1 - x0) / max(1.0, y1 - y0) <= 1.33:
+        # A code is square, however the page was turned: three "finder patterns" spanning a
+        # box twice as tall as wide were a portrait's and a label's ink (painted out, the
+        # card's "Có giá trị đến" line went with them).
+        return None
     return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
 
 
