@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ocr import photometry
-from ocr.geometry import reduce, rotate, rotate_right_angle, u8
+from ocr.geometry import rotate, rotate_right_angle, u8
 
 MIN_WORK_X_HEIGHT = 12.0
 """The letters' x-height in the copy the measures work on is at least this: marks still stand
@@ -89,7 +89,12 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     page_xh = x_height if x_height and x_height > 2 else 20.0
     # A whole factor keeps OpenCV's fast area resampling (see geometry.shrink); never below
     # MIN_WORK_X_HEIGHT, where marks start to merge into their letters.
-    small, scale = reduce(gray, MIN_WORK_X_HEIGHT / page_xh)
+    factor = max(1, int(page_xh // MIN_WORK_X_HEIGHT))
+    if factor > 1:
+        size = (gray.shape[1] // factor, gray.shape[0] // factor)
+        small, scale = u8(cv2.resize(gray, size, interpolation=cv2.INTER_AREA)), 1.0 / factor
+    else:
+        small, scale = gray, 1.0
     xh = page_xh * scale
     block = max(15, int(4 * xh)) | 1
     local = cv2.adaptiveThreshold(
