@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ocr.geometry import u8
+from ocr.geometry import reduce, u8
 from ocr.photometry import Gray, drop_colour_ink
 from ocr.regions import WORK_PX_PER_MM, seal_boxes
 
@@ -65,12 +65,17 @@ def printed_lines(rgb: NDArray[np.uint8]) -> list[tuple[int, int, int, int]]:
     _, coloured = cv2.threshold(chroma, COLOURED, 255, cv2.THRESH_BINARY)
     # Print is deep ink; the pale tints of security paper's guilloche are no letters.
     _, deep = cv2.threshold(darkest, DEEP, 255, cv2.THRESH_BINARY_INV)
+    marks = u8(cv2.bitwise_and(coloured, deep))
+    # Labelled within the marks' bounding box: a card on a flatbed's A4 page is a tenth of it.
+    left, top, span, tall = cv2.boundingRect(marks)
+    if not span or not tall:
+        return []
     count, _, stats, _ = cv2.connectedComponentsWithStats(
-        u8(cv2.bitwise_and(coloured, deep)), connectivity=8
+        marks[top : top + tall, left : left + span], connectivity=8
     )
     if count <= 1:
         return []
-    boxes = stats[1:, :4].astype(np.int64)
+    boxes = stats[1:, :4].astype(np.int64) + np.array([left, top, 0, 0], np.int64)
     low, high = (mm * px for mm in LETTER_MM)
     heights, widths = boxes[:, 3], boxes[:, 2]
     letters = boxes[(heights >= low) & (heights <= high) & (widths <= 2.5 * heights)]
@@ -80,16 +85,23 @@ def printed_lines(rgb: NDArray[np.uint8]) -> list[tuple[int, int, int, int]]:
     # Black ink inside the line's box: a mark pressed or signed over the text, whose strokes the
     # text cuts into letter-like pieces (a signature's loops then read like "uuuu"). Coloured
     # print stands on its own line: a title, a header, a stamp-like "KHẨN" in the margin.
-    black = cv2.bitwise_and(
-        cv2.threshold(cv2.max(cv2.max(red, green), blue), BLACK, 255, cv2.THRESH_BINARY_INV)[1],
-        cv2.threshold(chroma, COLOURED // 2, 255, cv2.THRESH_BINARY_INV)[1],
-    )
     return [
         _padded(line, width, height)
         for line in _lines(letters)
-        if cv2.countNonZero(black[line[1] : line[1] + line[3], line[0] : line[0] + line[2]])
-        < OVERPRINTED * line[2] * line[3]
+        if _black_share(rgb[line[1] : line[1] + line[3], line[0] : line[0] + line[2]]) < OVERPRINTED
     ]
+
+
+def _black_share(box: NDArray[np.uint8]) -> float:
+    """The share of `box`'s pixels that are black ink: dark in every channel, little chroma."""
+    red, green, blue = cv2.split(box)
+    high = cv2.max(cv2.max(red, green), blue)
+    chroma = cv2.subtract(high, cv2.min(cv2.min(red, green), blue))
+    black = cv2.bitwise_and(
+        cv2.threshold(high, BLACK, 255, cv2.THRESH_BINARY_INV)[1],
+        cv2.threshold(chroma, COLOURED // 2, 255, cv2.THRESH_BINARY_INV)[1],
+    )
+    return float(cv2.countNonZero(black)) / max(1, box.shape[0] * box.shape[1])
 
 
 def _outside_seals(
@@ -98,9 +110,8 @@ def _outside_seals(
     """The letters that are not inside a seal: a seal's name runs round its ring, and near the
     top of the ring four or five of its letters stand almost on one baseline. Seals are found
     in red ink alone (`ocr.regions`): a blue signature crossing one would make one odd blob."""
-    shrink = min(1.0, WORK_PX_PER_MM / px)
-    size = (max(1, round(rgb.shape[1] * shrink)), max(1, round(rgb.shape[0] * shrink)))
-    hsv = cv2.cvtColor(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2HSV)
+    small, shrink = reduce(rgb, WORK_PX_PER_MM / px)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     red = (sat > 70) & (val > 50) & ((hue < 12) | (hue > 160))
     keep = np.ones(len(letters), bool)

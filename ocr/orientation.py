@@ -108,7 +108,14 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     # Halfway from Otsu's threshold to the paper: thin marks, grey after anti-aliasing, stay in.
     _, dark = cv2.threshold(small, (otsu + paper) / 2, 255, cv2.THRESH_BINARY_INV)
     ink = u8(cv2.bitwise_and(local, u8(dark)))
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    # Labelled within the ink's bounding box: a card on a flatbed's A4 page is a tenth of it.
+    left, top, span, tall = cv2.boundingRect(ink)
+    if not span or not tall:  # no ink at all: the whole (empty) copy, one background label
+        left, top, span, tall = 0, 0, ink.shape[1], ink.shape[0]
+    count, found, stats, _ = cv2.connectedComponentsWithStats(
+        ink[top : top + tall, left : left + span], connectivity=8
+    )
+    stats[:, :2] += (left, top)
     boxes = stats[1:, :4].astype(np.int32)
     w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]
     # Told apart by size alone, the same whichever way the page lies: a mark is thin and short
@@ -118,8 +125,10 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     body = ~mark & (long >= 0.5 * xh) & (long <= 2.5 * xh) & (short >= 0.15 * xh)
     lookup = np.zeros(count, np.uint8)
     lookup[1:][body] = 1
+    mask = np.zeros_like(ink)
+    mask[top : top + tall, left : left + span] = lookup[found]
     return Letters(
-        mask=u8(lookup[labels]),
+        mask=mask,
         boxes=boxes[body],
         marks=boxes[mark],
         ink=ink,

@@ -51,7 +51,8 @@ def readable(words: Sequence[Word], regions: Sequence[Region]) -> list[int]:
     if not kept:
         return []
     height = statistics.median(words[i].box.height for i in kept)
-    kept = [i for i in kept if not _speck(words[i], height)]
+    apart = _apart(words, kept)
+    kept = [i for i in kept if not _speck(words[i], height, apart=i in apart)]
     junk = _junk_at_ends(words, kept)
     kept = [i for i in kept if i not in junk]
     shadowed = _shadowed(words, kept)
@@ -85,14 +86,41 @@ SPECK = 0.35
 """A word whose box is under this share of the page's word height, and whom Tesseract doubts."""
 
 
-def _speck(word: Word, height: float) -> bool:
+STRAY = frozenset("`*:;'\"“”‘’^~|")
+"""Marks that print never sets apart from words (unlike a dash in an empty cell or a leader's
+dots): found that small and set apart, they are a picture's pixels."""
+
+
+def _speck(word: Word, height: float, *, apart: bool = False) -> bool:
     """What is left of a rule or a speck of dust read as letters: a "word" of letters or digits
     under a third of the page's word height (no letter is that small beside the page's text;
-    "Hà" six pixels tall at 76 % on a real scan), or anything that small Tesseract doubts ("S"
-    at 0 %, one pixel tall, beside a title: its place cut the title's line)."""
+    "Hà" six pixels tall at 76 % on a real scan), anything that small Tesseract doubts ("S"
+    at 0 %, one pixel tall, beside a title: its place cut the title's line), or a `STRAY` mark
+    that small set apart from the words of its line (a card portrait's pixels read as ":" and
+    "`" at 81 and 94 % before "Họ và tên" and "Thôn 8")."""
     if word.box.height >= SPECK * height:
         return False
-    return word.confidence < 30 or any(ch.isalnum() for ch in word.text)
+    stray = apart and bool(word.text) and set(word.text) <= STRAY
+    return word.confidence < 30 or any(ch.isalnum() for ch in word.text) or stray
+
+
+def _apart(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
+    """The words with a gap at least as wide as their line is tall on either side of them (or
+    alone on their line, Tesseract's): not part of the line's print."""
+    lines: dict[int, list[int]] = {}
+    for i in kept:
+        lines.setdefault(words[i].line, []).append(i)
+    apart: set[int] = set()
+    for line in lines.values():
+        line.sort(key=lambda i: words[i].box.left)
+        tall = max(words[i].box.height for i in line)
+        edges = [(words[i].box.left, words[i].box.left + words[i].box.width) for i in line]
+        for k, i in enumerate(line):
+            before = edges[k][0] - edges[k - 1][1] if k else tall
+            after = edges[k + 1][0] - edges[k][1] if k + 1 < len(line) else tall
+            if before >= tall and after >= tall:
+                apart.add(i)
+    return apart
 
 
 JUNK = 30.0
@@ -121,11 +149,38 @@ def _junk_at_ends(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
             # a dash or a bar beside the junk goes with it; alone, it is the line's own
             if any(_junk(words[i]) for i in end):
                 dropped.update(end)
+            else:
+                dropped.update(_doubted_end(words, run))
     return dropped
 
 
+def _doubted_end(words: Sequence[Word], run: Sequence[int]) -> list[int]:
+    """The words at the start of `run` (a line, from either end) that Tesseract doubts (under
+    `JUNK`), when junk is among them and a gap as wide as the line is tall parts them from the
+    rest: a portrait beside a card's label, read "Sa" (28 %) and "“eS" (0 %) before "Quê
+    quán". A doubted syllable next to print, with no such gap, is kept as the paper's word."""
+    end: list[int] = []
+    for i in run:
+        if words[i].confidence >= JUNK:
+            break
+        end.append(i)
+    if not any(_junk(words[i]) for i in end):
+        return []
+    if len(end) == len(run):
+        return end  # the whole line is doubted, and junk is in it
+    last, after = words[end[-1]].box, words[run[len(end)]].box
+    if after.left >= last.left:  # read from the left end
+        gap = after.left - (last.left + last.width)
+    else:
+        gap = last.left - (after.left + after.width)
+    return end if gap >= max(words[i].box.height for i in run) else []
+
+
 def _bracketed(word: Word) -> bool:
-    return any(c in "()[]" for c in word.text)
+    """A word in brackets, or one read with some belief beside a bracket: a portrait's texture
+    read "“(Œœna" at 7 % has one stray bracket and is no bracketed script."""
+    brackets = sum(c in "()[]" for c in word.text)
+    return brackets >= 2 or (brackets == 1 and word.confidence >= NOISE)
 
 
 def _junk(word: Word) -> bool:

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
-from ocr.geometry import u8
+from ocr.geometry import reduce, u8
 
 WORK_PX_PER_MM = 2.5
 """Resolution the detectors work at: a seal ring (~1 mm) still shows, a page costs milliseconds."""
@@ -36,9 +36,7 @@ PAGE_SHARE = 0.5
 def find_regions(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> list[Region]:
     """Seals, signatures, QR codes and photos on `page` (RGB or grey, upright), with boxes in
     the pixels of the page resampled by `scale` (the image Tesseract read)."""
-    shrink = min(1.0, WORK_PX_PER_MM * 25.4 / dpi)
-    size = (max(1, round(page.shape[1] * shrink)), max(1, round(page.shape[0] * shrink)))
-    small: NDArray[np.uint8] = np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA))
+    small, shrink = reduce(page, WORK_PX_PER_MM * 25.4 / dpi)
     px = dpi * shrink / 25.4  # pixels per millimetre of the small page
     grey = small if small.ndim == 2 else u8(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
     found: list[tuple[RegionKind, tuple[int, int, int, int], float]] = []
@@ -198,6 +196,11 @@ def _qr_code(
     corners = found + np.array([left, top])
     x0, y0 = corners.min(axis=0) / factor
     x1, y1 = corners.max(axis=0) / factor
+    if not 0.75 <= (x1 - x0) / max(1.0, y1 - y0) <= 1.33:
+        # A code is square, however the page was turned: three "finder patterns" spanning a
+        # box twice as tall as wide were a portrait's and a label's ink (painted out, the
+        # card's "Có giá trị đến" line went with them).
+        return None
     return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
 
 

