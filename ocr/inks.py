@@ -101,7 +101,8 @@ def _black_share(box: NDArray[np.uint8]) -> float:
         cv2.threshold(high, BLACK, 255, cv2.THRESH_BINARY_INV)[1],
         cv2.threshold(chroma, COLOURED // 2, 255, cv2.THRESH_BINARY_INV)[1],
     )
-    return float(cv2.countNonZero(black)) / max(1, box.shape[0] * box.shape[1])
+    pixels: int = box.shape[0] * box.shape[1]
+    return float(cv2.countNonZero(black)) / max(1, pixels)
 
 
 def _outside_seals(
