@@ -18,6 +18,7 @@ import typer
 from cli import backfile as backfile_commands
 from cli import report as report_commands
 from cli import search as search_commands
+from cli import verify as verify_commands
 from cli.common import context as _context
 from cli.common import fail
 from models.errors import SohoaError
@@ -151,6 +152,7 @@ app.command("backfile")(backfile_commands.backfile)
 app.command("worker")(backfile_commands.worker)
 app.command("report")(report_commands.report)
 app.command("search")(search_commands.search)
+app.command("verify")(verify_commands.verify)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

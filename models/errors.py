@@ -31,6 +31,8 @@ The tree (HTTP status / CLI exit code):
     ├── NotReady                    409 / 2   the document is still being recognised
     │   └── Busy                    409 / 2     another worker is recognising this document now
     ├── PaperExpired                409 / 2   a paper past its validity is not reused
+    ├── SigningUnavailable          409 / 2   no agency key is configured for certified copies
+    │   └── CertificateUnusable     409 / 2     the agency's certificate is expired or not yet valid
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
@@ -239,6 +241,20 @@ class PaperExpired(Conflict):
 
     code = "paper_expired"
     default_message = "Giấy tờ đã hết hiệu lực, không dùng lại được"
+
+
+class SigningUnavailable(Conflict):
+    """A certified copy cannot be signed here: no key for the paper's agency (configuration)."""
+
+    code = "signing_unavailable"
+    default_message = "Chưa cấu hình chứng thư số của cơ quan để ký bản sao điện tử"
+
+
+class CertificateUnusable(SigningUnavailable):
+    """The agency's certificate cannot sign now: expired, not yet valid, or not for signing."""
+
+    code = "certificate_unusable"
+    default_message = "Chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực"
 
 
 class RecognitionError(SohoaError):

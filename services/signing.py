@@ -1,0 +1,384 @@
+"""The agency's digital signature on a certified copy, and its verification: the one module
+that drives pyHanko (PAdES signing and validation) and pikepdf's PDF/A validator.
+
+Bytes in, bytes out: the stamp of Decree 30/2020's appendix (no image, Liberation Serif 10 pt,
+embedded) is the visible signature's appearance, top right of the first page, written as an
+incremental update so the PDF/A file under it is kept byte for byte (docs/certified-copies.md).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from fontTools.ttLib import TTFont
+from pyhanko.pdf_utils import layout
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.pdf_signer import PdfSigner, PdfSigningSession
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
+
+from models.certification import (
+    VIETNAM_TIME,
+    CopyType,
+    PdfaReport,
+    SignatureReport,
+    Verification,
+    stamp_lines,
+)
+from models.errors import CertificateUnusable, CorruptFile, SigningUnavailable
+
+FIELD_NAME = "SaoDienTu"
+FONT_SIZE = 10
+MARGIN = 28.35  # 10 mm from the page's top and right edges, in points
+PADDING = 3
+LEADING = 12  # points from one line's baseline to the next
+
+# fontTools logs every table it cannot subset (FFTM, ...) at warning level: not ours to act on
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class AgencyKey:
+    """The copying agency's signing key and certificate (PKCS#12 file or PKCS#11 token)."""
+
+    signer: signers.Signer
+
+    @property
+    def certificate(self) -> asn1_x509.Certificate:
+        cert = self.signer.signing_cert
+        if cert is None:
+            raise SigningUnavailable(detail="the key has no certificate")
+        return cert
+
+    @property
+    def subject(self) -> str:
+        return str(self.certificate.subject.human_friendly)
+
+    def name(self) -> str:
+        """The agency's name as its certificate states it: organisation, else common name."""
+        subject = self.certificate.subject.native
+        return str(subject.get("organization_name") or subject.get("common_name") or "")
+
+
+def load_pkcs12(path: Path, password: str | None) -> AgencyKey:
+    """The agency's key from its PKCS#12 (.p12/.pfx) file; a bad file or password is ours."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SigningUnavailable(detail=f"cannot read {path.name}: {exc.strerror}") from exc
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=[], passphrase=password.encode() if password is not None else None
+        )
+    except (ValueError, TypeError) as exc:
+        raise SigningUnavailable(
+            detail=f"{path.name} is not a PKCS#12 file for this password"
+        ) from exc
+    return AgencyKey(signer)
+
+
+def check_usable(key: AgencyKey, at: datetime) -> None:
+    """Refuse a certificate outside its validity: a copy signed with it would not verify."""
+    validity = key.certificate["tbs_certificate"]["validity"]
+    not_before = validity["not_before"].native
+    not_after = validity["not_after"].native
+    if not not_before <= at <= not_after:
+        raise CertificateUnusable(
+            detail={
+                "not_before": not_before.isoformat(),
+                "not_after": not_after.isoformat(),
+                "now": at.isoformat(),
+            }
+        )
+
+
+def timestamper_for(url: str | None) -> TimeStamper | None:
+    """PAdES B-T when the operator names an RFC 3161 timestamp server, else B-B."""
+    return HTTPTimeStamper(url, timeout=10) if url else None
+
+
+@dataclass(frozen=True)
+class SignedCopy:
+    data: bytes
+    signed_at: datetime
+    stamp: list[str]
+    timestamped: bool
+
+
+class _AtTime(PdfSigner):
+    """pyHanko signs at its own clock in the machine's zone; the stamp must show the very
+    signing time the signature carries, in Vietnam's: one instant, given to both."""
+
+    def __init__(self, signed_at: datetime, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signed_at = signed_at
+
+    def init_signing_session(
+        self, pdf_out: Any, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
+        session = super().init_signing_session(pdf_out, existing_fields_only)
+        session.system_time = self._signed_at
+        return session
+
+
+def sign(
+    pdf: bytes,
+    key: AgencyKey,
+    *,
+    copy_type: CopyType,
+    agency_name: str,
+    font: Path,
+    timestamper: TimeStamper | None = None,
+    signed_at: datetime | None = None,
+) -> SignedCopy:
+    """Stamp and sign `pdf` (PAdES B-B, B-T with a timestamper) as an incremental update."""
+    when = (signed_at or datetime.now(UTC)).astimezone(VIETNAM_TIME).replace(microsecond=0)
+    check_usable(key, when)
+    lines = stamp_lines(copy_type, agency_name, when)
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        signer = _AtTime(
+            when,
+            signers.PdfSignatureMetadata(
+                field_name=FIELD_NAME,
+                subfilter=fields.SigSeedSubFilter.PADES,
+                md_algorithm="sha256",
+                reason=copy_type.label,
+            ),
+            key.signer,
+            timestamper=timestamper,
+            stamp_style=_style(lines, font),
+            new_field_spec=fields.SigFieldSpec(
+                FIELD_NAME, on_page=0, box=_top_right(writer, lines, font)
+            ),
+        )
+        out = signer.sign_pdf(writer)
+    except (PdfError, SigningError) as exc:
+        raise CorruptFile("Không ký được tệp PDF", detail=str(exc)) from exc
+    return SignedCopy(out.getvalue(), when, lines, timestamped=timestamper is not None)
+
+
+def _style(lines: list[str], font: Path) -> TextStampStyle:
+    return TextStampStyle(
+        # pyHanko fills %(name)s parameters in the text: ours has none, so escape every %
+        stamp_text="\n".join(lines).replace("%", "%%"),
+        text_box_style=TextBoxStyle(
+            font=_Font(str(font), font_size=FONT_SIZE, bcp47_lang_code="vi"),
+            font_size=FONT_SIZE,
+            leading=LEADING,
+            text_color=(0, 0, 0),  # "màu đen"
+            # the text from the box's corner: the stamp's margins are its only padding
+            box_layout_rule=_NO_SCALING.substitute_margins(layout.Margins(0, 0, 0, 0)),
+        ),
+        border_width=0,
+        background=None,
+        # 10 pt exactly, never shrunk to fit: the box is measured for the text instead
+        inner_content_layout=_NO_SCALING.substitute_margins(
+            layout.Margins(PADDING, PADDING, PADDING, PADDING)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class _Font(GlyphAccumulatorFactory):
+    """pyHanko's embedding font engine, fed the font's bytes read once (pyHanko's own factory
+    opens the file for every stamp and never closes it)."""
+
+    def create_font_engine(self, writer: Any, obj_stream: Any = None) -> GlyphAccumulator:
+        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+            obj_stream = writer.prepare_object_stream()
+        return GlyphAccumulator(
+            writer=writer,
+            font_handle=io.BytesIO(_font_bytes(self.font_file)),
+            font_size=self.font_size,
+            bcp47_lang_code=self.bcp47_lang_code,
+            obj_stream=obj_stream,
+        )
+
+
+@lru_cache(maxsize=4)
+def _font_bytes(font: str) -> bytes:
+    return Path(font).read_bytes()
+
+
+_NO_SCALING = layout.SimpleBoxLayoutRule(
+    x_align=layout.AxisAlignment.ALIGN_MIN,
+    y_align=layout.AxisAlignment.ALIGN_MAX,
+    inner_content_scaling=layout.InnerScaling.NO_SCALING,
+)
+
+
+def _top_right(
+    writer: IncrementalPdfFileWriter, lines: list[str], font: Path
+) -> tuple[int, int, int, int]:
+    """The stamp's box, measured for its text, 10 mm inside the first page's top right."""
+    page = writer.root["/Pages"]
+    while "/Kids" in page:
+        page = page["/Kids"][0]
+    x0, _, x1, y1 = (float(v) for v in page["/MediaBox"])
+    width = max(_text_width(line, str(font)) for line in lines) + 2 * PADDING
+    height = len(lines) * LEADING + 2 * PADDING + FONT_SIZE * 0.3  # descenders of the last
+    right, top = math.floor(x1 - MARGIN), math.floor(y1 - MARGIN)
+    return (max(math.floor(x0), right - math.ceil(width)), top - math.ceil(height), right, top)
+
+
+def _text_width(text: str, font: str) -> float:
+    widths, per_em = _advances(font)
+    missing = sorted({ch for ch in text if ord(ch) not in widths})
+    if missing:
+        # a letter the font lacks would print as an empty box in a legal stamp: refuse
+        raise SigningUnavailable(
+            "Phông chữ của dấu không có đủ ký tự tiếng Việt",
+            detail={"font": Path(font).name, "missing": "".join(missing)},
+        )
+    return sum(widths[ord(ch)] for ch in text) * FONT_SIZE / per_em
+
+
+@lru_cache(maxsize=4)
+def _advances(font: str) -> tuple[dict[int, int], int]:
+    ttf = TTFont(io.BytesIO(_font_bytes(font)))
+    metrics = ttf["hmtx"].metrics
+    cmap = ttf.getBestCmap()
+    return {code: metrics[glyph][0] for code, glyph in cmap.items()}, int(ttf["head"].unitsPerEm)
+
+
+# -- verification ------------------------------------------------------------------------
+
+
+def load_trust_roots(path: Path | None) -> list[asn1_x509.Certificate]:
+    """Certificates (PEM or DER, several in one PEM file) a signer's chain must end in."""
+    if path is None:
+        return []
+    try:
+        data = path.read_bytes()
+        certs = (
+            x509.load_pem_x509_certificates(data)
+            if b"-----BEGIN" in data
+            else [x509.load_der_x509_certificate(data)]
+        )
+    except (OSError, ValueError) as exc:
+        raise SigningUnavailable(detail=f"cannot read trust roots from {path.name}") from exc
+    return [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in certs]
+
+
+def verify(data: bytes, trust_roots: list[asn1_x509.Certificate]) -> Verification:
+    """Every signature of the file checked (integrity, signer, time, later changes), and the
+    signed content's PDF/A validity. Never raises for a bad file: a file that no longer parses
+    is reported `unreadable`, which a verifier must treat as tampered."""
+    try:
+        reader = PdfFileReader(io.BytesIO(data))
+        embedded = reader.embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        return Verification(
+            verdict="unreadable",
+            signatures=[],
+            pdfa=PdfaReport(checked=False, note="the file does not parse as PDF"),
+            message=f"Tệp không đọc được như một tệp PDF (có thể đã bị sửa): {exc}",
+        )
+    if not embedded:
+        return Verification(
+            verdict="unsigned",
+            signatures=[],
+            pdfa=check_pdfa(data),
+            message="Tệp không có chữ ký số",
+        )
+    context = ValidationContext(
+        trust_roots=trust_roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
+    reports = [_report(sig.field_name, _validate(sig, context)) for sig in embedded]
+    signed_revision = data[: _signed_end(embedded[0])] or data
+    if any(not r.intact or r.changed_after_signing for r in reports):
+        verdict, message = "tampered", "Tệp đã bị sửa đổi sau khi ký: bản sao không còn giá trị"
+    elif all(r.valid and r.trusted for r in reports):
+        verdict, message = "valid", "Chữ ký số hợp lệ, tệp không bị sửa đổi sau khi ký"
+    else:
+        verdict = "untrusted"
+        message = "Tệp nguyên vẹn nhưng chứng thư ký không thuộc tổ chức chứng thực được tin cậy"
+    return Verification(
+        verdict=verdict, signatures=reports, pdfa=check_pdfa(signed_revision), message=message
+    )
+
+
+def _signed_end(sig: Any) -> int:
+    """Where the bytes the first signature covers end: the copy as it was signed."""
+    try:
+        _, _, start, length = (int(v) for v in sig.byte_range)
+    except (TypeError, ValueError):
+        return 0
+    return start + length
+
+
+def _validate(sig: Any, context: ValidationContext) -> PdfSignatureStatus | None:
+    try:
+        return validate_pdf_signature(sig, context)
+    except (PdfError, SigningError, ValueError, KeyError, TypeError):
+        return None  # a signature that cannot even be read is not intact
+
+
+def _report(field: str, status: PdfSignatureStatus | None) -> SignatureReport:
+    if status is None:
+        return SignatureReport(
+            field=field,
+            intact=False,
+            valid=False,
+            trusted=False,
+            signer_subject=None,
+            signing_time=None,
+            timestamp_time=None,
+            covers_whole_file=False,
+            changed_after_signing=True,
+        )
+    stamp = status.timestamp_validity
+    level = status.modification_level
+    whole = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
+    return SignatureReport(
+        field=field,
+        intact=bool(status.intact),
+        valid=bool(status.valid),
+        trusted=bool(status.trusted),
+        signer_subject=str(status.signing_cert.subject.human_friendly),
+        signing_time=status.signer_reported_dt,
+        timestamp_time=stamp.timestamp if stamp is not None else None,
+        covers_whole_file=whole,
+        # a later signature or validation data is allowed after this one; anything else is not
+        changed_after_signing=not whole
+        and (level is None or level.name not in ("NONE", "LTA_UPDATES")),
+    )
+
+
+def check_pdfa(data: bytes, flavour: str = "2b") -> PdfaReport:
+    """pikepdf's allowlist PDF/A validator (the one OCRmyPDF uses) over the signed revision:
+    the copy as it was before its signature. (The signature's own form field is outside what
+    that validator approves, so the whole signed file would always be "unsupported".)"""
+    try:
+        from pikepdf import pdfa
+    except ImportError:
+        return PdfaReport(checked=False, note="not checked: pikepdf[pdfa] is not installed")
+    report = pdfa.validate_written(io.BytesIO(data), flavour)
+    findings = [f"{f.kind}: {f.rule} {f.where}: {f.message}" for f in report.findings]
+    return PdfaReport(
+        checked=True,
+        flavour=flavour,
+        passed=bool(report.passed),
+        findings=findings[:20],
+        note="the signed content (the revision before the signature), checked by pikepdf",
+    )
