@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from models.auth import Role
 from services.settings import Settings
+from synth.pki import AGENCY_NAME, PASSWORD, Pki, make_pki
 from synth.render import RenderedPage
 from tests.conftest import AGENCY, DOSSIER, OTHER_AGENCY, assert_error_body, sign_in, wait_finished
-from tests.pki import AGENCY_NAME, PASSWORD, Pki, make_pki
 
 
 @pytest.fixture

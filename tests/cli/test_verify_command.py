@@ -14,7 +14,7 @@ from cli.main import app
 from models.certification import CopyType
 from services import signing
 from services.settings import Settings
-from tests.pki import AGENCY_NAME, PASSWORD, make_pki
+from synth.pki import AGENCY_NAME, PASSWORD, make_pki
 
 
 def _signed(tmp_path: Path) -> tuple[Path, Path]:

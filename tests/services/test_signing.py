@@ -18,7 +18,7 @@ from models.certification import VIETNAM_TIME, CopyType, stamp_lines
 from models.errors import CertificateUnusable, SigningUnavailable
 from services import signing
 from services.settings import Settings
-from tests.pki import AGENCY_NAME, PASSWORD, Pki, make_pki
+from synth.pki import AGENCY_NAME, PASSWORD, Pki, make_pki
 
 FONT = Settings().certify_font
 

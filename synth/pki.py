@@ -1,4 +1,4 @@
-"""A throwaway PKI for the certified-copy tests: a root CA and an agency's signing key."""
+"""A throwaway PKI for certified copies in tests and bench: a root CA and an agency's key."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 AGENCY_NAME = "Ủy ban nhân dân phường Bến Nghé"
-PASSWORD = "mật khẩu p12"
+PASSWORD = "mật khẩu p12"  # noqa: S105  (a throwaway key made for tests)
 
 
 def _name(common: str, organisation: str) -> x509.Name:
