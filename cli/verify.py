@@ -34,7 +34,7 @@ def verify(
     ),
 ) -> None:
     """Verify a certified copy: signature intact, signer, signing time, changes, PDF/A."""
-    from services import signing
+    from services import verification
     from services.settings import Settings
 
     try:
@@ -42,10 +42,10 @@ def verify(
     except OSError as exc:
         raise fail(f"{file}: {exc.strerror}", 2) from exc
     try:
-        roots = signing.load_trust_roots(trust or Settings().certify_trust_roots)
+        roots = verification.load_trust_roots(trust or Settings().certify_trust_roots)
     except SohoaError as exc:
         raise fail(f"{exc.message} [{exc.code}] {exc.detail or ''}".rstrip(), 2) from exc
-    report = signing.verify(data, roots)
+    report = verification.verify(data, roots)
     if output is VerifyFormat.JSON:
         typer.echo(report.model_dump_json(indent=2))
     else:

@@ -9,6 +9,8 @@ result, and it is fetched like any paper, by `GET /documents/{id}/original` or a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from models.catalog import DocumentStatus, Paper
 from models.certification import CertifiedCopyPublic, CopyType, Verification
 from models.codes import agency_of
 from models.errors import NotFound, NotReady, SigningUnavailable
-from services import queries, signing
+from services import queries, signing, verification
 from services.access import document_for, require
 from services.context import Context
 from storage.catalog.repository import NewDocument
@@ -38,18 +40,30 @@ def searchable_pdf_of(ctx: Context, paper: Paper) -> bytes:
     return ctx.store.get(pdf_key_of(paper.recognised[0].result_key))
 
 
-def agency_key(ctx: Context, agency_code: str) -> signing.AgencyKey:
-    """The configured key, if it is this agency's (SOHOA_CERTIFY_*)."""
+@contextmanager
+def agency_key(ctx: Context, agency_code: str) -> Iterator[signing.AgencyKey]:
+    """The configured key (SOHOA_CERTIFY_*), if it is this agency's: on a PKCS#11 token when
+    one is configured, else from the PKCS#12 file."""
     settings = ctx.settings
-    if settings.certify_pkcs12 is None:
-        raise SigningUnavailable(detail="SOHOA_CERTIFY_PKCS12 is not set")
     if settings.certify_agency_code not in (None, agency_code):
         raise SigningUnavailable(
             "Chưa có chứng thư số của cơ quan này để ký bản sao",
             detail={"agency_code": agency_code},
         )
+    if settings.certify_pkcs11_module is not None:
+        pin = settings.certify_pkcs11_pin
+        with signing.pkcs11_key(
+            settings.certify_pkcs11_module,
+            settings.certify_pkcs11_token or "",
+            settings.certify_pkcs11_key or "",
+            pin.get_secret_value() if pin else None,
+        ) as key:
+            yield key
+        return
+    if settings.certify_pkcs12 is None:
+        raise SigningUnavailable(detail="neither SOHOA_CERTIFY_PKCS11_MODULE nor _PKCS12 is set")
     password = settings.certify_pkcs12_password
-    return signing.load_pkcs12(
+    yield signing.load_pkcs12(
         settings.certify_pkcs12, password.get_secret_value() if password else None
     )
 
@@ -64,17 +78,18 @@ def certify(
     dossier_code = document_for(ctx, actor, document_id)
     source = ctx.catalog.get_document(document_id)
     pdf = searchable_pdf_of(ctx, source)
-    key = agency_key(ctx, agency_of(dossier_code))
-    agency_name = ctx.settings.certify_agency_name or key.name()
-    signed = signing.sign(
-        pdf,
-        key,
-        copy_type=copy_type,
-        agency_name=agency_name,
-        font=ctx.settings.certify_font,
-        timestamper=signing.timestamper_for(ctx.settings.certify_tsa_url),
-        signed_at=datetime.now(UTC),
-    )
+    with agency_key(ctx, agency_of(dossier_code)) as key:
+        agency_name = ctx.settings.certify_agency_name or key.name()
+        signer_subject = key.subject
+        signed = signing.sign(
+            pdf,
+            key,
+            copy_type=copy_type,
+            agency_name=agency_name,
+            font=ctx.settings.certify_font,
+            timestamper=signing.timestamper_for(ctx.settings.certify_tsa_url),
+            signed_at=datetime.now(UTC),
+        )
     digest = sha256_hex(signed.data)
     store_key = original_key(digest)
     ctx.store.put(store_key, signed.data, content_type="application/pdf", sha256=digest)
@@ -117,20 +132,20 @@ def certify(
         agency_name=agency_name,
         signed_at=signed.signed_at,
         stamp=signed.stamp,
-        signer_subject=key.subject,
+        signer_subject=signer_subject,
         timestamped=signed.timestamped,
         sha256=digest,
         size=len(signed.data),
     )
 
 
-def verification(ctx: Context, actor: Actor, copy_id: str) -> Verification:
+def verify_copy(ctx: Context, actor: Actor, copy_id: str) -> Verification:
     """Verify a stored copy as a recipient would: authorised and audited like a read."""
     paper = queries.read_authorised(ctx, actor, copy_id, AuditAction.READ, "verification")
     if paper.content_type != "application/pdf":
         raise NotFound("Tài liệu không phải bản sao điện tử", detail={"id": copy_id})
-    roots = signing.load_trust_roots(ctx.settings.certify_trust_roots)
-    report = signing.verify(ctx.store.get(paper.object_key), roots)
+    roots = verification.load_trust_roots(ctx.settings.certify_trust_roots)
+    report = verification.verify(ctx.store.get(paper.object_key), roots)
     if report.verdict == "unsigned":
         raise NotFound("Tài liệu không phải bản sao điện tử có chữ ký số", detail={"id": copy_id})
     return report

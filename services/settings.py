@@ -165,6 +165,16 @@ class Settings(BaseSettings):
     certify_pkcs12_password: SecretStr | None = Field(
         default=None, description="the PKCS#12 file's password"
     )
+    certify_pkcs11_module: Path | None = Field(
+        default=None,
+        description="the PKCS#11 module (.so) of the agency's token or HSM; set, copies are "
+        "signed on the token (the key never leaves it) instead of with SOHOA_CERTIFY_PKCS12",
+    )
+    certify_pkcs11_token: str | None = Field(default=None, description="the token's label")
+    certify_pkcs11_key: str | None = Field(
+        default=None, description="the label of the signing key and of its certificate"
+    )
+    certify_pkcs11_pin: SecretStr | None = Field(default=None, description="the user PIN")
     certify_agency_code: str | None = Field(
         default=None,
         description="the agency (code prefix of its dossiers, e.g. 000.00.01.H29) whose key "

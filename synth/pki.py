@@ -90,3 +90,18 @@ def make_pki(folder: Path) -> Pki:
             folder / "expired.p12", now - timedelta(days=365), now - timedelta(days=1)
         ),
     )
+
+
+def a4_page_pdf(text: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") -> bytes:
+    """A one-page PDF to certify: an A4 colour page image at 200 dpi (the decree's minimum)."""
+    import io
+
+    import pikepdf
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1654, 2339), "white")
+    ImageDraw.Draw(image).text((150, 150), text, fill="black")
+    raw, clean = io.BytesIO(), io.BytesIO()
+    image.save(raw, "PDF", resolution=200)
+    pikepdf.open(io.BytesIO(raw.getvalue())).save(clean)  # Pillow's xref is not strict PDF
+    return clean.getvalue()

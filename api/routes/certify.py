@@ -26,4 +26,4 @@ def create_certified_copy(
 @router.get("/certified-copies/{copy_id}/verification")
 def verify_certified_copy(copy_id: str, ctx: ContextDep, actor: ActorDep) -> Verification:
     """Signature intact, signer, signing time, changed after signing, PDF/A validity."""
-    return certify.verification(ctx, actor, copy_id)
+    return certify.verify_copy(ctx, actor, copy_id)

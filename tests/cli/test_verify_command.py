@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-import pikepdf
-from PIL import Image
 from typer.testing import CliRunner
 
 from cli.main import app
 from models.certification import CopyType
 from services import signing
 from services.settings import Settings
-from synth.pki import AGENCY_NAME, PASSWORD, make_pki
+from synth.pki import AGENCY_NAME, PASSWORD, a4_page_pdf, make_pki
 
 
 def _signed(tmp_path: Path) -> tuple[Path, Path]:
     pki = make_pki(tmp_path / "pki")
-    raw = io.BytesIO()
-    Image.new("RGB", (1654, 2339), "white").save(raw, "PDF", resolution=200)
-    clean = io.BytesIO()
-    pikepdf.open(io.BytesIO(raw.getvalue())).save(clean)
     signed = signing.sign(
-        clean.getvalue(),
+        a4_page_pdf(),
         signing.load_pkcs12(pki.p12, PASSWORD),
         copy_type=CopyType.TRICH_SAO,
         agency_name=AGENCY_NAME,

@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from PIL import Image, ImageDraw
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from models.certification import VIETNAM_TIME, CopyType, stamp_lines
 from models.errors import CertificateUnusable, SigningUnavailable
-from services import signing
+from services import signing, verification
 from services.settings import Settings
-from synth.pki import AGENCY_NAME, PASSWORD, Pki, make_pki
+from synth.pki import AGENCY_NAME, PASSWORD, Pki, a4_page_pdf, make_pki
 
 FONT = Settings().certify_font
 
@@ -30,14 +29,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 @pytest.fixture(scope="module")
 def page_pdf() -> bytes:
-    """An A4 page at 200 dpi, colour, as a PDF (what the searchable PDF is under its text)."""
-    image = Image.new("RGB", (1654, 2339), "white")
-    ImageDraw.Draw(image).text((150, 150), "CONG HOA XA HOI CHU NGHIA VIET NAM", fill="black")
-    raw = io.BytesIO()
-    image.save(raw, "PDF", resolution=200)
-    clean = io.BytesIO()
-    pikepdf.open(io.BytesIO(raw.getvalue())).save(clean)  # Pillow's xref is not strict PDF
-    return clean.getvalue()
+    return a4_page_pdf()
 
 
 def _key(pki: Pki, expired: bool = False) -> signing.AgencyKey:
@@ -59,7 +51,7 @@ def test_a_signed_copy_verifies_and_its_stamp_reads_as_the_appendix_prescribes(
     assert signed.stamp == ["SAO Y", AGENCY_NAME, vietnam.strftime("%Y-%m-%dT%H:%M:%S+07:00")]
     assert signed.data.startswith(page_pdf)  # an incremental update: the copy is kept as is
 
-    report = signing.verify(signed.data, signing.load_trust_roots(pki.root_pem))
+    report = verification.verify(signed.data, verification.load_trust_roots(pki.root_pem))
     assert report.verdict == "valid", report
     (sig,) = report.signatures
     assert sig.intact and sig.valid and sig.trusted and not sig.changed_after_signing
@@ -111,7 +103,7 @@ def test_one_changed_byte_is_reported_as_tampered(pki: Pki, page_pdf: bytes, whe
         "stamp": data.index(b"(SAO Y)") + 1,
     }[where]
     data[at] = data[at] ^ 0x01
-    report = signing.verify(bytes(data), signing.load_trust_roots(pki.root_pem))
+    report = verification.verify(bytes(data), verification.load_trust_roots(pki.root_pem))
     assert report.verdict in ("tampered", "unreadable"), report
     assert not any(s.intact for s in report.signatures)
 
@@ -124,7 +116,7 @@ def test_a_change_appended_after_signing_is_reported(pki: Pki, page_pdf: bytes) 
     writer.update_container(page)
     out = io.BytesIO()
     writer.write(out)
-    report = signing.verify(out.getvalue(), signing.load_trust_roots(pki.root_pem))
+    report = verification.verify(out.getvalue(), verification.load_trust_roots(pki.root_pem))
     assert report.verdict == "tampered", report
     assert report.signatures[0].intact and report.signatures[0].changed_after_signing
 
@@ -155,7 +147,7 @@ def test_a_wrong_password_or_file_is_our_error(pki: Pki, tmp_path: Path) -> None
 
 
 def test_without_trust_roots_an_intact_copy_is_untrusted(pki: Pki, page_pdf: bytes) -> None:
-    report = signing.verify(_sign(page_pdf, pki).data, [])
+    report = verification.verify(_sign(page_pdf, pki).data, [])
     assert report.verdict == "untrusted"
     assert report.signatures[0].intact and not report.signatures[0].trusted
 
@@ -168,7 +160,9 @@ def test_with_a_timestamp_server_the_signature_is_pades_b_t(pki: Pki, page_pdf: 
     )
     signed = _sign(page_pdf, pki, timestamper=stamper)
     assert signed.timestamped
-    (sig,) = signing.verify(signed.data, signing.load_trust_roots(pki.root_pem)).signatures
+    (sig,) = verification.verify(
+        signed.data, verification.load_trust_roots(pki.root_pem)
+    ).signatures
     assert sig.intact and sig.timestamp_time is not None
 
 
