@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pikepdf
+import pikepdf.pdfa
 import pytest
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
@@ -177,3 +178,19 @@ def test_the_stamp_names_each_copy_type_as_the_decree_spells_it(copy_type: CopyT
     ]
     assert datetime.fromisoformat(lines[2]).tzinfo is not None
     assert datetime.fromisoformat(lines[2]).astimezone(VIETNAM_TIME).hour == 0
+
+
+def test_signing_a_pdfa_2b_copy_keeps_it_pdfa_2b(pki: Pki, page_pdf: bytes) -> None:
+    """The stamp and signature add nothing PDF/A-2b forbids (embedded font, no transparency,
+    an incremental update); what pikepdf's validator says of a file before and after."""
+    archival = io.BytesIO()
+    with pikepdf.open(io.BytesIO(page_pdf)) as pdf:
+        assert pikepdf.pdfa.save(pdf, archival, "2b", output_intent="sRGB").passed
+    signed = _sign(archival.getvalue(), pki)
+    report = verification.verify(signed.data, verification.load_trust_roots(pki.root_pem))
+    assert report.verdict == "valid"
+    assert report.pdfa.checked and report.pdfa.passed, report.pdfa
+    # the same signature over today's plain searchable PDF: said plainly, not PDF/A
+    plain = verification.verify(_sign(page_pdf, pki).data, [])
+    assert plain.pdfa.checked and plain.pdfa.passed is False
+    assert plain.pdfa.findings
