@@ -44,6 +44,8 @@ FONT_SIZE = 10
 MARGIN = 28.35  # 10 mm from the page's top and right edges, in points
 PADDING = 3
 LEADING = 12  # points from one line's baseline to the next
+ROOM = 8 * 1024
+"""Bytes for the CMS beyond its certificates: signature, signed attributes, slack."""
 
 # fontTools logs every table it cannot subset (FFTM, ...) at warning level: not ours to act on
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -191,10 +193,22 @@ def sign(
                 FIELD_NAME, on_page=0, box=_top_right(writer, lines, font)
             ),
         )
-        out = signer.sign_pdf(writer)
+        # room for the CMS reserved up front: pyHanko otherwise signs once more, with a dummy,
+        # to measure it (a second RSA signature and font subset, ~40 % of the time)
+        out = signer.sign_pdf(writer, bytes_reserved=_room(key, timestamper))
     except (PdfError, SigningError) as exc:
         raise CorruptFile("Không ký được tệp PDF", detail=str(exc)) from exc
     return SignedCopy(out.getvalue(), when, lines, timestamped=timestamper is not None)
+
+
+def _room(key: AgencyKey, timestamper: TimeStamper | None) -> int:
+    """The CMS's size, bounded from above: the certificates it embeds, the rest, and as much
+    again for a timestamp token (which carries the server's own certificates)."""
+    certificates = len(key.certificate.dump()) + sum(
+        len(cert.dump()) for cert in key.signer.cert_registry
+    )
+    room = (certificates + ROOM) * (2 if timestamper is not None else 1)
+    return room + room % 2  # pyHanko wants an even count
 
 
 def _style(lines: list[str], font: Path) -> TextStampStyle:
