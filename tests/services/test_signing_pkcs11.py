@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pkcs11
@@ -18,12 +19,15 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from pkcs11 import Attribute, CertificateType, ObjectClass
+from pydantic import SecretStr
 
 from models.certification import CopyType
 from models.errors import SigningUnavailable
-from services import signing, verification
+from services import certify, signing, verification
+from services.context import Context
 from services.settings import Settings
 from synth.pki import AGENCY_NAME, PASSWORD, Pki, a4_page_pdf, make_pki
+from tests.conftest import AGENCY, OTHER_AGENCY
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TOKEN, LABEL, PIN = "sohoa-thu", "co-quan", "123456"
@@ -99,3 +103,25 @@ def test_a_wrong_pin_label_or_token_is_signing_unavailable(
 ) -> None:
     with pytest.raises(SigningUnavailable), signing.pkcs11_key(MODULE, token_label, label, pin):
         pass
+
+
+def test_the_service_signs_on_the_token_when_one_is_configured(token: Pki, tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        workers=0,
+        certify_pkcs11_module=MODULE,
+        certify_pkcs11_token=TOKEN,
+        certify_pkcs11_key=LABEL,
+        certify_pkcs11_pin=SecretStr(PIN),
+        certify_pkcs12=token.expired_p12,  # not used: the token wins
+        certify_agency_code=AGENCY,
+    )
+    ctx = Context.open(settings)
+    try:
+        with certify.agency_key(ctx, AGENCY) as key:
+            signing.check_usable(key, datetime.now(UTC))  # the token's, not the expired file's
+            assert AGENCY_NAME in key.subject
+        with pytest.raises(SigningUnavailable), certify.agency_key(ctx, OTHER_AGENCY):
+            pass
+    finally:
+        ctx.close()
