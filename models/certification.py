@@ -37,6 +37,13 @@ def stamp_lines(copy_type: CopyType, agency_name: str, signed_at: datetime) -> l
 
 class CertifyRequest(BaseModel):
     copy_type: CopyType = Field(description="sao_y, sao_luc or trich_sao")
+    pages: list[int] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="trich_sao only: the pages (1-based, in the order wanted) the extract "
+        "copies; default every page",
+    )
 
 
 class CertifiedCopyPublic(BaseModel):

@@ -8,18 +8,21 @@ result, and it is fetched like any paper, by `GET /documents/{id}/original` or a
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pikepdf
+
 from models.audit import AuditEvent
 from models.auth import Actor, AuditAction, Permission
 from models.catalog import DocumentStatus, Paper
 from models.certification import CertifiedCopyPublic, CopyType, Verification
 from models.codes import agency_of
-from models.errors import NotFound, NotReady, SigningUnavailable
+from models.errors import InvalidInput, NotFound, NotReady, SigningUnavailable
 from services import queries, signing, verification
 from services.access import document_for, require
 from services.context import Context
@@ -68,8 +71,31 @@ def agency_key(ctx: Context, agency_code: str) -> Iterator[signing.AgencyKey]:
     )
 
 
+def extract(pdf: bytes, pages: list[int]) -> bytes:
+    """A "TRÍCH SAO" of some pages: the same file with only those pages, in that order (its
+    metadata and output intent kept, so a PDF/A stays one)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        count = len(document.pages)
+        wrong = [n for n in pages if not 1 <= n <= count]
+        if wrong or len(set(pages)) != len(pages):
+            raise InvalidInput(
+                "Số trang trích sao không hợp lệ", detail={"pages": pages, "page_count": count}
+            )
+        kept = [document.pages[n - 1] for n in pages]
+        for index in reversed(range(count)):
+            del document.pages[index]
+        document.pages.extend(kept)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+
 def certify(
-    ctx: Context, actor: Actor, document_id: str, copy_type: CopyType
+    ctx: Context,
+    actor: Actor,
+    document_id: str,
+    copy_type: CopyType,
+    pages: list[int] | None = None,
 ) -> CertifiedCopyPublic:
     """Build, stamp and sign the copy; store it; record it as the dossier's result, audited in
     the same transaction. 403 without the certify permission, 404 for another agency's paper,
@@ -77,7 +103,13 @@ def certify(
     require(actor, Permission.CERTIFY)
     dossier_code = document_for(ctx, actor, document_id)
     source = ctx.catalog.get_document(document_id)
+    if pages is not None and copy_type is not CopyType.TRICH_SAO:
+        raise InvalidInput(
+            "Chỉ bản trích sao mới chọn trang", detail={"copy_type": copy_type, "pages": pages}
+        )
     pdf = searchable_pdf_of(ctx, source)
+    if pages is not None:
+        pdf = extract(pdf, pages)
     with agency_key(ctx, agency_of(dossier_code)) as key:
         agency_name = ctx.settings.certify_agency_name or key.name()
         signer_subject = key.subject
@@ -104,7 +136,7 @@ def certify(
                 filename=f"{Path(source.filename).stem}-{copy_type.value.replace('_', '-')}.pdf",
                 content_type="application/pdf",
                 size=len(signed.data),
-                page_count=source.page_count,
+                page_count=len(pages) if pages is not None else source.page_count,
                 owner_id=source.owner_id,
                 owner_name=source.owner_name,
                 kind_code=source.kind_code,
@@ -119,7 +151,8 @@ def certify(
                 object_type="document",
                 object_id=copy_id,
                 dossier_code=dossier_code,
-                detail=f"{copy_type.value} of {document_id}",
+                detail=f"{copy_type.value} of {document_id}"
+                + (f" pages {','.join(map(str, pages))}" if pages is not None else ""),
             )
         ],
         recognise=False,

@@ -20,7 +20,7 @@ def create_certified_copy(
     """A copy of a recognised paper, stamped and signed with the agency's key (Decree
     30/2020 art. 25-26), kept as the dossier's electronic result; fetch it by its `id` like any
     paper (`/documents/{id}/original`, `/documents/{id}/download-link`)."""
-    return certify.certify(ctx, actor, document_id, request.copy_type)
+    return certify.certify(ctx, actor, document_id, request.copy_type, request.pages)
 
 
 @router.get("/certified-copies/{copy_id}/verification")

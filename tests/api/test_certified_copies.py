@@ -154,6 +154,12 @@ def test_an_expired_or_missing_certificate_is_a_clear_409(
     ctx = client.app.state.context  # type: ignore[attr-defined]
     url = f"/api/v1/documents/{document_id}/certified-copy"
 
+    # pages are for an extract only, and must exist
+    only_extracts = client.post(url, json={"copy_type": "sao_y", "pages": [1]}, headers=officer)
+    assert_error_body(only_extracts, 422, "invalid_input")
+    no_page_2 = client.post(url, json={"copy_type": "trich_sao", "pages": [2]}, headers=officer)
+    assert_error_body(no_page_2, 422, "invalid_input")
+
     ctx.settings = ctx.settings.model_copy(update={"certify_pkcs12": pki.expired_p12})
     expired = client.post(url, json={"copy_type": "trich_sao"}, headers=officer)
     assert_error_body(expired, 409, "certificate_unusable")
