@@ -65,7 +65,7 @@ def page_verdicts(row: Paper) -> list[QualityVerdict | None]:
 
 
 def document(ctx: Context, actor: Actor, document_id: str) -> DocumentPublic:
-    row = read_authorised(ctx, actor, document_id, AuditAction.READ, "document")
+    row = _read(ctx, actor, document_id, AuditAction.READ, "document")
     recognised = {page.number: page for page in row.recognised}
     verdicts = page_verdicts(row)
     return DocumentPublic(
@@ -143,7 +143,7 @@ def effective_text(page: PageRecord) -> str:
 
 
 def document_text(ctx: Context, actor: Actor, document_id: str) -> DocumentText:
-    row = _finished(read_authorised(ctx, actor, document_id, AuditAction.READ, "text"))
+    row = _finished(_read(ctx, actor, document_id, AuditAction.READ, "text"))
     return DocumentText(
         id=row.id,
         status=DocumentStatus(row.status),
@@ -159,9 +159,7 @@ class Artefact:
 
 def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
     """The document's searchable PDF (page images + invisible text); 409 until recognised."""
-    row = _finished(
-        read_authorised(ctx, actor, document_id, AuditAction.DOWNLOAD, "searchable pdf")
-    )
+    row = _finished(_read(ctx, actor, document_id, AuditAction.DOWNLOAD, "searchable pdf"))
     if not row.recognised:
         raise NotFound("Tài liệu không có bản PDF", detail={"id": row.id})
     # beside the pages' results: under the scan they were read from (storage/keys.py)
@@ -170,9 +168,7 @@ def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
 
 def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
     """One page's hOCR (words, lines, blocks and tables in reading order); 409 until recognised."""
-    row = _finished(
-        read_authorised(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}")
-    )
+    row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
     page = next((p for p in row.recognised if p.number == number), None)
     if page is None:
         raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
@@ -197,13 +193,11 @@ class Original:
 
 
 def original(ctx: Context, actor: Actor, document_id: str) -> Original:
-    row = read_authorised(ctx, actor, document_id, AuditAction.DOWNLOAD, "original")
+    row = _read(ctx, actor, document_id, AuditAction.DOWNLOAD, "original")
     return Original(row.filename, row.content_type, ctx.store.get(row.object_key))
 
 
-def read_authorised(
-    ctx: Context, actor: Actor, document_id: str, action: AuditAction, what: str
-) -> Paper:
+def _read(ctx: Context, actor: Actor, document_id: str, action: AuditAction, what: str) -> Paper:
     """Authorise, audit, then fetch: no paper leaves without its audit row committed first."""
     dossier_code = document_for(ctx, actor, document_id)
     ctx.audit.record(
@@ -215,6 +209,10 @@ def read_authorised(
         detail=what,
     )
     return ctx.catalog.get_document(document_id)
+
+
+read_authorised = _read
+"""`_read` for the use cases beside these (certified copies): authorise, audit, then fetch."""
 
 
 def download_link(ctx: Context, actor: Actor, document_id: str) -> tuple[str, datetime]:
