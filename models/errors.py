@@ -36,8 +36,9 @@ The tree (HTTP status / CLI exit code):
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
-    └── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
-        └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
+    ├── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
+    │   └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
+    └── TimestampUnavailable        503 / 6   the timestamp server of certified copies did not answer
 
 `message` is for a person at the counter, in Vietnamese; `code` is a stable English identifier for
 programs; `detail` is free-form context (which file, which field). Adapters map their libraries'
@@ -284,3 +285,12 @@ class StoreUnavailable(SohoaError):
 class StoreAccessDenied(StoreUnavailable):
     code = "store_access_denied"
     default_message = "Kho lưu trữ từ chối truy cập, vui lòng báo quản trị viên"
+
+
+class TimestampUnavailable(SohoaError):
+    """PAdES B-T needs the timestamp server's token (SOHOA_CERTIFY_TSA_URL); none came."""
+
+    http_status = 503
+    exit_code = 6
+    code = "timestamp_unavailable"
+    default_message = "Máy chủ cấp dấu thời gian không trả lời, vui lòng thử lại"

@@ -37,7 +37,12 @@ from models.certification import (
     CopyType,
     stamp_lines,
 )
-from models.errors import CertificateUnusable, CorruptFile, SigningUnavailable
+from models.errors import (
+    CertificateUnusable,
+    CorruptFile,
+    SigningUnavailable,
+    TimestampUnavailable,
+)
 
 FIELD_NAME = "SaoDienTu"
 FONT_SIZE = 10
@@ -198,6 +203,8 @@ def sign(
         out = signer.sign_pdf(writer, bytes_reserved=_room(key, timestamper))
     except (PdfError, SigningError) as exc:
         raise CorruptFile("Không ký được tệp PDF", detail=str(exc)) from exc
+    except OSError as exc:  # the only network here: the timestamp server (TimestampRequestError)
+        raise TimestampUnavailable(detail=type(exc).__name__) from exc
     return SignedCopy(out.getvalue(), when, lines, timestamped=timestamper is not None)
 
 

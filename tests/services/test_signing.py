@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
 from models.certification import VIETNAM_TIME, CopyType, stamp_lines
-from models.errors import CertificateUnusable, SigningUnavailable
+from models.errors import CertificateUnusable, SigningUnavailable, TimestampUnavailable
 from services import signing, verification
 from services.settings import Settings
 from synth.pki import AGENCY_NAME, PASSWORD, Pki, a4_page_pdf, make_pki
@@ -165,6 +166,15 @@ def test_with_a_timestamp_server_the_signature_is_pades_b_t(pki: Pki, page_pdf: 
         signed.data, verification.load_trust_roots(pki.root_pem)
     ).signatures
     assert sig.intact and sig.timestamp_time is not None
+
+
+def test_a_timestamp_server_that_does_not_answer_is_a_503(pki: Pki, page_pdf: bytes) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(TimestampUnavailable) as refused:
+        _sign(page_pdf, pki, timestamper=signing.timestamper_for(f"http://127.0.0.1:{port}/tsa"))
+    assert refused.value.http_status == 503
 
 
 @pytest.mark.parametrize("copy_type", list(CopyType))
