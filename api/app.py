@@ -14,6 +14,7 @@ from api.metering import RequestMetrics
 from api.routes import (
     audit,
     auth,
+    certify,
     counter,
     documents,
     dossiers,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth.router,
         dossiers.router,
         documents.router,
+        certify.router,
         counter.router,
         audit.router,
         reports.router,

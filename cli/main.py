@@ -19,6 +19,7 @@ from cli import backfile as backfile_commands
 from cli import backup as backup_commands
 from cli import report as report_commands
 from cli import search as search_commands
+from cli import verify as verify_commands
 from cli.common import context as _context
 from cli.common import fail
 from models.errors import SohoaError
@@ -155,6 +156,7 @@ app.command("search")(search_commands.search)
 app.command("backup")(backup_commands.backup)
 app.command("restore")(backup_commands.restore)
 app.command("verify-store")(backup_commands.verify_store)
+app.command("verify")(verify_commands.verify)
 
 user_app = typer.Typer(help="Manage users and API keys (needs the catalog, not the server).")
 app.add_typer(user_app, name="user")

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 class Role(StrEnum):
     CLERK = "clerk"  # cán bộ một cửa: opens dossiers, uploads scans, reads its agency's papers
-    OFFICER = "officer"  # cán bộ xử lý: reads and searches its agency's papers
+    OFFICER = "officer"  # cán bộ xử lý: reads, searches and certifies copies of its agency's papers
     ARCHIVIST = "archivist"  # cán bộ lưu trữ: bulk backfile into its agency
     AUDITOR = "auditor"  # reads the audit log and the 766 report, never a paper
     ADMIN = "admin"  # manages users; sees every agency
@@ -29,13 +29,23 @@ class Permission(StrEnum):
     READ_REPORTS = "read_reports"
     """Aggregate figures (the 766 indicators): counts of dossiers, never a paper or a name."""
     MANAGE_USERS = "manage_users"
+    CERTIFY = "certify"
+    """Make a certified electronic copy (SAO Y, SAO LỤC, TRÍCH SAO, Decree 30/2020 art. 25-26)
+    of a paper of the principal's agency, signed with the agency's key."""
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset(
         {Permission.CREATE_DOSSIER, Permission.UPLOAD, Permission.READ_PAPERS, Permission.SEARCH}
     ),
-    Role.OFFICER: frozenset({Permission.READ_PAPERS, Permission.SEARCH, Permission.READ_REPORTS}),
+    Role.OFFICER: frozenset(
+        {
+            Permission.READ_PAPERS,
+            Permission.SEARCH,
+            Permission.READ_REPORTS,
+            Permission.CERTIFY,
+        }
+    ),
     Role.ARCHIVIST: frozenset(
         {
             Permission.BACKFILE,
@@ -91,3 +101,4 @@ class AuditAction(StrEnum):
     KEY_ISSUED = "key_issued"
     AUDIT_READ = "audit_read"
     SEARCH = "search"
+    CERTIFY = "certify"

@@ -33,12 +33,15 @@ The tree (HTTP status / CLI exit code):
     │   └── Busy                    409 / 2     another worker is recognising this document now
     ├── PaperExpired                409 / 2   a paper past its validity is not reused
     ├── TargetNotEmpty              409 / 2   a restore into a service that holds data (without --force)
+    ├── SigningUnavailable          409 / 2   no agency key is configured for certified copies
+    │   └── CertificateUnusable     409 / 2     the agency's certificate is expired or not yet valid
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
     │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
     ├── BackupToolFailed            500 / 1   pg_dump / pg_restore missing, too old for the server, or failed
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
-    └── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
-        └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
+    ├── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
+    │   └── StoreAccessDenied       503 / 6     the object store refuses our keys (misconfiguration)
+    └── TimestampUnavailable        503 / 6   the timestamp server of certified copies did not answer
 
 `message` is for a person at the counter, in Vietnamese; `code` is a stable English identifier for
 programs; `detail` is free-form context (which file, which field). Adapters map their libraries'
@@ -259,6 +262,20 @@ class BackupToolFailed(SohoaError):
     default_message = "Công cụ sao lưu cơ sở dữ liệu bị thiếu hoặc lỗi"
 
 
+class SigningUnavailable(Conflict):
+    """A certified copy cannot be signed here: no key for the paper's agency (configuration)."""
+
+    code = "signing_unavailable"
+    default_message = "Chưa cấu hình chứng thư số của cơ quan để ký bản sao điện tử"
+
+
+class CertificateUnusable(SigningUnavailable):
+    """The agency's certificate cannot sign now: expired, not yet valid, or not for signing."""
+
+    code = "certificate_unusable"
+    default_message = "Chứng thư số của cơ quan đã hết hạn hoặc chưa có hiệu lực"
+
+
 class RecognitionError(SohoaError):
     exit_code = 4
     code = "recognition_failed"
@@ -286,3 +303,12 @@ class StoreUnavailable(SohoaError):
 class StoreAccessDenied(StoreUnavailable):
     code = "store_access_denied"
     default_message = "Kho lưu trữ từ chối truy cập, vui lòng báo quản trị viên"
+
+
+class TimestampUnavailable(SohoaError):
+    """PAdES B-T needs the timestamp server's token (SOHOA_CERTIFY_TSA_URL); none came."""
+
+    http_status = 503
+    exit_code = 6
+    code = "timestamp_unavailable"
+    default_message = "Máy chủ cấp dấu thời gian không trả lời, vui lòng thử lại"

@@ -211,6 +211,10 @@ def _read(ctx: Context, actor: Actor, document_id: str, action: AuditAction, wha
     return ctx.catalog.get_document(document_id)
 
 
+read_authorised = _read
+"""`_read` for the use cases beside these (certified copies): authorise, audit, then fetch."""
+
+
 def download_link(ctx: Context, actor: Actor, document_id: str) -> tuple[str, datetime]:
     """Authorise and audit the issue of a signed link to the original."""
     dossier_code = document_for(ctx, actor, document_id)

@@ -156,6 +156,50 @@ class Settings(BaseSettings):
     download_link_seconds: int = Field(
         default=300, ge=10, le=3600, description="lifetime of a signed download link"
     )
+    # -- certified electronic copies (docs/certified-copies.md) --
+    certify_pkcs12: Path | None = Field(
+        default=None,
+        description="the agency's PKCS#12 file (.p12/.pfx: key and certificate) that signs "
+        "certified copies; unset: no copy can be certified (409 signing_unavailable)",
+    )
+    certify_pkcs12_password: SecretStr | None = Field(
+        default=None, description="the PKCS#12 file's password"
+    )
+    certify_pkcs11_module: Path | None = Field(
+        default=None,
+        description="the PKCS#11 module (.so) of the agency's token or HSM; set, copies are "
+        "signed on the token (the key never leaves it) instead of with SOHOA_CERTIFY_PKCS12",
+    )
+    certify_pkcs11_token: str | None = Field(default=None, description="the token's label")
+    certify_pkcs11_key: str | None = Field(
+        default=None, description="the label of the signing key and of its certificate"
+    )
+    certify_pkcs11_pin: SecretStr | None = Field(default=None, description="the user PIN")
+    certify_agency_code: str | None = Field(
+        default=None,
+        description="the agency (code prefix of its dossiers, e.g. 000.00.01.H29) whose key "
+        "SOHOA_CERTIFY_PKCS12 is; set: papers of other agencies are refused (409)",
+    )
+    certify_agency_name: str | None = Field(
+        default=None,
+        description="the copying agency's name printed in the stamp; default: the certificate's "
+        "organisation (O), else its common name (CN)",
+    )
+    certify_tsa_url: str | None = Field(
+        default=None,
+        description="an RFC 3161 timestamp server: set, copies are signed PAdES B-T (with its "
+        "token); unset, PAdES B-B",
+    )
+    certify_trust_roots: Path | None = Field(
+        default=None,
+        description="PEM file of the root certificates a copy's signer must chain to for a "
+        "verification to say `valid` (e.g. the national root CA); unset: `untrusted` at best",
+    )
+    certify_font: Path = Field(
+        default=Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"),
+        description="the stamp's font, embedded: Liberation Serif 2, metric-compatible with "
+        "Times New Roman, with Vietnamese letters (Debian fonts-liberation2)",
+    )
 
     @property
     def catalog_url(self) -> str:

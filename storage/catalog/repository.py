@@ -55,6 +55,28 @@ class NewDocument:
     """JSON: the intake quality verdict of each page (models.recognition.QualityVerdict)."""
 
 
+def _document_row(new: NewDocument, status: DocumentStatus) -> DocumentRow:
+    return DocumentRow(
+        id=new.id,
+        sha256=new.sha256,
+        object_key=new.object_key,
+        filename=new.filename,
+        content_type=new.content_type,
+        size=new.size,
+        page_count=new.page_count,
+        quality=new.quality,
+        status=status,
+        attempts=0,
+        owner_id=new.owner_id,
+        owner_source="intake" if new.owner_id else None,
+        owner_name=new.owner_name,
+        kind_code=new.kind_code,
+        role=new.role,
+        digitized_by=new.digitized_by,
+        digitized_at=utcnow(),
+    )
+
+
 class Catalog:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -119,9 +141,12 @@ class Catalog:
         dossier_code: str,
         documents: Sequence[NewDocument],
         audit: Sequence[AuditEvent] = (),
+        *,
+        recognise: bool = True,
     ) -> None:
         """Record the documents, link them to the dossier, and write their audit rows, all in
-        one transaction."""
+        one transaction. `recognise=False` records papers the agency issues for the dossier
+        (its electronic result, e.g. a certified copy) as done: no job, nothing queued."""
         with unavailable_as_ours(), self._sessions() as session, session.begin():
             add_events(session, audit)
             dossier = session.scalar(select(DossierRow).where(DossierRow.code == dossier_code))
@@ -133,28 +158,9 @@ class Catalog:
                 )
                 or 0
             )
+            status = DocumentStatus.QUEUED if recognise else DocumentStatus.DONE
             for offset, new in enumerate(documents):
-                session.add(
-                    DocumentRow(
-                        id=new.id,
-                        sha256=new.sha256,
-                        object_key=new.object_key,
-                        filename=new.filename,
-                        content_type=new.content_type,
-                        size=new.size,
-                        page_count=new.page_count,
-                        quality=new.quality,
-                        status=DocumentStatus.QUEUED,
-                        attempts=0,
-                        owner_id=new.owner_id,
-                        owner_source="intake" if new.owner_id else None,
-                        owner_name=new.owner_name,
-                        kind_code=new.kind_code,
-                        role=new.role,
-                        digitized_by=new.digitized_by,
-                        digitized_at=utcnow(),
-                    )
-                )
+                session.add(_document_row(new, status))
                 session.flush()
                 session.add(
                     DossierDocumentRow(
@@ -165,8 +171,12 @@ class Catalog:
                         reused=False,
                     )
                 )
-                session.add(JobRow(document_id=new.id, kind=JOB_RECOGNISE, state=JobState.QUEUED))
-            dossier.status = DossierStatus.PROCESSING
+                if recognise:
+                    session.add(
+                        JobRow(document_id=new.id, kind=JOB_RECOGNISE, state=JobState.QUEUED)
+                    )
+            if recognise:
+                dossier.status = DossierStatus.PROCESSING
 
     def reuse_document(
         self, dossier_code: str, document_id: str, audit: Sequence[AuditEvent] = ()
