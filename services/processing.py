@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from models import trace
 from models.catalog import Claimed, DocumentStatus
 from models.errors import Busy, StoreUnavailable
 from models.recognition import DocumentResult
@@ -113,7 +114,8 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
     if not recorded:
         log.info("document %s: result of a claim no longer held, dropped", claimed.id)
         return None
-    ctx.metrics.pages_recognised.inc(len(result.pages))
+    ctx.metrics.observe_pages(page.seconds for page in result.pages)
+    ctx.metrics.documents.labels(status.value).inc()
     ctx.search.index_document(claimed.id)  # searchable as soon as its status says done
     # is it a rescan of a paper we have?
     try:
@@ -132,16 +134,18 @@ def recognise_claimed(
     StoreUnavailable when a transient failure put the document back in the queue, so that a
     runner with retries (Celery) retries it.
     """
-    if refuse_poison(ctx, claimed):
-        return DocumentStatus.FAILED
-    try:
-        data = ctx.store.get(claimed.object_key)
-        return record_result(ctx, claimed, recognise(data))
-    except Exception as error:
-        outcome = settle_failure(ctx, claimed, error)
-        if outcome.retry and isinstance(error, StoreUnavailable):
-            raise
-        return outcome.status
+    # logged and audited under the request that queued it, whichever runner took it
+    with trace.bound(claimed.request_id or trace.current()):
+        if refuse_poison(ctx, claimed):
+            return DocumentStatus.FAILED
+        try:
+            data = ctx.store.get(claimed.object_key)
+            return record_result(ctx, claimed, recognise(data))
+        except Exception as error:
+            outcome = settle_failure(ctx, claimed, error)
+            if outcome.retry and isinstance(error, StoreUnavailable):
+                raise
+            return outcome.status
 
 
 def process_document(ctx: Context, document_id: str) -> DocumentStatus | None:
