@@ -136,6 +136,7 @@ def recognise_claimed(
     """
     # logged and audited under the request that queued it, whichever runner took it
     with trace.bound(claimed.request_id or trace.current()):
+        log.debug("document %s: attempt %d by %s", claimed.id, claimed.attempts, claimed.owner)
         if refuse_poison(ctx, claimed):
             return DocumentStatus.FAILED
         try:
@@ -238,15 +239,19 @@ class WorkerPool:
                 self._wake.clear()
                 continue
             self._keeper.hold(claimed.id)
-            try:
-                status = recognise_claimed(self.ctx, claimed, self._recognise)
-                log.info("document %s: %s", claimed.id, status)
-            except StoreUnavailable:
-                log.warning("document %s: store unavailable, queued again", claimed.id)
-            except Exception:  # recording a failure failed (catalog down): its lease expires
-                log.exception("document %s: could not settle", claimed.id)
-            finally:
-                self._keeper.drop(claimed.id)
+            with trace.bound(claimed.request_id):
+                self._settle(claimed)
+
+    def _settle(self, claimed: Claimed) -> None:
+        try:
+            status = recognise_claimed(self.ctx, claimed, self._recognise)
+            log.info("document %s: %s", claimed.id, status)
+        except StoreUnavailable:
+            log.warning("document %s: store unavailable, queued again", claimed.id)
+        except Exception:  # recording a failure failed (catalog down): its lease expires
+            log.exception("document %s: could not settle", claimed.id)
+        finally:
+            self._keeper.drop(claimed.id)
 
     def _recognise(self, data: bytes) -> DocumentResult:
         """Fan the document's pages out to the shared pool: a 20-page dossier uses every process.

@@ -39,12 +39,12 @@ def run(settings: Settings, task: Any, document_id: str) -> str | None:
     try:
         with trace.bound(request_id if isinstance(request_id, str) else None):
             status = process_document(_context(settings), document_id)
+            log.info("document %s: %s", document_id, status or "already finished")
     except Busy as exc:
         # check back once the holder's lease could have expired (it renews it while alive)
         raise task.retry(countdown=settings.lease_seconds) from exc
     except StoreUnavailable as exc:
         raise task.retry(countdown=10, max_retries=settings.max_attempts) from exc
-    log.info("document %s: %s", document_id, status or "already finished")
     return str(status) if status else None
 
 
