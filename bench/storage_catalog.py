@@ -57,6 +57,7 @@ def fill_catalog(url: str, documents: int) -> float:
                             "applicant_id": f"{79193000000 + dossier_id // 2:012d}",
                             "agency_code": "000.00.01.H29",
                             "status": DossierStatus.COMPLETED,
+                            "received_on": now.date(),
                             "created_at": now,
                             "updated_at": now,
                         }
