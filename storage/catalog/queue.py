@@ -14,8 +14,21 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from models.catalog import Backlog, Claimed, DocumentStatus, JobState
@@ -170,29 +183,31 @@ class WorkQueue:
     def backlog(self) -> Backlog:
         """The queue's depth, its oldest waiting document and the backfiles' files by status.
 
-        Asked at every metrics scrape: each query is answered from an index (status; status
-        and updated_at; the backfile items' status), never by reading the documents.
+        Asked at every metrics scrape, in one statement (one round trip to PostgreSQL): each
+        part is answered from an index (status; status and updated_at; the backfile items'
+        status), never by reading the documents.
         """
         waiting = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
-        with unavailable_as_ours(), self._sessions() as session:
-            rows = session.execute(
-                select(DocumentRow.status, func.count())
-                .where(DocumentRow.status.in_(waiting))
-                .group_by(DocumentRow.status)
-            ).all()
-            oldest = session.scalar(
-                select(func.min(DocumentRow.updated_at)).where(
-                    DocumentRow.status == DocumentStatus.QUEUED
-                )
-            )
-            files = session.execute(
-                select(BackfileItemRow.status, func.count()).group_by(BackfileItemRow.status)
-            ).all()
-        counts = {DocumentStatus(status).value: int(count) for status, count in rows}
+        moment = DocumentRow.updated_at.type  # the union's column types are its first part's
+        depth = (
+            select(_part("depth"), DocumentRow.status, func.count(), cast(null(), moment))
+            .where(DocumentRow.status.in_(waiting))
+            .group_by(DocumentRow.status)
+        )
+        oldest = select(_part("oldest"), null(), null(), func.min(DocumentRow.updated_at)).where(
+            DocumentRow.status == DocumentStatus.QUEUED
+        )
+        files = select(_part("backfile"), BackfileItemRow.status, func.count(), null()).group_by(
+            BackfileItemRow.status
+        )
+        with unavailable_as_ours(), self.engine.connect() as connection:
+            rows: list[Any] = list(connection.execute(union_all(depth, oldest, files)))
+        counts = {status: int(n) for part, status, n, _ in rows if part == "depth"}
+        since = next((moment for part, _, _, moment in rows if part == "oldest"), None)
         return Backlog(
             depth={status.value: counts.get(status.value, 0) for status in waiting},
-            oldest_queued=_aware(oldest),
-            backfile={str(status): int(count) for status, count in files},
+            oldest_queued=_aware(since),
+            backfile={status: int(n) for part, status, n, _ in rows if part == "backfile"},
         )
 
     def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
@@ -252,6 +267,12 @@ def _claim(
         return None
     sha256, object_key, attempts, request_id = row
     return Claimed(document_id, sha256, object_key, int(attempts), owner, request_id)
+
+
+def _part(name: str) -> ColumnElement[str]:
+    """A constant naming which part of a union a row comes from (SQL text, not a parameter:
+    PostgreSQL cannot type an untyped parameter in a union)."""
+    return literal_column(f"'{name}'")
 
 
 def _aware(moment: datetime | None) -> datetime | None:
