@@ -43,6 +43,7 @@ def backfile(
     """
     from cli.common import context as _context
     from cli.common import fail
+    from models import trace
     from models.auth import Actor
     from services.backfile import manifest as manifests
     from services.backfile import open_source, run_backfile
@@ -50,7 +51,8 @@ def backfile(
     from services.backfile.runners import CeleryQueue, LocalPool, Runner
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    with _context() as ctx:
+    # one request id for the run: its documents, their workers' lines and its audit rows
+    with _context() as ctx, trace.bound(trace.new_id()):
         settings = ctx.settings
         principal, _hash, active = ctx.accounts.user(acting_as)
         if not active:
