@@ -21,6 +21,7 @@ from services.settings import Settings
 from tests.api.test_metrics import _free_port
 from tests.conftest import DOSSIER, sign_in, wait_finished
 from tests.services.shelf import scan, sohoa
+from tests.services.test_celery_workers import BROKERS
 
 TOKEN = "scrape-token-0123456789abcdef"
 
@@ -131,3 +132,17 @@ def test_a_celery_workers_metrics_move_after_its_pages_and_its_logs_carry_the_re
             r.get("request_id") == f"upload-worker-{n}-0123" and document_id in r["message"]
             for r in records
         ), [r for r in records if document_id in r.get("message", "")]
+
+
+def test_a_worker_metrics_port_without_a_scrape_token_is_refused_at_start(
+    tmp_path: Path,
+) -> None:
+    command, env = sohoa(
+        tmp_path / "data",
+        SOHOA_QUEUE_URL=BROKERS["redis"][1],
+        SOHOA_WORKER_METRICS_PORT=str(_free_port()),
+    )
+    env.pop("SOHOA_METRICS_TOKEN", None)
+    done = subprocess.run([*command, "worker"], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert b"SOHOA_METRICS_TOKEN" in done.stderr
