@@ -43,6 +43,7 @@ def backfile(
     """
     from cli.common import context as _context
     from cli.common import fail
+    from models import trace
     from models.auth import Actor
     from services.backfile import manifest as manifests
     from services.backfile import open_source, run_backfile
@@ -50,7 +51,8 @@ def backfile(
     from services.backfile.runners import CeleryQueue, LocalPool, Runner
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    with _context() as ctx:
+    # one request id for the run: its documents, their workers' lines and its audit rows
+    with _context() as ctx, trace.bound(trace.new_id()):
         settings = ctx.settings
         principal, _hash, active = ctx.accounts.user(acting_as)
         if not active:
@@ -129,12 +131,20 @@ def worker(
     """Run a Celery worker that recognises documents queued at SOHOA_QUEUE_URL."""
     from cli.common import context as _context
     from cli.common import fail
-    from services.queue import Enqueuer, celery_app
+    from services import worker_metrics
     from services.settings import Settings
 
     settings = Settings()
     if not settings.queue_url:
         raise fail("chưa đặt SOHOA_QUEUE_URL (vd. redis://127.0.0.1:6379/0)", 2)
+    try:  # before anything imports prometheus_client (services.queue does)
+        worker_metrics.prepare(settings)
+    except ValueError as exc:
+        raise fail(str(exc), 2) from exc
+    from services.logs import configure
+    from services.queue import Enqueuer, celery_app
+
+    configure(settings.log_format, loglevel)
     if ping:
         replies = celery_app(settings).control.ping(timeout=3.0) or []
         host = socket.gethostname()
@@ -148,7 +158,8 @@ def worker(
         typer.echo(f"sohoa: sent again {resent} document(s) queued without a message", err=True)
     if pool not in ("prefork", "solo", "threads"):
         raise fail(f"pool không hợp lệ: {pool}", 2)
-    logging.basicConfig(level=loglevel.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    if settings.worker_metrics_port is not None:
+        worker_metrics.serve(settings)
     app = celery_app(settings)
     app.worker_main(
         [

@@ -52,9 +52,11 @@ def serve(
 
     from api.app import create_app
     from services.context import open_store
+    from services.logs import configure
     from services.settings import Settings
 
     settings = Settings()
+    configure(settings.log_format, settings.log_level)
     updates = {k: v for k, v in {"host": host, "port": port}.items() if v is not None}
     settings = settings.model_copy(update=updates)
     try:
@@ -62,7 +64,16 @@ def serve(
         application = create_app(settings)
     except SohoaError as exc:
         raise fail(f"{exc.message} [{exc.code}]", exc.exit_code) from exc
-    uvicorn.run(application, host=settings.host, port=settings.port, log_level="info")
+    # our logging, not uvicorn's; its access line would print the query (a searched name):
+    # api/metering.py logs each request by its route's template instead
+    uvicorn.run(
+        application,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+        log_level=settings.log_level.lower(),
+    )
 
 
 @app.command()

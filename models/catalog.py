@@ -50,6 +50,18 @@ class JobState(StrEnum):
 
 
 @dataclass(frozen=True)
+class Backlog:
+    """The work outstanding, as a metrics scrape reads it from the catalog."""
+
+    depth: dict[str, int]
+    """Documents `queued` and `processing` (each status, 0 included)."""
+    oldest_queued: datetime | None
+    """When the longest-waiting `queued` document was queued (or put back); None: none waits."""
+    backfile: dict[str, int]
+    """Files of every backfile source by their status (pending, queued, done, ...)."""
+
+
+@dataclass(frozen=True)
 class Claimed:
     """A document a worker holds: what recognising it needs, and the claim itself.
 
@@ -61,6 +73,8 @@ class Claimed:
     object_key: str
     attempts: int
     owner: str
+    request_id: str | None = None
+    """Of the request that queued it (models/trace.py): the worker logs and audits under it."""
 
 
 # -- what the catalog hands out: plain values, never rows of its database -----------------

@@ -230,6 +230,12 @@ class PageResult(BaseModel):
     pdf: bytes | None = Field(
         default=None, description="one searchable PDF page (image + invisible text)", exclude=True
     )
+    seconds: dict[str, float] = Field(
+        default_factory=dict,
+        description="seconds spent in each stage of the pipeline (load, prepare, layout, "
+        "tesseract, second_reading, finish), for metrics; not stored",
+        exclude=True,
+    )
 
     @property
     def blank(self) -> bool:

@@ -199,6 +199,8 @@ class AuditEventPublic(BaseModel):
     dossier_code: str | None
     outcome: str
     detail: str | None
+    request_id: str | None = None
+    """Of the HTTP request (its `X-Request-ID`), or of the upload a worker's row is about."""
 
 
 class AuditEventsPublic(BaseModel):

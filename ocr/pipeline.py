@@ -33,6 +33,7 @@ from ocr.checks import IMPLAUSIBLE, Reader, check_turn, plausibility
 from ocr.engine import EngineOutput, recognise, recognise_words
 from ocr.formats import PDF, sniff
 from ocr.hocr import page_hocr
+from ocr.laps import Laps
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page, page_pdf
@@ -135,6 +136,7 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
                 source=PageSource.TEXT_LAYER,
                 pdf=original_page(data, number),
             )
+    laps = Laps()
     image = page_at(
         data,
         number,
@@ -142,7 +144,9 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
         max_pixels=options.max_pixels,
         timeout=options.page_timeout,
     )
-    return recognise_page(image, number, options)
+    laps.lap("load")
+    page = recognise_page(image, number, options)
+    return page.model_copy(update={"seconds": {**laps.seconds, **page.seconds}})
 
 
 def warm_up() -> None:
@@ -152,9 +156,12 @@ def warm_up() -> None:
 
 def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:
     read = _band_reader(options)
+    laps = Laps()
     prepared = prepare_page(image, read=read)
+    laps.lap("prepare")
     if prepared.quality.blank:
         return PageResult(
+            seconds=laps.seconds,
             number=number,
             width=prepared.image.width,
             height=prepared.image.height,
@@ -167,7 +174,9 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         )
     # Marks are found before the reading: a QR code is blanked out of what Tesseract reads.
     regions = _regions(image, prepared) if options.layout else []
+    laps.lap("layout")
     output = _read(prepared, options, regions)
+    laps.lap("tesseract")
     reading = plausibility(output.words)
     if reading.conclusive and reading.score < IMPLAUSIBLE:
         # The page's whole reading looks wrong: a turn nobody suspected, or a step that hurt.
@@ -176,7 +185,10 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         prepared, output = _second_opinion(image, prepared, output, options, read)
         if prepared is not first and options.layout:
             regions = _regions(image, prepared)
-    return _page_result(image, number, prepared, output, options, regions)
+        laps.lap("second_reading")
+    page = _page_result(image, number, prepared, output, options, regions)
+    laps.lap("finish")
+    return page.model_copy(update={"seconds": laps.seconds})
 
 
 def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:

@@ -69,7 +69,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.queue = WorkQueue(self.catalog.engine)
-        self.metrics = Metrics(queue_depth=self.queue.depth)
+        self.metrics = Metrics(backlog=self.queue.backlog)
         # one per process: every request of this API counts against the same limits
         self.throttle = LoginThrottle(
             per_name=self.settings.login_attempts_per_name,

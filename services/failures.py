@@ -52,6 +52,7 @@ def refuse_poison(ctx: Context, claimed: Claimed) -> bool:
         return False
     log.warning("document %s: given up after %d attempts", claimed.id, claimed.attempts - 1)
     ctx.metrics.failures.labels("poison").inc()
+    ctx.metrics.documents.labels(DocumentStatus.FAILED.value).inc()
     ctx.queue.release(claimed, DocumentStatus.FAILED, POISON)
     return True
 
@@ -75,6 +76,8 @@ def settle_failure(ctx: Context, claimed: Claimed, error: BaseException) -> Outc
     else:
         log.error("document %s: %r -> %s", claimed.id, error, outcome, exc_info=error)
     ctx.metrics.failures.labels(failure_code(error)).inc()
+    if outcome.status is DocumentStatus.FAILED:
+        ctx.metrics.documents.labels(outcome.status.value).inc()
     ctx.queue.release(claimed, outcome.status, outcome.reason)
     return outcome
 

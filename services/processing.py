@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from models import trace
 from models.catalog import Claimed, DocumentStatus
 from models.errors import Busy, StoreUnavailable
 from models.recognition import DocumentResult
@@ -113,7 +114,8 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
     if not recorded:
         log.info("document %s: result of a claim no longer held, dropped", claimed.id)
         return None
-    ctx.metrics.pages_recognised.inc(len(result.pages))
+    ctx.metrics.observe_pages(page.seconds for page in result.pages)
+    ctx.metrics.documents.labels(status.value).inc()
     ctx.search.index_document(claimed.id)  # searchable as soon as its status says done
     # is it a rescan of a paper we have?
     try:
@@ -132,16 +134,19 @@ def recognise_claimed(
     StoreUnavailable when a transient failure put the document back in the queue, so that a
     runner with retries (Celery) retries it.
     """
-    if refuse_poison(ctx, claimed):
-        return DocumentStatus.FAILED
-    try:
-        data = ctx.store.get(claimed.object_key)
-        return record_result(ctx, claimed, recognise(data))
-    except Exception as error:
-        outcome = settle_failure(ctx, claimed, error)
-        if outcome.retry and isinstance(error, StoreUnavailable):
-            raise
-        return outcome.status
+    # logged and audited under the request that queued it, whichever runner took it
+    with trace.bound(claimed.request_id or trace.current()):
+        log.debug("document %s: attempt %d by %s", claimed.id, claimed.attempts, claimed.owner)
+        if refuse_poison(ctx, claimed):
+            return DocumentStatus.FAILED
+        try:
+            data = ctx.store.get(claimed.object_key)
+            return record_result(ctx, claimed, recognise(data))
+        except Exception as error:
+            outcome = settle_failure(ctx, claimed, error)
+            if outcome.retry and isinstance(error, StoreUnavailable):
+                raise
+            return outcome.status
 
 
 def process_document(ctx: Context, document_id: str) -> DocumentStatus | None:
@@ -234,15 +239,19 @@ class WorkerPool:
                 self._wake.clear()
                 continue
             self._keeper.hold(claimed.id)
-            try:
-                status = recognise_claimed(self.ctx, claimed, self._recognise)
-                log.info("document %s: %s", claimed.id, status)
-            except StoreUnavailable:
-                log.warning("document %s: store unavailable, queued again", claimed.id)
-            except Exception:  # recording a failure failed (catalog down): its lease expires
-                log.exception("document %s: could not settle", claimed.id)
-            finally:
-                self._keeper.drop(claimed.id)
+            with trace.bound(claimed.request_id):
+                self._settle(claimed)
+
+    def _settle(self, claimed: Claimed) -> None:
+        try:
+            status = recognise_claimed(self.ctx, claimed, self._recognise)
+            log.info("document %s: %s", claimed.id, status)
+        except StoreUnavailable:
+            log.warning("document %s: store unavailable, queued again", claimed.id)
+        except Exception:  # recording a failure failed (catalog down): its lease expires
+            log.exception("document %s: could not settle", claimed.id)
+        finally:
+            self._keeper.drop(claimed.id)
 
     def _recognise(self, data: bytes) -> DocumentResult:
         """Fan the document's pages out to the shared pool: a 20-page dossier uses every process.

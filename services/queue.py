@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from models import trace
 from services import tasks
 from services.context import Context
 from services.settings import Settings
@@ -82,7 +83,12 @@ class Enqueuer:
         would make the client send it again. `resend_stale` sends it later.
         """
         try:
-            self._app.send_task(TASK, args=[document_id], queue=self.settings.queue_name)
+            self._app.send_task(
+                TASK,
+                args=[document_id],
+                queue=self.settings.queue_name,
+                headers={"request_id": trace.current()},
+            )
         except Exception:  # kombu's connection errors vary by transport
             log.exception("document %s: could not reach the broker; it stays queued", document_id)
             return False

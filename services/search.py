@@ -8,7 +8,7 @@ import json
 from dataclasses import replace
 
 from models.auth import Actor, AuditAction, Permission
-from models.search import SearchFilters, SearchHit, SearchResults
+from models.search import ParsedQuery, SearchFilters, SearchHit, SearchResults
 from services.access import require
 from services.context import Context
 from services.search_text import parse_query, snippet
@@ -39,24 +39,8 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     scoped = _scope(actor, filters or SearchFilters())
-    if scoped is None:
-        raw_total, raw_hits, total_exact = 0, [], True
-    else:
-        found = ctx.search.index.search(query, scoped, limit=limit, offset=offset)
-        raw_total, raw_hits, total_exact = found.total, found.hits, found.total_exact
-    hits = [
-        SearchHit(
-            dossier_code=hit.dossier_code,
-            document_id=hit.document_id,
-            page=hit.page_number,
-            applicant_name=hit.applicant_name,
-            kind_code=hit.kind_code,
-            snippet=snippet(hit.text, query),
-            score=round(hit.score, 6),
-            exact=hit.exact,
-        )
-        for hit in raw_hits
-    ]
+    with ctx.metrics.search_latency.time():
+        hits, raw_total, total_exact = _hits(ctx, query, scoped, limit=limit, offset=offset)
     ctx.audit.record(
         actor,
         AuditAction.SEARCH,
@@ -75,6 +59,29 @@ def search(
     return SearchResults(
         query=q, total=raw_total, total_exact=total_exact, limit=limit, offset=offset, hits=hits
     )
+
+
+def _hits(
+    ctx: Context, query: ParsedQuery, scoped: SearchFilters | None, *, limit: int, offset: int
+) -> tuple[list[SearchHit], int, bool]:
+    """A page of hits with their snippets, the total and whether it is exact."""
+    if scoped is None:
+        return [], 0, True
+    found = ctx.search.index.search(query, scoped, limit=limit, offset=offset)
+    hits = [
+        SearchHit(
+            dossier_code=hit.dossier_code,
+            document_id=hit.document_id,
+            page=hit.page_number,
+            applicant_name=hit.applicant_name,
+            kind_code=hit.kind_code,
+            snippet=snippet(hit.text, query),
+            score=round(hit.score, 6),
+            exact=hit.exact,
+        )
+        for hit in found.hits
+    ]
+    return hits, found.total, found.total_exact
 
 
 def _scope(actor: Actor, filters: SearchFilters) -> SearchFilters | None:

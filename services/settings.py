@@ -141,6 +141,23 @@ class Settings(BaseSettings):
         description="bearer token a Prometheus scraper sends to GET /metrics; unset: no /metrics "
         "(404, like any unknown path)",
     )
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="port a `sohoa worker` serves /metrics on for Prometheus (its processes' "
+        "counters, summed); unset: none. Needs SOHOA_METRICS_TOKEN like the API's",
+    )
+    log_format: Literal["auto", "json", "text"] = Field(
+        default="auto",
+        description="json: one JSON object a line (for a log collector); text: for a terminal; "
+        "auto: text when stderr is a terminal, json otherwise",
+    )
+    log_level: str = Field(
+        default="INFO",
+        pattern="^(?i:debug|info|warning|error)$",
+        description="DEBUG, INFO, WARNING or ERROR",
+    )
     token_minutes: int = Field(default=30, ge=1, le=24 * 60, description="session token lifetime")
     login_attempts_per_name: int = Field(
         default=10, ge=1, description="logins (right or wrong) per user name in the window"

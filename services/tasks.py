@@ -11,6 +11,7 @@ import logging
 import os
 from typing import Any
 
+from models import trace
 from models.errors import Busy, StoreUnavailable
 from services.context import Context
 from services.processing import process_document
@@ -33,14 +34,17 @@ def _context(settings: Settings) -> Context:
 
 
 def run(settings: Settings, task: Any, document_id: str) -> str | None:
+    # the id of the upload's request travels in the task's headers (services/queue.py)
+    request_id = getattr(task.request, "request_id", None)
     try:
-        status = process_document(_context(settings), document_id)
+        with trace.bound(request_id if isinstance(request_id, str) else None):
+            status = process_document(_context(settings), document_id)
+            log.info("document %s: %s", document_id, status or "already finished")
     except Busy as exc:
         # check back once the holder's lease could have expired (it renews it while alive)
         raise task.retry(countdown=settings.lease_seconds) from exc
     except StoreUnavailable as exc:
         raise task.retry(countdown=10, max_retries=settings.max_attempts) from exc
-    log.info("document %s: %s", document_id, status or "already finished")
     return str(status) if status else None
 
 

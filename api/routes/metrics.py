@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header
 from fastapi.responses import Response
 
 from api.deps import ContextDep
-from services.metrics import CONTENT_TYPE, check_scrape_token
+from services.metrics import CONTENT_TYPE, bearer, check_scrape_token
 
 router = APIRouter(tags=["metrics"])
 
@@ -17,7 +17,5 @@ router = APIRouter(tags=["metrics"])
 def metrics(ctx: ContextDep, authorization: Annotated[str | None, Header()] = None) -> Response:
     token = ctx.settings.metrics_token
     assert token is not None  # mounted only with a token (api/app.py)
-    header = authorization or ""
-    given = header[7:].strip() if header[:7].lower() == "bearer " else None
-    check_scrape_token(token.get_secret_value(), given)
+    check_scrape_token(token.get_secret_value(), bearer(authorization))
     return Response(ctx.metrics.render(), media_type=CONTENT_TYPE)

@@ -1,4 +1,8 @@
-"""Engines for the catalog: SQLite (WAL) by default, PostgreSQL by URL; errors mapped to ours."""
+"""Engines for the catalog: SQLite (WAL) by default, PostgreSQL by URL; errors mapped to ours.
+
+Statement parameters are hidden from SQLAlchemy's logs and error messages (`hide_parameters`):
+they are names and ID numbers, and an error's message ends up in a log line.
+"""
 
 from __future__ import annotations
 
@@ -20,10 +24,12 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
+from models import trace
 from models.audit import AuditEvent
 from models.catalog import Claimed, DocumentStatus, JobState
 from models.errors import NotFound
@@ -230,6 +231,7 @@ class Papers:
             document.filename = filename
             document.quality = quality
             document.status = DocumentStatus.QUEUED
+            document.request_id = trace.current()  # the rescan's worker logs under it
             document.reason = None
             document.mean_confidence = None
             document.attempts = 0

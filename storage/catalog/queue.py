@@ -13,15 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    cast,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from models.catalog import Claimed, DocumentStatus, JobState
+from models.catalog import Backlog, Claimed, DocumentStatus, JobState
 from storage.catalog.database import session_factory, unavailable_as_ours
 from storage.catalog.settling import settle_dossiers, update_job
-from storage.catalog.tables import DocumentRow, JobRow, utcnow
+from storage.catalog.tables import BackfileItemRow, DocumentRow, JobRow, utcnow
 
 
 @dataclass(frozen=True)
@@ -167,17 +180,35 @@ class WorkQueue:
                 update_job(session, document_id, state=JobState.QUEUED)
             return len(ids)
 
-    def depth(self) -> dict[str, int]:
-        """How many documents are `queued` and `processing` now (each status, 0 included)."""
+    def backlog(self) -> Backlog:
+        """The queue's depth, its oldest waiting document and the backfiles' files by status.
+
+        Asked at every metrics scrape, in one statement (one round trip to PostgreSQL): each
+        part is answered from an index (status; status and updated_at; the backfile items'
+        status), never by reading the documents.
+        """
         waiting = (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)
-        with unavailable_as_ours(), self._sessions() as session:
-            rows = session.execute(
-                select(DocumentRow.status, func.count())
-                .where(DocumentRow.status.in_(waiting))
-                .group_by(DocumentRow.status)
-            ).all()
-        counts = {DocumentStatus(status).value: int(count) for status, count in rows}
-        return {status.value: counts.get(status.value, 0) for status in waiting}
+        moment = DocumentRow.updated_at.type  # the union's column types are its first part's
+        depth = (
+            select(_part("depth"), DocumentRow.status, func.count(), cast(null(), moment))
+            .where(DocumentRow.status.in_(waiting))
+            .group_by(DocumentRow.status)
+        )
+        oldest = select(_part("oldest"), null(), null(), func.min(DocumentRow.updated_at)).where(
+            DocumentRow.status == DocumentStatus.QUEUED
+        )
+        files = select(_part("backfile"), BackfileItemRow.status, func.count(), null()).group_by(
+            BackfileItemRow.status
+        )
+        with unavailable_as_ours(), self.engine.connect() as connection:
+            rows: list[Any] = list(connection.execute(union_all(depth, oldest, files)))
+        counts = {status: int(n) for part, status, n, _ in rows if part == "depth"}
+        since = next((moment for part, _, _, moment in rows if part == "oldest"), None)
+        return Backlog(
+            depth={status.value: counts.get(status.value, 0) for status in waiting},
+            oldest_queued=_aware(since),
+            backfile={status: int(n) for part, status, n, _ in rows if part == "backfile"},
+        )
 
     def queued_before(self, cutoff: datetime, limit: int) -> list[str]:
         """Ids of documents waiting in `queued` since before `cutoff`, oldest first."""
@@ -219,7 +250,9 @@ def _claim(
             lease_until=now + lease,
             updated_at=now,
         )
-        .returning(DocumentRow.sha256, DocumentRow.object_key, DocumentRow.attempts)
+        .returning(
+            DocumentRow.sha256, DocumentRow.object_key, DocumentRow.attempts, DocumentRow.request_id
+        )
     ).first()
     if row is not None:
         update_job(
@@ -232,5 +265,18 @@ def _claim(
     session.commit()
     if row is None:
         return None
-    sha256, object_key, attempts = row
-    return Claimed(document_id, sha256, object_key, int(attempts), owner)
+    sha256, object_key, attempts, request_id = row
+    return Claimed(document_id, sha256, object_key, int(attempts), owner, request_id)
+
+
+def _part(name: str) -> ColumnElement[str]:
+    """A constant naming which part of a union a row comes from (SQL text, not a parameter:
+    PostgreSQL cannot type an untyped parameter in a union)."""
+    return literal_column(f"'{name}'")
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; every stored one is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from models import trace
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -68,6 +70,8 @@ class DocumentRow(Base):
     is optional at intake, filled by the clerk or by field extraction later."""
 
     __tablename__ = "documents"
+    # the oldest waiting document, asked at every metrics scrape (services/metrics.py)
+    __table_args__ = (Index("ix_documents_status_updated_at", "status", "updated_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -83,6 +87,8 @@ class DocumentRow(Base):
     # an expired lease is taken over by another worker (storage/catalog/queue.py)
     lease_owner: Mapped[str | None] = mapped_column(String(120))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # the request that queued it (models/trace.py): its worker logs and audits under it
+    request_id: Mapped[str | None] = mapped_column(String(64), default=trace.current)
     mean_confidence: Mapped[float | None] = mapped_column(Float)
     quality: Mapped[str | None] = mapped_column(
         Text, doc="JSON list, one quality verdict per page (None where not yet assessed)"
@@ -209,6 +215,7 @@ class AuditRow(Base):
     dossier_code: Mapped[str | None] = mapped_column(String(40))
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)
+    request_id: Mapped[str | None] = mapped_column(String(64), index=True, default=trace.current)
 
 
 class JobRow(Base):

@@ -5,6 +5,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,16 @@ import uvicorn
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import ValidationError
+from sqlalchemy import text
 
 from api.app import create_app
 from models.auth import Role
 from services import auth
 from services.settings import Settings
+from storage.catalog.backfile import BackfileLog
 from synth.render import RenderedPage
 from tests.conftest import AGENCY, DOSSIER, PASSWORD, assert_error_body
+from tests.services.shelf import scan
 
 TOKEN = "scrape-token-0123456789abcdef"
 UPLOAD_ROUTE = "/api/v1/dossiers/{code}/documents"
@@ -152,3 +156,51 @@ def test_without_a_token_setting_there_is_no_metrics_endpoint(anonymous: TestCli
 def test_a_short_scrape_token_is_refused_at_start() -> None:
     with pytest.raises(ValidationError):
         Settings(metrics_token="metrics")
+
+
+def test_the_backlog_and_search_latency_are_scraped(tmp_path: Path) -> None:
+    """Queue depth, the oldest waiting document's age and the backfiles' files, asked of the
+    catalog at the scrape; a search is timed."""
+    settings = Settings(data_dir=tmp_path / "data", workers=0, metrics_token=TOKEN)
+    with TestClient(create_app(settings)) as client:
+        ctx = client.app.state.context  # type: ignore[attr-defined]
+        auth.add_user(ctx, "clerk", Role.CLERK, AGENCY, PASSWORD)
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "clerk", "password": PASSWORD}
+        ).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        client.post("/api/v1/dossiers", json=DOSSIER).raise_for_status()
+        empty = _scrape_client(client)
+        assert value(empty, "sohoa_queue_oldest_seconds") == 0
+        assert value(empty, "sohoa_search_duration_seconds_count") == 0
+        for n in (1, 2):  # nobody recognises here (0 workers): both wait
+            client.post(
+                f"/api/v1/dossiers/{DOSSIER['code']}/documents",
+                files=[("files", (f"{n}.png", scan(n), "image/png"))],
+            ).raise_for_status()
+        with ctx.catalog.engine.begin() as connection:  # the first one waited ten minutes
+            first = connection.execute(text("SELECT min(id) FROM documents")).scalar_one()
+            connection.execute(
+                text("UPDATE documents SET updated_at = :at WHERE id = :id"),
+                {"at": datetime.now(UTC) - timedelta(minutes=10), "id": first},
+            )
+        checkpoint = BackfileLog(ctx.catalog.engine)
+        for path, status in (("a.png", "done"), ("b.png", "done"), ("c.png", "pending")):
+            checkpoint.save("/kho", DOSSIER["code"], path, status=status)
+        assert client.get("/api/v1/search", params={"q": "khai sinh"}).status_code == 200
+        now = _scrape_client(client)
+    assert value(now, "sohoa_queue_depth", status="queued") == 2
+    assert 590 < value(now, "sohoa_queue_oldest_seconds") < 700
+    assert value(now, "sohoa_backfile_files", status="done") == 2
+    assert value(now, "sohoa_backfile_files", status="pending") == 1
+    assert value(now, "sohoa_search_duration_seconds_count") == 1
+
+
+def _scrape_client(client: TestClient) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200, response.text
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }

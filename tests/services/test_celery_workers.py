@@ -11,15 +11,11 @@ import signal
 import socket
 import subprocess
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kombu import Connection
 from sqlalchemy import create_engine, text
 
-from tests.backends import unavailable
 from tests.services.shelf import add_archivist, make_shelf, sohoa
 
 REDIS = ("127.0.0.1", 6379)
@@ -41,18 +37,6 @@ def listening(address: tuple[str, int]) -> bool:
 
 def redis_up() -> bool:
     return listening(REDIS)
-
-
-@pytest.fixture(params=list(BROKERS))
-def broker(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
-    """(broker URL, queue name); the queue is deleted afterwards (RabbitMQ keeps it otherwise)."""
-    address, url = BROKERS[request.param]
-    if not listening(address):
-        unavailable(f"needs {request.param} on {address}")
-    queue = f"sohoa-test-{uuid.uuid4().hex[:12]}"
-    yield url, queue
-    with Connection(url) as connection:
-        connection.default_channel.queue_delete(queue)
 
 
 def states(data_dir: Path) -> list[tuple[str, str, int]]:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from models.catalog import DocumentStatus, DossierStatus, JobState
 from models.errors import Conflict, NotFound
 from storage.catalog import migrate
+from storage.catalog.backfile import BackfileLog
 from storage.catalog.database import make_engine
 from storage.catalog.papers import Papers, Recognition
 from storage.catalog.queue import WorkQueue
@@ -115,6 +116,30 @@ def test_each_queued_document_is_claimed_exactly_once(catalog: Catalog) -> None:
     for thread in threads:
         thread.join()
     assert sorted(claimed) == sorted(_doc(i).id for i in range(20))
+
+
+def test_the_backlog_counts_the_queue_its_oldest_and_the_backfiles(catalog: Catalog) -> None:
+    queue = WorkQueue(catalog.engine)
+    empty = queue.backlog()
+    assert empty.depth == {"queued": 0, "processing": 0}
+    assert empty.oldest_queued is None and empty.backfile == {}
+
+    catalog.add_documents("000.00.01.H29-240115-0001", [_doc(i) for i in range(4)])
+    queue.claim_next("test/1/a", LEASE)  # one of them is being recognised
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    with catalog.engine.begin() as connection:
+        connection.execute(
+            update(DocumentRow).where(DocumentRow.id == _doc(3).id).values(updated_at=an_hour_ago)
+        )
+    checkpoint = BackfileLog(catalog.engine)
+    for path, status in (("a", "done"), ("b", "done"), ("c", "failed")):
+        checkpoint.save("/kho", "000.00.01.H29-240115-0001", path, status=status)
+
+    now = queue.backlog()
+    assert now.depth == {"queued": 3, "processing": 1}
+    assert now.oldest_queued is not None and now.oldest_queued.tzinfo is not None
+    assert abs((now.oldest_queued - an_hour_ago).total_seconds()) < 1
+    assert now.backfile == {"done": 2, "failed": 1}
 
 
 def test_a_dead_holders_work_is_requeued_a_live_ones_is_not(catalog: Catalog) -> None:
