@@ -35,7 +35,8 @@ from ocr.formats import PDF, sniff
 from ocr.hocr import page_hocr
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
-from ocr.outputs import original_page, page_pdf
+from ocr.outputs import original_page
+from ocr.pdf_page import page, source_of
 from ocr.qr import with_payloads
 from ocr.quality import assess_gray
 from ocr.regions import find_regions, without_codes
@@ -92,7 +93,7 @@ def recognise_document(
         pages = [recognise_page_of(data, number, options) for number in range(1, count + 1)]
     elif executor is None:
         pages = [
-            recognise_page(image, number, options)
+            recognise_page(image, number, options, scan=data)
             for number, image in enumerate(_pages(data, options), start=1)
         ]
     else:
@@ -142,7 +143,7 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
         max_pixels=options.max_pixels,
         timeout=options.page_timeout,
     )
-    return recognise_page(image, number, options)
+    return recognise_page(image, number, options, scan=data)
 
 
 def warm_up() -> None:
@@ -150,7 +151,11 @@ def warm_up() -> None:
     default_model()
 
 
-def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:
+def recognise_page(
+    image: Image.Image, number: int, options: OcrOptions, *, scan: bytes | None = None
+) -> PageResult:
+    """Recognise one decoded page; `scan` is the file it came from, which decides how the
+    page's picture goes into the PDF (a JPEG page left unchanged is embedded as it is)."""
     read = _band_reader(options)
     prepared = prepare_page(image, read=read)
     if prepared.quality.blank:
@@ -163,7 +168,7 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
             mean_confidence=None,
             quality=prepared.quality,
             pose=prepared.pose,
-            pdf=page_pdf(prepared.colour, None, dpi=source_dpi(image, prepared.colour)),
+            pdf=_page_pdf(image, prepared, [], options, scan),
         )
     # Marks are found before the reading: a QR code is blanked out of what Tesseract reads.
     regions = _regions(image, prepared) if options.layout else []
@@ -176,7 +181,30 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         prepared, output = _second_opinion(image, prepared, output, options, read)
         if prepared is not first and options.layout:
             regions = _regions(image, prepared)
-    return _page_result(image, number, prepared, output, options, regions)
+    return _page_result(image, number, prepared, output, options, regions, scan)
+
+
+def _page_pdf(
+    image: Image.Image,
+    prepared: PreparedPage,
+    words: list[Word],
+    options: OcrOptions,
+    scan: bytes | None,
+) -> bytes:
+    """The page's PDF: its upright colour picture under the stored words (ocr.pdf_page)."""
+    # the file's own JPEG only where nothing was undone on the page
+    source, original = source_of(
+        scan, unchanged=prepared.pose.model_copy(update={"scale": 1.0}) == PagePose()
+    )
+    return page(
+        prepared.colour,
+        words,
+        dpi=source_dpi(image, prepared.colour),
+        size=prepared.image.size,
+        source=source,
+        original=original,
+        jpeg_lossless_scans=options.pdf_jpeg_scans,
+    )
 
 
 def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
@@ -250,6 +278,7 @@ def _page_result(
     output: EngineOutput,
     options: OcrOptions,
     regions: list[Region],
+    scan: bytes | None,
 ) -> PageResult:
     dpi = source_dpi(image, prepared.colour)
     raw = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
@@ -264,7 +293,7 @@ def _page_result(
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
         raw, blocks, tables = layout.words, layout.blocks, layout.tables
     # Vietnamese marks Tesseract misread, fixed by syllable rules and a bigram model; the raw
-    # reading is kept beside (the PDF's text layer is Tesseract's own, raw).
+    # reading is kept beside.
     words = correct_words(raw, options=CorrectionOptions(enabled=options.correct_marks))
     confidences = [w.confidence for w in words]
     lines = lines_of(words)
@@ -283,7 +312,8 @@ def _page_result(
         quality=prepared.quality,
         pose=prepared.pose,
         checks=[*prepared.checks, _reading_record(output.words)],
-        pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
+        # the stored words, in reading order, over the picture (Tesseract draws none)
+        pdf=_page_pdf(image, prepared, words, options, scan),
     )
     # Ours, not Tesseract's: our reading order, the stored text, the tables.
     return page.model_copy(update={"hocr": page_hocr(page, languages=options.languages)})
