@@ -188,3 +188,17 @@ def test_a_page_that_breaks_pdfa_is_never_handed_out_as_pdfa() -> None:
     with pikepdf.open(io.BytesIO(kept)) as doc:
         assert "pdfaid:part" not in doc.open_metadata()
     assert problems(kept)
+
+
+def _filter(pdf: bytes) -> str:
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return str(next(iter(doc.pages[0].get_images().values())).Filter)
+
+
+def test_a_lossless_scan_stays_lossless_unless_the_operator_asks_for_jpeg() -> None:
+    buffer = io.BytesIO()
+    _line("Biên bản bàn giao").save(buffer, "PNG", dpi=(150, 150))
+    lossless = _pdf(recognise_document(buffer.getvalue(), OcrOptions()))
+    smaller = _pdf(recognise_document(buffer.getvalue(), OcrOptions(pdf_jpeg_scans=True)))
+    assert (_filter(lossless), _filter(smaller)) == ("/FlateDecode", "/DCTDecode")
+    assert problems(lossless) == [] and problems(smaller) == []
