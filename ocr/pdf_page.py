@@ -15,7 +15,9 @@ No transparency anywhere: no soft masks, no groups, no annotations."""
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 import pikepdf
@@ -29,6 +31,8 @@ from ocr.pdf_text import FONT_NAME, add_font, text_layer
 JPEG_QUALITY = 85
 JPEG_QUALITY_LOSSLESS_SOURCE = 92
 _IMAGE = "/SohoaScan"
+SKEW_APPLIED = 0.05
+"""Degrees under which `ocr.geometry.rotate` leaves a page as it is."""
 
 
 class Source(StrEnum):
@@ -41,7 +45,8 @@ class Source(StrEnum):
 
 def source_of(scan: bytes | None, *, unchanged: bool) -> tuple[Source, bytes | None]:
     """How a page of the file `scan` is embedded, and the file itself when it can be: a JPEG
-    whose page is `unchanged` (nothing undone on it) and shows as decoded (no EXIF turn)."""
+    whose page is drawn `unchanged` (its pixels as decoded; the PDF may turn it) and shows as
+    decoded (no EXIF turn)."""
     kind = sniff(scan[:1024]) if scan is not None else None
     if kind is JPEG and scan is not None:
         with Image.open(io.BytesIO(scan)) as probe:
@@ -50,24 +55,88 @@ def source_of(scan: bytes | None, *, unchanged: bool) -> tuple[Source, bytes | N
     return (Source.LOSSLESS if kind in (PNG, TIFF, BMP) else Source.OTHER), None
 
 
+@dataclass(frozen=True)
+class Placement:
+    """How a scan's page lies on the upright page: turned counter-clockwise by `turn` (a right
+    angle), then by `skew` degrees about its centre on a canvas grown to keep its corners, as
+    `ocr.geometry.apply_pose` turns it. The PDF draws the scan itself this way (the viewer turns
+    it), so a deskewed page keeps the scan's own pixels, and a JPEG scan its own bytes."""
+
+    turn: int = 0
+    skew: float = 0.0
+
+    def canvas(self, width: int, height: int) -> tuple[int, int]:
+        """The upright page's size in pixels, for a scan of `width` × `height`."""
+        if self.turn % 180:
+            width, height = height, width
+        if abs(self.skew) < SKEW_APPLIED:
+            return width, height
+        cos, sin = abs(math.cos(math.radians(self.skew))), abs(math.sin(math.radians(self.skew)))
+        return int(height * sin + width * cos), int(height * cos + width * sin)
+
+    def fits(self, width: int, height: int, canvas: tuple[int, int]) -> bool:
+        """Whether a scan of `width` × `height` placed so is the page `canvas` (to a pixel or
+        two: the skew is kept to a hundredth of a degree)."""
+        mine = self.canvas(width, height)
+        return abs(mine[0] - canvas[0]) <= 2 and abs(mine[1] - canvas[1]) <= 2
+
+    def matrix(
+        self, width: int, height: int, scale: float, canvas: tuple[int, int]
+    ) -> tuple[float, ...]:
+        """The `cm` drawing a `width` × `height` image onto the upright page of `canvas`
+        pixels, `scale` points a pixel: where the image's unit square goes, from three of its
+        corners."""
+        page_w, page_h = canvas
+        turned_w, turned_h = (height, width) if self.turn % 180 else (width, height)
+        angle = math.radians(self.skew if abs(self.skew) >= SKEW_APPLIED else 0.0)
+
+        def place(u: float, v: float) -> tuple[float, float]:
+            x, y = u * width, (1 - v) * height  # image pixels, y down
+            turn = self.turn % 360
+            if turn == 90:
+                x, y = y, width - x
+            elif turn == 180:
+                x, y = width - x, height - y
+            elif turn == 270:
+                x, y = height - y, x
+            # counter-clockwise on the screen about the centres (y runs down)
+            dx, dy = x - turned_w / 2, y - turned_h / 2
+            x = page_w / 2 + dx * math.cos(angle) + dy * math.sin(angle)
+            y = page_h / 2 - dx * math.sin(angle) + dy * math.cos(angle)
+            return x * scale, (page_h - y) * scale
+
+        ox, oy = place(0, 0)
+        ax, ay = place(1, 0)
+        bx, by = place(0, 1)
+        return (ax - ox, ay - oy, bx - ox, by - oy, ox, oy)
+
+
 def page(
-    colour: Image.Image,
+    picture: Image.Image,
     words: Sequence[Word],
     *,
     dpi: float,
     size: tuple[int, int],
+    placement: Placement | None = None,
+    canvas: tuple[int, int] | None = None,
     source: Source = Source.OTHER,
     original: bytes | None = None,
     jpeg_lossless_scans: bool = False,
 ) -> bytes:
-    """One PDF page: `colour` at `dpi` under `words` drawn invisibly; `size` is the size of
-    the image the word boxes refer to. `original` is the JPEG file when the page is unchanged."""
+    """One PDF page: `picture` at `dpi`, placed upright (`placement`; None: it is upright) on
+    a page of `canvas` pixels (None: as placed), under `words` drawn invisibly; `size` is the
+    size of the image the word boxes refer to.
+    `original` is the JPEG file `picture` was decoded from, when it is that file's page as is."""
     pdf = pikepdf.Pdf.new()
-    width, height = colour.width * 72 / dpi, colour.height * 72 / dpi
-    picture = _picture(pdf, colour, source, original, jpeg_lossless_scans)
-    draw = f"q {width:.3f} 0 0 {height:.3f} 0 0 cm {_IMAGE} Do Q\n".encode()
+    placement = placement or Placement()
+    scale = 72 / dpi
+    canvas = canvas or placement.canvas(*picture.size)
+    width, height = canvas[0] * scale, canvas[1] * scale
+    image = _picture(pdf, picture, source, original, jpeg_lossless_scans)
+    cm = " ".join(f"{v:.4f}" for v in placement.matrix(*picture.size, scale, canvas))
+    draw = f"q {cm} cm {_IMAGE} Do Q\n".encode()
     text = text_layer(words, scale_x=width / size[0], scale_y=height / size[1], height=height)
-    resources = Dictionary(XObject=Dictionary({_IMAGE: picture}))
+    resources = Dictionary(XObject=Dictionary({_IMAGE: image}))
     if words:
         resources.Font = Dictionary({FONT_NAME: add_font(pdf)})
     pdf.pages.append(

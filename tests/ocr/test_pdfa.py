@@ -19,8 +19,9 @@ from pypdf import PdfReader
 from models.errors import NotArchival
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
+from ocr.pdf_page import Placement, page
 from ocr.pdfa import Metadata, keep, problems, write
-from ocr.pipeline import recognise_document
+from ocr.pipeline import prepare_page, recognise_document
 from synth.corpus import pick
 from synth.degrade import CONDITIONS, degrade
 from synth.render import SERIF, RenderedPage, render_page
@@ -202,3 +203,43 @@ def test_a_lossless_scan_stays_lossless_unless_the_operator_asks_for_jpeg() -> N
     smaller = _pdf(recognise_document(buffer.getvalue(), OcrOptions(pdf_jpeg_scans=True)))
     assert (_filter(lossless), _filter(smaller)) == ("/FlateDecode", "/DCTDecode")
     assert problems(lossless) == [] and problems(smaller) == []
+
+
+def _render(pdf: bytes) -> np.ndarray:
+    png = subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", "-png", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    return np.asarray(Image.open(io.BytesIO(png)), dtype=np.int16)
+
+
+@pytest.mark.parametrize("condition", ["skewed_scan", "rotated_90", "rotated_270"])
+def test_a_turned_page_is_the_scan_turned_by_the_pdf_as_recognition_turned_it(
+    condition: str,
+) -> None:
+    """Drawn with a `cm`, the scan's own pixels look like the page recognition made upright."""
+    scan = degrade(_page(), condition, seed=1)
+    image = scan.image()
+    prepared = prepare_page(image)
+    pose = prepared.pose
+    assert pose.turn or pose.skew, "a page that was turned"
+    placement = Placement(turn=pose.turn, skew=pose.skew)
+    assert placement.fits(*image.size, prepared.colour.size)
+    size = prepared.image.size
+    turned = page(image, [], dpi=300, size=size, placement=placement, canvas=prepared.colour.size)
+    upright = page(prepared.colour, [], dpi=300, size=size)
+    a, b = _render(turned), _render(upright)
+    assert a.shape == b.shape
+    # of 255: the same picture, resampled differently (~2.7); turned the wrong way it is ~9
+    assert float(np.abs(a - b).mean()) < 4.5
+
+
+def test_a_deskewed_jpeg_page_keeps_the_scan_s_jpeg_bytes() -> None:
+    scan = degrade(_page(), "skewed_scan", seed=1)
+    assert scan.format == "jpeg"
+    result = recognise_document(scan.data, OcrOptions())
+    assert result.pages[0].pose.skew
+    pdf = _pdf(result)
+    assert problems(pdf) == []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        image = next(iter(doc.pages[0].get_images().values()))
+        assert image.read_raw_bytes() == scan.data
