@@ -36,7 +36,7 @@ from ocr.hocr import page_hocr
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
 from ocr.outputs import original_page
-from ocr.pdf_page import Placement, page, source_of
+from ocr.pdf_page import scan_page
 from ocr.qr import with_payloads
 from ocr.quality import assess_gray
 from ocr.regions import find_regions, without_codes
@@ -191,25 +191,18 @@ def _page_pdf(
     options: OcrOptions,
     scan: bytes | None,
 ) -> bytes:
-    """The page's PDF: the scan's page under the stored words (ocr.pdf_page). A page that was
-    only turned and deskewed is drawn turned by the PDF, with the scan's own pixels (or JPEG
-    bytes); a flattened photo is drawn as flattened."""
-    pose = prepared.pose
-    placement = Placement(turn=pose.turn, skew=pose.skew)
-    picture = image
-    if pose.flattened or not placement.fits(*image.size, prepared.colour.size):
-        picture, placement = prepared.colour, Placement()
-    source, original = source_of(scan, unchanged=picture is image)
-    return page(
-        picture,
+    """The page's PDF: the scan's page, upright, under the stored words (ocr.pdf_page)."""
+    dpi, size = source_dpi(image, prepared.colour), prepared.image.size
+    pdf_jpeg = options.pdf_jpeg_scans
+    return scan_page(
+        image,
+        prepared.colour,
+        prepared.pose,
         words,
-        dpi=source_dpi(image, prepared.colour),
-        size=prepared.image.size,
-        placement=placement,
-        canvas=prepared.colour.size,
-        source=source,
-        original=original,
-        jpeg_lossless_scans=options.pdf_jpeg_scans,
+        dpi=dpi,
+        size=size,
+        scan=scan,
+        jpeg_lossless_scans=pdf_jpeg,
     )
 
 
