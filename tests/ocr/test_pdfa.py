@@ -214,6 +214,12 @@ def test_a_lossless_scan_stays_lossless_unless_the_operator_asks_for_jpeg() -> N
     smaller = _pdf(recognise_document(buffer.getvalue(), OcrOptions(pdf_jpeg_scans=True)))
     assert (_filter(lossless), _filter(smaller)) == ("/FlateDecode", "/DCTDecode")
     assert problems(lossless) == [] and problems(smaller) == []
+    with pikepdf.open(io.BytesIO(lossless)) as doc:
+        image = next(iter(doc.pages[0].get_images().values()))
+        # the PNG's own image data, not encoded again: no larger than the file, same pixels
+        assert len(image.read_raw_bytes()) < len(buffer.getvalue())
+        pixels = np.asarray(pikepdf.PdfImage(image).as_pil_image().convert("RGB"))
+    assert np.array_equal(pixels, np.asarray(_line("Biên bản bàn giao")))
 
 
 def _render(pdf: bytes) -> np.ndarray:
