@@ -126,7 +126,7 @@ def markdown(rows: list[Row], seed: int, version: str) -> str:
         ratio = row.sohoa / row.ocrmypdf if row.ocrmypdf else float("nan")
         lines.append(
             f"| {row.sample.name} | {row.sample.suffix[1:]}, {len(row.sample.data) // 1024} KB "
-            f"| {row.sohoa // 1024} | {(row.ocrmypdf or 0) // 1024} | {ratio:.2f} "
+            f"| {row.sohoa // 1024} | {(row.ocrmypdf or 0) // 1024} | {ratio:.3f} "
             f"| {_yes(row.sohoa_pdfa)}, {_yes(row.ocrmypdf_pdfa)} |"
         )
     total = sum(r.sohoa for r in rows) / max(sum(r.ocrmypdf or 0 for r in rows), 1)
