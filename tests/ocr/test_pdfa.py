@@ -21,6 +21,7 @@ from models.errors import NotArchival
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.pdf_page import Placement, page
+from ocr.pdf_text import FONT_NAME
 from ocr.pdfa import Metadata, keep, problems, write
 from ocr.pipeline import prepare_page, recognise_document
 from synth.corpus import pick
@@ -260,3 +261,17 @@ def test_a_deskewed_jpeg_page_keeps_the_scan_s_jpeg_bytes() -> None:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         image = next(iter(doc.pages[0].get_images().values()))
         assert _jpeg_bytes(image) == scan.data
+
+
+def test_a_stored_pdfa_is_written_again_with_new_metadata() -> None:
+    """What a certified copy starts from: the stored document's PDF/A, its pages kept."""
+    result = recognise_document(_jpeg_line(), OcrOptions())
+    stored = _pdf(result)
+    again = write([stored, stored], Metadata(title="Bản sao", agency="UBND xã An Bình"))
+    assert problems(again) == []
+    with pikepdf.open(io.BytesIO(again)) as doc:
+        assert len(doc.pages) == 2
+        assert doc.open_metadata()["dc:title"] == "Bản sao"
+        fonts = {page.Resources.Font[FONT_NAME].objgen for page in doc.pages}
+        assert len(fonts) == 1  # one text font for the document, not one a page
+    assert _words(_pdftotext(again, "-raw").split("\f")[1]) == _words(result.pages[0].text)
