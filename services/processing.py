@@ -68,7 +68,10 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
     reading = read(claimed.id, result)
     page_pdfs = [page.pdf for page in result.pages if page.pdf is not None]
     if page_pdfs:
-        pdf, broken = pdfa.keep(page_pdfs, archive_metadata(reading))
+        # the agency that received the paper digitized it: its code, as the catalog knows it
+        dossiers = ctx.catalog.document_dossiers(claimed.id)
+        agency = dossiers[0][1] if dossiers else None
+        pdf, broken = pdfa.keep(page_pdfs, archive_metadata(reading, agency=agency))
         if broken:  # rule ids only: nothing of the paper in the log
             log.warning("document %s: its PDF is not PDF/A (%s)", claimed.id, ", ".join(broken))
         ctx.store.put(document_pdf_key(claimed.id, scan), pdf, content_type="application/pdf")

@@ -7,11 +7,13 @@ import io
 import subprocess
 from typing import Any
 
+import pikepdf
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
 
 from models.auth import Role
+from models.codes import agency_of
 from ocr.pdfa import problems
 from synth.render import RenderedPage
 from tests.conftest import assert_error_body, sign_in, wait_finished
@@ -72,6 +74,8 @@ def test_recognised_document_has_a_searchable_pdfa_hocr_and_alto_and_skips_blank
     ).stdout.decode()
     assert "Độc lập - Tự do - Hạnh phúc" in " ".join(extracted.split())
     assert problems(pdf.content) == []  # PDF/A-2b, by pikepdf's validator
+    with pikepdf.open(io.BytesIO(pdf.content)) as doc:  # the receiving agency digitized it
+        assert doc.open_metadata()["dc:publisher"] == {agency_of(dossier["code"])}
 
     hocr = client.get(f"/api/v1/documents/{document_id}/pages/1/hocr")
     assert hocr.status_code == 200 and "ocrx_word" in hocr.text and "Hạnh" in hocr.text
