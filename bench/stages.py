@@ -71,7 +71,7 @@ STAGES: tuple[Stage, ...] = tuple(
         ("correction", "ocr.vietnamese.correct:correct_words"),
         ("lines, blocks, text", "ocr.text:lines_of ocr.text:blocks_of ocr.text:page_text"),
         ("hOCR", "ocr.hocr:page_hocr"),
-        ("PDF assembly (page, document)", "ocr.outputs:page_pdf ocr.outputs:document_pdf"),
+        ("PDF/A (page, document, validation)", "ocr.pdf_page:page ocr.pdfa:keep"),
         ("paper reading (kind, fields)", "services.reading:read ocr.papers.read:read_paper"),
         ("writes: results as JSON", "pydantic.main:model_dump_json"),
         ("writes: object store", "storage.local:put"),

@@ -83,7 +83,8 @@ def ocr(
         Path | None,
         typer.Option(
             "--out",
-            help="write DIR/<stem>.txt, .pdf (searchable), .pNNNN.hocr (and .json) instead of stdout",
+            help="write DIR/<stem>.txt, .pdf (searchable, PDF/A-2b), .pNNNN.hocr, "
+            ".pNNNN.alto.xml (and .json) instead of stdout",
         ),
     ] = None,
     fmt: Annotated[OutputFormat, typer.Option("--format", help="text, or json with words")] = (
@@ -120,8 +121,10 @@ def _ocr_files(
     fmt: OutputFormat,
     pool: Executor | None,
 ) -> int:
-    from ocr.outputs import document_pdf
+    from ocr.alto import page_alto
+    from ocr.pdfa import keep
     from ocr.pipeline import recognise_document
+    from services.reading import archive_metadata, read
 
     worst = 0
     for path in paths:
@@ -146,11 +149,16 @@ def _ocr_files(
         (out / f"{path.stem}.txt").write_text(result.text + "\n", encoding="utf-8")
         pdfs = [page.pdf for page in result.pages if page.pdf is not None]
         if pdfs:
-            (out / f"{path.stem}.pdf").write_bytes(document_pdf(pdfs))
+            pdf, broken = keep(pdfs, archive_metadata(read(path.name, result)))
+            if broken:
+                typer.echo(f"sohoa: {path}: PDF written, not PDF/A: {', '.join(broken)}", err=True)
+            (out / f"{path.stem}.pdf").write_bytes(pdf)
         for page in result.pages:
+            stem = out / f"{path.stem}.p{page.number:04d}"
             if page.hocr is not None:
-                hocr = out / f"{path.stem}.p{page.number:04d}.hocr"
-                hocr.write_text(page.hocr, encoding="utf-8")
+                stem.with_name(f"{stem.name}.hocr").write_text(page.hocr, encoding="utf-8")
+            alto = page_alto(page, languages=options.languages, source=path.name)
+            stem.with_name(f"{stem.name}.alto.xml").write_text(alto, encoding="utf-8")
         if fmt is OutputFormat.JSON:
             (out / f"{path.stem}.json").write_text(
                 json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1),

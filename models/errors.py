@@ -36,7 +36,8 @@ The tree (HTTP status / CLI exit code):
     ├── SigningUnavailable          409 / 2   no agency key is configured for certified copies
     │   └── CertificateUnusable     409 / 2     the agency's certificate is expired or not yet valid
     ├── RecognitionError            500 / 4   Tesseract failed or is missing
-    │   └── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
+    │   ├── RecognitionTimeout      500 / 4     a page took longer than the per-page limit
+    │   └── NotArchival             500 / 4     the PDF written fails the PDF/A-2b validator
     ├── BackupToolFailed            500 / 1   pg_dump / pg_restore missing, too old for the server, or failed
     ├── IntegrityError              500 / 5   an object's bytes no longer match the sha256 recorded at write
     ├── StoreUnavailable            503 / 6   the object store or the catalog cannot be reached; retry later
@@ -285,6 +286,13 @@ class RecognitionError(SohoaError):
 class RecognitionTimeout(RecognitionError):
     code = "recognition_timeout"
     default_message = "Nhận dạng quá thời gian cho phép"
+
+
+class NotArchival(RecognitionError):
+    """The PDF we wrote is not approved by the PDF/A validator: never handed out as PDF/A."""
+
+    code = "not_pdfa"
+    default_message = "Tệp PDF không đạt chuẩn lưu trữ PDF/A"
 
 
 class IntegrityError(SohoaError):

@@ -31,33 +31,25 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 @dataclass(frozen=True)
 class EngineOutput:
-    """Everything one Tesseract pass over a page gives us."""
+    """Everything one Tesseract pass over a page gives us: its words (from the TSV).
+
+    No hOCR and no text-only PDF: both are written from the stored words (`ocr.hocr`,
+    `ocr.pdf_text`), in our reading order and with the corrected text, so Tesseract's
+    renderers would be work thrown away."""
 
     words: list[Word]
-    hocr: str
-    text_pdf: bytes
-    """A one-page PDF holding only the invisible text layer, sized at the resolution Tesseract
-    estimated (`ocr.outputs.page_pdf` scales it to the paper's size)."""
 
 
 def recognise(image: Image.Image, *, languages: str, timeout: float) -> EngineOutput:
-    """Run Tesseract once on a prepared page: words (TSV), hOCR and a text-only PDF together.
-
-    The three renderers share one recognition, so hOCR and the PDF text layer cost next to
-    nothing over the words alone.
-    """
-    out = _run(image, languages=languages, timeout=timeout, renderers=("tsv", "hocr", "pdf"))
-    return EngineOutput(
-        words=_words(_read_tsv(out["tsv"].decode("utf-8"))),
-        hocr=out["hocr"].decode("utf-8"),
-        text_pdf=out["pdf"],
-    )
+    """Run Tesseract once on a prepared page: its words with boxes and confidences."""
+    out = _run(image, languages=languages, timeout=timeout, renderers=("tsv",))
+    return EngineOutput(words=_words(_read_tsv(out["tsv"].decode("utf-8"))))
 
 
 def recognise_words(
     image: Image.Image, *, languages: str, timeout: float, psm: int = 3
 ) -> list[Word]:
-    """Tesseract's words alone (no hOCR, no PDF): the reading a check weighs, or a test's."""
+    """Tesseract's words alone on a page or a band: the reading a check weighs, or a test's."""
     out = _run(image, languages=languages, timeout=timeout, renderers=("tsv",), psm=psm)
     return _words(_read_tsv(out["tsv"].decode("utf-8")))
 
@@ -91,7 +83,7 @@ def _run(
                 renderers=renderers,
             )
         base = str(Path(folder) / "out")
-        config = f"--oem 1 --psm {psm} -c tessedit_create_tsv=1 -c textonly_pdf=1"
+        config = f"--oem 1 --psm {psm} -c tessedit_create_tsv=1"
         try:
             pytesseract.pytesseract.run_tesseract(
                 str(source),

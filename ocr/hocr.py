@@ -13,7 +13,7 @@ from html import escape
 from itertools import groupby
 
 from models.recognition import Box, PageResult, Table, TableCell, Word
-from ocr.text import enclosing
+from ocr.text import enclosing, reading_units, words_by_block
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN"
@@ -43,21 +43,12 @@ def page_hocr(page: PageResult, *, languages: str = "vie") -> str:
         # single-quoted as Tesseract writes it: the image name is a quoted hOCR string
         f"title='image \"page-{n}\"; bbox 0 0 {page.width} {page.height}; ppageno {n - 1}'>\n"
     )
-    words_of = {block: list(ws) for block, ws in groupby(page.words, key=lambda w: w.block)}
-    table_of = {
-        cell.block: t
-        for t, table in enumerate(page.tables)
-        for cell in table.cells
-        if cell.block is not None
-    }
-    written: set[int] = set()
-    for block, words in words_of.items():
-        t = table_of.get(block)
-        if t is None:
-            parts.extend(_block(n, block, words, lang, "   "))
-        elif t not in written:
-            written.add(t)
-            parts.extend(_table(n, t, page.tables[t], words_of, lang))
+    words_of = words_by_block(page)
+    for unit in reading_units(page):
+        if isinstance(unit, Table):
+            parts.extend(_table(n, page.tables.index(unit), unit, words_of, lang))
+        else:
+            parts.extend(_block(n, unit[0], unit[1], lang, "   "))
     parts.append("  </div>\n </body>\n</html>\n")
     return "".join(parts)
 

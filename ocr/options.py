@@ -24,6 +24,11 @@ class OcrOptions(BaseModel):
         description="read columns in order and tell block roles (ocr.layout); find seals, "
         "signatures, QR codes and photos (ocr.regions)",
     )
+    pdf_jpeg_scans: bool = Field(
+        default=False,
+        description="embed pages of lossless scans (PNG, TIFF, BMP) in the PDF as JPEG at "
+        "quality 92 rather than losslessly (ocr.pdf_page)",
+    )
     review_below: float = Field(
         default=60.0, ge=0, le=100, description="a page under this mean confidence needs review"
     )

@@ -36,7 +36,8 @@ from ocr.hocr import page_hocr
 from ocr.laps import Laps
 from ocr.load import iter_pages, page_at, page_count
 from ocr.options import OcrOptions
-from ocr.outputs import original_page, page_pdf
+from ocr.outputs import original_page
+from ocr.pdf_page import scan_page
 from ocr.qr import with_payloads
 from ocr.quality import assess_gray
 from ocr.regions import find_regions, without_codes
@@ -93,7 +94,7 @@ def recognise_document(
         pages = [recognise_page_of(data, number, options) for number in range(1, count + 1)]
     elif executor is None:
         pages = [
-            recognise_page(image, number, options)
+            recognise_page(image, number, options, scan=data)
             for number, image in enumerate(_pages(data, options), start=1)
         ]
     else:
@@ -145,7 +146,7 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
         timeout=options.page_timeout,
     )
     laps.lap("load")
-    page = recognise_page(image, number, options)
+    page = recognise_page(image, number, options, scan=data)
     return page.model_copy(update={"seconds": {**laps.seconds, **page.seconds}})
 
 
@@ -154,7 +155,11 @@ def warm_up() -> None:
     default_model()
 
 
-def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> PageResult:
+def recognise_page(
+    image: Image.Image, number: int, options: OcrOptions, *, scan: bytes | None = None
+) -> PageResult:
+    """Recognise one decoded page; `scan` is the file it came from, which decides how the
+    page's picture goes into the PDF (a JPEG page left unchanged is embedded as it is)."""
     read = _band_reader(options)
     laps = Laps()
     prepared = prepare_page(image, read=read)
@@ -170,7 +175,7 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
             mean_confidence=None,
             quality=prepared.quality,
             pose=prepared.pose,
-            pdf=page_pdf(prepared.colour, None, dpi=source_dpi(image, prepared.colour)),
+            pdf=_page_pdf(image, prepared, [], options, scan),
         )
     # Marks are found before the reading: a QR code is blanked out of what Tesseract reads.
     regions = _regions(image, prepared) if options.layout else []
@@ -186,9 +191,31 @@ def recognise_page(image: Image.Image, number: int, options: OcrOptions) -> Page
         if prepared is not first and options.layout:
             regions = _regions(image, prepared)
         laps.lap("second_reading")
-    page = _page_result(image, number, prepared, output, options, regions)
+    page = _page_result(image, number, prepared, output, options, regions, scan)
     laps.lap("finish")
     return page.model_copy(update={"seconds": laps.seconds})
+
+
+def _page_pdf(
+    image: Image.Image,
+    prepared: PreparedPage,
+    words: list[Word],
+    options: OcrOptions,
+    scan: bytes | None,
+) -> bytes:
+    """The page's PDF: the scan's page, upright, under the stored words (ocr.pdf_page)."""
+    dpi, size = source_dpi(image, prepared.colour), prepared.image.size
+    pdf_jpeg = options.pdf_jpeg_scans
+    return scan_page(
+        image,
+        prepared.colour,
+        prepared.pose,
+        words,
+        dpi=dpi,
+        size=size,
+        scan=scan,
+        jpeg_lossless_scans=pdf_jpeg,
+    )
 
 
 def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
@@ -262,6 +289,7 @@ def _page_result(
     output: EngineOutput,
     options: OcrOptions,
     regions: list[Region],
+    scan: bytes | None,
 ) -> PageResult:
     dpi = source_dpi(image, prepared.colour)
     raw = [word.model_copy(update={"text": nfc(word.text)}) for word in output.words]
@@ -276,7 +304,7 @@ def _page_result(
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
         raw, blocks, tables = layout.words, layout.blocks, layout.tables
     # Vietnamese marks Tesseract misread, fixed by syllable rules and a bigram model; the raw
-    # reading is kept beside (the PDF's text layer is Tesseract's own, raw).
+    # reading is kept beside.
     words = correct_words(raw, options=CorrectionOptions(enabled=options.correct_marks))
     confidences = [w.confidence for w in words]
     lines = lines_of(words)
@@ -295,7 +323,8 @@ def _page_result(
         quality=prepared.quality,
         pose=prepared.pose,
         checks=[*prepared.checks, _reading_record(output.words)],
-        pdf=page_pdf(prepared.colour, output.text_pdf, dpi=dpi),
+        # the stored words, in reading order, over the picture (Tesseract draws none)
+        pdf=_page_pdf(image, prepared, words, options, scan),
     )
     # Ours, not Tesseract's: our reading order, the stored text, the tables.
     return page.model_copy(update={"hocr": page_hocr(page, languages=options.languages)})

@@ -7,9 +7,10 @@ all expect one composed form, so every text leaving `ocr/` goes through `nfc`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from itertools import groupby
 
-from models.recognition import Box, TextBlock, TextLine, Word
+from models.recognition import Box, PageResult, Table, TextBlock, TextLine, Word
 
 
 def nfc(text: str) -> str:
@@ -56,3 +57,30 @@ def blocks_of(lines: list[TextLine]) -> list[TextBlock]:
         TextBlock(number=number, box=enclosing([ln.box for ln in group]), lines=len(group))
         for number, group in ((n, list(g)) for n, g in groupby(lines, key=lambda ln: ln.block))
     ]
+
+
+def reading_units(page: PageResult) -> Iterator[tuple[int, list[Word]] | Table]:
+    """The page's content in reading order, as its outputs (hOCR, ALTO) write it: a block's
+    number and its words, or a ruled table once, where its first cell's block comes."""
+    table_of = {
+        cell.block: t
+        for t, table in enumerate(page.tables)
+        for cell in table.cells
+        if cell.block is not None
+    }
+    written: set[int] = set()
+    for block, words in words_by_block(page).items():
+        t = table_of.get(block)
+        if t is None:
+            yield block, words
+        elif t not in written:
+            written.add(t)
+            yield page.tables[t]
+
+
+def words_by_block(page: PageResult) -> dict[int, list[Word]]:
+    """Each block's words, blocks in the order they first come."""
+    blocks: dict[int, list[Word]] = {}
+    for word in page.words:
+        blocks.setdefault(word.block, []).append(word)
+    return blocks

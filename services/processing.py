@@ -20,14 +20,14 @@ from models import trace
 from models.catalog import Claimed, DocumentStatus
 from models.errors import Busy, StoreUnavailable
 from models.recognition import DocumentResult
+from ocr import pdfa
 from ocr.options import OcrOptions
-from ocr.outputs import document_pdf
 from ocr.pipeline import recognise_document, warm_up
 from services import reuse
 from services.context import Context
 from services.failures import WorkerDied, refuse_poison, settle_failure
 from services.leases import LeaseKeeper, lease, new_owner, requeue_dead_holders
-from services.reading import disagreement_reason, metadata_of, read
+from services.reading import archive_metadata, disagreement_reason, metadata_of, read
 from storage.catalog.papers import NewPage, Recognition
 from storage.keys import document_pdf_key, page_hocr_key, page_result_key
 
@@ -66,13 +66,16 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
     was rescanned, or the lease taken over): the outputs written are orphans the sweep removes.
     """
     scan = claimed.sha256
+    reading = read(claimed.id, result)
     page_pdfs = [page.pdf for page in result.pages if page.pdf is not None]
     if page_pdfs:
-        ctx.store.put(
-            document_pdf_key(claimed.id, scan),
-            document_pdf(page_pdfs),
-            content_type="application/pdf",
-        )
+        # the agency that received the paper digitized it: its code, as the catalog knows it
+        dossiers = ctx.catalog.document_dossiers(claimed.id)
+        agency = dossiers[0][1] if dossiers else None
+        pdf, broken = pdfa.keep(page_pdfs, archive_metadata(reading, agency=agency))
+        if broken:  # rule ids only: nothing of the paper in the log
+            log.warning("document %s: its PDF is not PDF/A (%s)", claimed.id, ", ".join(broken))
+        ctx.store.put(document_pdf_key(claimed.id, scan), pdf, content_type="application/pdf")
     pages = []
     for page in result.pages:
         key = page_result_key(claimed.id, page.number, scan)
@@ -93,7 +96,6 @@ def record_result(ctx: Context, claimed: Claimed, result: DocumentResult) -> Doc
             )
         )
     # kind and key fields with the status, in one transaction: whoever sees `done` sees them
-    reading = read(claimed.id, result)
     reason = review_reason(result, ctx.settings.ocr_options()) or disagreement_reason(reading)
     status = DocumentStatus.NEEDS_REVIEW if reason else DocumentStatus.DONE
     recorded = ctx.papers.record_recognition(

@@ -11,7 +11,7 @@ from models.catalog import DocumentStatus, Dossier, DossierStatus, PageRecord, P
 from models.errors import NotFound, NotReady, Unauthenticated
 from models.extraction import PaperReading
 from models.kinds import label_of
-from models.recognition import QualityVerdict
+from models.recognition import PageResult, QualityVerdict
 from models.schemas import (
     DocumentPublic,
     DocumentSummary,
@@ -20,6 +20,7 @@ from models.schemas import (
     EarlierPaper,
     PagePublic,
 )
+from ocr.alto import page_alto as ocr_alto
 from services import links, reuse
 from services.access import document_for, dossier_for
 from services.context import Context
@@ -169,13 +170,27 @@ def searchable_pdf(ctx: Context, actor: Actor, document_id: str) -> Artefact:
 def page_hocr(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
     """One page's hOCR (words, lines, blocks and tables in reading order); 409 until recognised."""
     row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"hocr page {number}"))
-    page = next((p for p in row.recognised if p.number == number), None)
-    if page is None:
-        raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
-    key = hocr_key_of(page.result_key)
+    key = hocr_key_of(_recognised_page(row, number).result_key)
     if not ctx.store.exists(key):
         raise NotFound("Trang không có kết quả hOCR (trang trắng)", detail={"page": number})
     return Artefact("text/html; charset=utf-8", ctx.store.get(key))
+
+
+def page_alto(ctx: Context, actor: Actor, document_id: str, number: int) -> Artefact:
+    """One page's ALTO 4 XML, written from its stored result (ocr.alto): the same words, order,
+    tables and marks as its hOCR; an empty page for a blank one. 409 until recognised."""
+    row = _finished(_read(ctx, actor, document_id, AuditAction.READ, f"alto page {number}"))
+    stored = ctx.store.get(_recognised_page(row, number).result_key)
+    page = PageResult.model_validate_json(stored)
+    alto = ocr_alto(page, languages=ctx.settings.ocr_options().languages)
+    return Artefact("application/xml; charset=utf-8", alto.encode("utf-8"))
+
+
+def _recognised_page(row: Paper, number: int) -> PageRecord:
+    page = next((p for p in row.recognised if p.number == number), None)
+    if page is None:
+        raise NotFound("Không tìm thấy trang", detail={"id": row.id, "page": number})
+    return page
 
 
 def _finished(row: Paper) -> Paper:

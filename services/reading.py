@@ -15,6 +15,7 @@ from models.extraction import FieldName, PaperReading
 from models.kinds import DocumentKind
 from models.recognition import DocumentResult
 from ocr.papers import read_paper
+from ocr.pdfa import Metadata
 from services.context import Context
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,22 @@ def disagreement_reason(reading: PaperReading | None) -> str | None:
         return None
     names = ", ".join(_LABELS.get(name, name.value) for name in reading.disagreements)
     return f"Mã QR và chữ in trên giấy tờ không khớp: {names}"
+
+
+def archive_metadata(reading: PaperReading | None, *, agency: str | None = None) -> Metadata:
+    """What the archival PDF's XMP says of a paper: its kind and number where read with
+    confidence (as the catalog's columns are filled), the digitizing agency where known."""
+    kind = number = None
+    if reading is not None:
+        if reading.kind is not DocumentKind.OTHER and reading.kind_confidence >= FILL_CONFIDENCE:
+            kind = reading.kind.label
+        field = reading.get(FieldName.NUMBER_SYMBOL)
+        if field is not None and field.confidence >= FILL_CONFIDENCE:
+            number = field.value
+    title = kind or DocumentKind.OTHER.label
+    return Metadata(
+        title=f"{title} số {number}" if number else title, kind=kind, number=number, agency=agency
+    )
 
 
 def read(document_id: str, result: DocumentResult) -> PaperReading | None:

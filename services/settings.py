@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     correct_marks: bool = Field(
         default=True, description="correct misread Vietnamese marks; the raw OCR text is kept"
     )
+    pdf_jpeg_scans: bool = Field(
+        default=False,
+        description="embed pages of lossless scans (PNG, TIFF, BMP) in the searchable PDF as "
+        "JPEG at quality 92 instead of losslessly (smaller, not lossless)",
+    )
     review_below: float = Field(
         default=60.0,
         ge=0,
@@ -234,4 +239,5 @@ class Settings(BaseSettings):
             max_pixels=self.max_pixels,
             review_below=self.review_below,
             correct_marks=self.correct_marks,
+            pdf_jpeg_scans=self.pdf_jpeg_scans,
         )

@@ -16,6 +16,9 @@ from services import queries
 router = APIRouter(tags=["documents"], responses=ERRORS)
 
 
+PageNumber = Annotated[int, Path(ge=1, le=100_000)]
+
+
 @router.get("/documents/{document_id}")
 def get_document(document_id: str, ctx: ContextDep, actor: ActorDep) -> DocumentPublic:
     """Status (queued, processing, done, needs_review, failed + reason) and per-page text."""
@@ -55,23 +58,36 @@ def download(token: str, request: Request, ctx: ContextDep) -> Response:
 
 @router.get("/documents/{document_id}/pdf", response_class=Response)
 def get_pdf(document_id: str, ctx: ContextDep, actor: ActorDep) -> Response:
-    """The searchable PDF: each page's colour image with its recognised text, invisible, on top."""
+    """The searchable PDF/A-2b: each page's colour image under its stored text, invisible."""
     pdf = queries.searchable_pdf(ctx, actor, document_id)
     return _file(queries.Original(f"{document_id}.pdf", pdf.content_type, pdf.data), "inline")
 
 
 @router.get("/documents/{document_id}/pages/{number}/hocr", response_class=Response)
 def get_page_hocr(
-    document_id: str,
-    number: Annotated[int, Path(ge=1, le=100_000)],
-    ctx: ContextDep,
-    actor: ActorDep,
+    document_id: str, number: PageNumber, ctx: ContextDep, actor: ActorDep
 ) -> Response:
     """One page's hOCR: words, lines and blocks in reading order with boxes and confidences, ruled
     tables as `ocr_table` with a cell per `td`."""
-    hocr = queries.page_hocr(ctx, actor, document_id, number)
+    return _uncached(queries.page_hocr(ctx, actor, document_id, number))
+
+
+@router.get("/documents/{document_id}/pages/{number}/alto", response_class=Response)
+def get_page_alto(
+    document_id: str, number: PageNumber, ctx: ContextDep, actor: ActorDep
+) -> Response:
+    """One page's ALTO 4 XML: the words of its hOCR in the same reading order, with boxes (page
+    pixels) and confidences (0..1), ruled tables as a `ComposedBlock` of its cells, seals,
+    signatures, QR codes and photos as `Illustration`s."""
+    return _uncached(queries.page_alto(ctx, actor, document_id, number))
+
+
+def _uncached(artefact: queries.Artefact) -> Response:
+    """A page's text leaves as it is and is never cached: it is personal data."""
     return Response(
-        content=hocr.data, media_type=hocr.content_type, headers={"Cache-Control": "no-store"}
+        content=artefact.data,
+        media_type=artefact.content_type,
+        headers={"Cache-Control": "no-store"},
     )
 
 

@@ -91,7 +91,7 @@ def test_clerk_of_another_agency_sees_nothing_of_agency_a(
 ) -> None:
     other = _as(client, sign_in(client, "clerk-b", Role.CLERK, OTHER_AGENCY))
     assert_error_body(other.get(f"/api/v1/dossiers/{dossier['code']}"), 404, "not_found")
-    for suffix in ("", "/text", "/original"):
+    for suffix in ("", "/text", "/original", "/pdf", "/pages/1/hocr", "/pages/1/alto"):
         assert_error_body(other.get(f"/api/v1/documents/{paper}{suffix}"), 404, "not_found")
     assert_error_body(other.post(f"/api/v1/documents/{paper}/download-link"), 404)
     upload = other.post(
@@ -130,7 +130,7 @@ def test_officer_reads_and_cannot_create_or_upload(
 def test_auditor_reads_the_log_but_never_a_paper(client: TestClient, paper: str) -> None:
     auditor = _as(client, sign_in(client, "auditor", Role.AUDITOR, None))
     assert auditor.get("/api/v1/audit").status_code == 200
-    for suffix in ("", "/text", "/original"):
+    for suffix in ("", "/text", "/original", "/pdf", "/pages/1/alto"):
         assert_error_body(auditor.get(f"/api/v1/documents/{paper}{suffix}"), 403, "forbidden")
 
 

@@ -1,4 +1,5 @@
-"""Outputs through the API: the quality verdict at upload, the searchable PDF and per-page hOCR."""
+"""Outputs through the API: the quality verdict at upload, the searchable PDF/A and per-page
+hOCR and ALTO."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import io
 import subprocess
 from typing import Any
 
+import pikepdf
 from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter
 from pypdf import PdfReader
 
+from models.auth import Role
+from models.codes import agency_of
+from ocr.pdfa import problems
 from synth.render import RenderedPage
-from tests.conftest import assert_error_body, wait_finished
+from tests.conftest import assert_error_body, sign_in, wait_finished
 
 
 def _tiff(*pages: Image.Image) -> bytes:
@@ -49,7 +54,7 @@ def test_quality_is_known_at_upload_before_any_recognition(
     assert_error_body(client.get(f"/api/v1/documents/{document_id}/pdf"), 409, "not_ready")
 
 
-def test_recognised_document_has_a_searchable_pdf_and_hocr_and_skips_blank_pages(
+def test_recognised_document_has_a_searchable_pdfa_hocr_and_alto_and_skips_blank_pages(
     client: TestClient, dossier: dict[str, str], vietnamese_page: RenderedPage
 ) -> None:
     text_page = vietnamese_page.image.crop((0, 0, vietnamese_page.image.width, 900))
@@ -68,8 +73,22 @@ def test_recognised_document_has_a_searchable_pdf_and_hocr_and_skips_blank_pages
         ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert "Độc lập - Tự do - Hạnh phúc" in " ".join(extracted.split())
+    assert problems(pdf.content) == []  # PDF/A-2b, by pikepdf's validator
+    with pikepdf.open(io.BytesIO(pdf.content)) as doc:  # the receiving agency digitized it
+        assert doc.open_metadata()["dc:publisher"] == {agency_of(dossier["code"])}
 
     hocr = client.get(f"/api/v1/documents/{document_id}/pages/1/hocr")
     assert hocr.status_code == 200 and "ocrx_word" in hocr.text and "Hạnh" in hocr.text
     assert_error_body(client.get(f"/api/v1/documents/{document_id}/pages/2/hocr"), 404)
     assert_error_body(client.get(f"/api/v1/documents/{document_id}/pages/3/hocr"), 404)
+
+    alto = client.get(f"/api/v1/documents/{document_id}/pages/1/alto")
+    assert alto.status_code == 200 and alto.headers["content-type"].startswith("application/xml")
+    assert alto.headers["cache-control"] == "no-store"
+    assert 'CONTENT="Hạnh"' in alto.text and "ns-v4#" in alto.text
+    blank_alto = client.get(f"/api/v1/documents/{document_id}/pages/2/alto")
+    assert blank_alto.status_code == 200 and "<String" not in blank_alto.text
+    assert_error_body(client.get(f"/api/v1/documents/{document_id}/pages/3/alto"), 404)
+    auditor = sign_in(client, "auditor-alto", Role.AUDITOR, None)
+    events = client.get("/api/v1/audit", params={"object_id": document_id}, headers=auditor)
+    assert "alto page 1" in [e["detail"] for e in events.json()["data"]]

@@ -39,7 +39,7 @@ def test_every_stage_that_ran_has_a_time(clean_page: PageProfile) -> None:
         "layout and regions",
         "correction",
         "hOCR",
-        "PDF assembly (page, document)",
+        "PDF/A (page, document, validation)",
         "paper reading (kind, fields)",
         "writes: object store",
         "writes: catalog",

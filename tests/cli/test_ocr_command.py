@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from cli.main import app
+from ocr.pdfa import problems
 from synth.metrics import cer
 from synth.render import RenderedPage
 from tests.conftest import wait_finished
@@ -82,7 +83,7 @@ def test_cli_in_process_reports_the_error_exit_code(tmp_path: Path) -> None:
     assert "empty_file" in result.stderr
 
 
-def test_cli_writes_the_searchable_pdf_and_hocr_with_pages_in_parallel(
+def test_cli_writes_the_searchable_pdfa_hocr_and_alto_with_pages_in_parallel(
     tmp_path: Path, vietnamese_page: RenderedPage
 ) -> None:
     top = vietnamese_page.image.crop((0, 0, vietnamese_page.image.width, 700))
@@ -100,3 +101,8 @@ def test_cli_writes_the_searchable_pdf_and_hocr_with_pages_in_parallel(
     assert "Độc lập" in text and "\f" in text.rstrip("\f")  # two pages, the motto on the first
     hocr = sorted(p.name for p in out.glob("*.hocr"))
     assert hocr == ["hai-trang.p0001.hocr", "hai-trang.p0002.hocr"]
+    assert problems(pdf) == []  # PDF/A-2b, by pikepdf's validator
+    alto = sorted(p.name for p in out.glob("*.alto.xml"))
+    assert alto == ["hai-trang.p0001.alto.xml", "hai-trang.p0002.alto.xml"]
+    first = (out / "hai-trang.p0001.alto.xml").read_text(encoding="utf-8")
+    assert 'CONTENT="Độc"' in first and "<fileName>hai-trang.tif</fileName>" in first

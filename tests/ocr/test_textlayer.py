@@ -8,9 +8,9 @@ from PIL import Image, ImageDraw, ImageFont
 from pypdf import PdfReader, PdfWriter
 
 from models.recognition import PageSource
-from ocr.engine import recognise
+from ocr.engine import recognise_words
 from ocr.options import OcrOptions
-from ocr.outputs import page_pdf
+from ocr.pdf_page import page
 from ocr.pipeline import recognise_document
 from synth.render import SERIF
 
@@ -26,11 +26,11 @@ def _line_image() -> Image.Image:
 
 
 def _born_digital_pdf() -> bytes:
-    """A PDF whose page holds its text: Tesseract's text of a rendered line on a blank page of
-    the line's size at 150 dpi."""
+    """A PDF whose page holds its text: Tesseract's words of a rendered line as the text layer of
+    a blank page of the line's size at 150 dpi."""
     image = _line_image()
-    layer = recognise(image.convert("L"), languages="vie", timeout=60)
-    return page_pdf(Image.new("RGB", image.size, "white"), layer.text_pdf, dpi=150)
+    words = recognise_words(image.convert("L"), languages="vie", timeout=60)
+    return page(Image.new("RGB", image.size, "white"), words, dpi=150, size=image.size)
 
 
 def _scanned_pdf() -> bytes:

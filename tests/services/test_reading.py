@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from models.extraction import ExtractedField, FieldName, PaperReading
 from models.kinds import DocumentKind
-from services.reading import disagreement_reason, metadata_of, record_reading
+from services.reading import archive_metadata, disagreement_reason, metadata_of, record_reading
 from synth.degrade import degrade
 from synth.papers import paper
 from tests.conftest import wait_finished
@@ -97,3 +97,25 @@ def test_a_disagreement_between_code_and_print_is_a_review_reason_naming_the_fie
     assert disagreement_reason(differs) == (
         "Mã QR và chữ in trên giấy tờ không khớp: họ và tên, ngày sinh"
     )
+
+
+def test_the_archive_metadata_says_only_what_was_read_with_confidence() -> None:
+    number = ExtractedField(
+        name=FieldName.NUMBER_SYMBOL, value="12/QĐ-UBND", confidence=0.9, page=1
+    )
+    sure = PaperReading(
+        kind=DocumentKind.ADMINISTRATIVE_DOCUMENT, kind_confidence=0.9, fields=[number]
+    )
+    meta = archive_metadata(sure, agency="UBND xã An Bình")
+    assert (meta.title, meta.kind, meta.number, meta.agency) == (
+        "Văn bản hành chính số 12/QĐ-UBND",
+        "Văn bản hành chính",
+        "12/QĐ-UBND",
+        "UBND xã An Bình",
+    )
+    unsure = sure.model_copy(
+        update={"kind_confidence": 0.3, "fields": [number.model_copy(update={"confidence": 0.3})]}
+    )
+    for reading in (unsure, None):
+        meta = archive_metadata(reading)
+        assert (meta.title, meta.kind, meta.number) == ("Giấy tờ khác", None, None)
