@@ -28,7 +28,8 @@ from bench.report import Measurement, summarise, write_section
 from ocr.engine import recognise
 from ocr.layout import arrange
 from ocr.options import OcrOptions
-from ocr.pipeline import prepare_page, recognise_document, source_dpi
+from ocr.pipeline import recognise_document
+from ocr.prepare import prepare_page, source_dpi
 from ocr.regions import find_regions
 from synth.admin import admin_pages
 from synth.corpus import pick

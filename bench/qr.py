@@ -29,7 +29,8 @@ from ocr.geometry import u8
 from ocr.options import OcrOptions
 from ocr.papers import read_paper
 from ocr.papers.qr import CardCode, parse
-from ocr.pipeline import prepare_page, recognise_document, source_dpi
+from ocr.pipeline import recognise_document
+from ocr.prepare import prepare_page, source_dpi
 from ocr.qr import crop, read_opencv, read_zxing
 from ocr.regions import find_regions
 from synth.hardset import generate

@@ -23,7 +23,7 @@ from ocr.text import enclosing, nfc
 
 RULE_INK = frozenset("|¦_[]")
 """What Tesseract reads a ruling line as, when it is still on the page it reads (a 1-bit scan's
-rules are not erased: see `ocr.pipeline.prepare_page`). No Vietnamese word is made of them."""
+rules are not erased: see `ocr.prepare.prepare_page`). No Vietnamese word is made of them."""
 INSIDE = 0.4
 """A word belongs to the table that holds this share of its box or more (text touching a rule,
 a last line printed across the table's bottom rule)."""

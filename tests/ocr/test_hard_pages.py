@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ocr.geometry import find_page_quad
-from ocr.pipeline import prepare_page
+from ocr.prepare import prepare_page
 from synth.corpus import pick
 from synth.hard import photocopy_edges
 from synth.render import render_page

@@ -23,7 +23,8 @@ from ocr.options import OcrOptions
 from ocr.pdf_page import Placement, page
 from ocr.pdf_text import FONT_NAME
 from ocr.pdfa import Metadata, keep, problems, write
-from ocr.pipeline import prepare_page, recognise_document
+from ocr.pipeline import recognise_document
+from ocr.prepare import prepare_page
 from synth.corpus import pick
 from synth.degrade import CONDITIONS, degrade
 from synth.render import SERIF, RenderedPage, render_page

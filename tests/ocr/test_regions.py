@@ -10,7 +10,8 @@ from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
 from ocr.options import OcrOptions
-from ocr.pipeline import prepare_page, recognise_document, source_dpi
+from ocr.pipeline import recognise_document
+from ocr.prepare import prepare_page, source_dpi
 from ocr.regions import find_regions, without_codes
 from synth.corpus import pick
 from synth.hardset import generate
