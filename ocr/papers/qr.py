@@ -112,15 +112,15 @@ def _same(name: FieldName, a: str, b: str) -> bool:
 
 
 def merged(
-    printed: list[ExtractedField], coded: list[ExtractedField]
+    *sources: list[ExtractedField],
 ) -> tuple[list[ExtractedField], list[FieldName]]:
-    """The code's fields in place of the printed ones of the same name, and the names on which
-    the print (as read) and the code disagree."""
-    by_name = {f.name: f for f in coded}
-    disagree = [
-        f.name
-        for f in printed
-        if f.name in by_name and not _same(f.name, f.value, by_name[f.name].value)
-    ]
-    kept = [f for f in printed if f.name not in by_name]
-    return [*coded, *kept], disagree
+    """One field a name, from the first source (most trusted first) that has it, and the names
+    on which any two sources disagree (the card's QR code, its zone, its print as read)."""
+    chosen: dict[FieldName, ExtractedField] = {}
+    disagree: list[FieldName] = []
+    for source in sources:
+        for field in source:
+            first = chosen.setdefault(field.name, field)
+            if not _same(field.name, first.value, field.value) and field.name not in disagree:
+                disagree.append(field.name)
+    return list(chosen.values()), disagree

@@ -28,7 +28,9 @@ from ocr.papers.fields import (
     validity_in,
 )
 from ocr.papers.lines import Line, document_lines
+from ocr.papers.mrz import Zone, zone_fields
 from ocr.papers.qr import CardCode, code_fields, merged, parse
+from ocr.papers.zone import document_zone
 
 NAME = (
     "ho va ten",
@@ -159,18 +161,27 @@ def card_code(result: DocumentResult) -> list[ExtractedField]:
 def read_paper(result: DocumentResult) -> PaperReading:
     """What the document is and its key fields, from its recognised words (and roles, if any).
 
-    A chip ID card whose QR code reads gives its fields from the code, not from the print
-    (`ocr.papers.qr`); where the print was read too, the two are compared field by field. A
-    code of the CCCD layout on a paper the classifier could not place makes it a Căn cước công
-    dân (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries this layout)."""
+    A chip ID card's QR code (`ocr.papers.qr`) and machine-readable zone (`ocr.papers.mrz`,
+    every check digit passed) give their fields before the print; the three are compared
+    field by field and every field on which two disagree is named in `disagreements`. The
+    zone's name has no marks: it is compared, and kept only where nothing else gives a name.
+    A code or a zone on a paper the classifier could not place makes it a Căn cước công dân
+    (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries both).
+    """
     reading = read_lines(document_lines(result))
-    coded = card_code(result)
-    if not coded or reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
+    if reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
         return reading
-    fields, disagreements = merged(reading.fields, coded)
+    coded = card_code(result)
+    zone = document_zone(result.pages)
+    zoned = zone_fields(zone) if isinstance(zone, Zone) else []
+    if not coded and not zoned:
+        return reading
+    names = [f for f in zoned if f.name is FieldName.FULL_NAME]
+    checked = [f for f in zoned if f.name is not FieldName.FULL_NAME]
+    fields, disagreements = merged(coded, checked, reading.fields, names)
     kind, confidence = reading.kind, reading.kind_confidence
     if kind is DocumentKind.OTHER:
-        kind, confidence = DocumentKind.ID_CARD_OLD, coded[0].confidence
+        kind, confidence = DocumentKind.ID_CARD_OLD, (coded or checked)[0].confidence
     return PaperReading(
         kind=kind, kind_confidence=confidence, fields=fields, disagreements=disagreements
     )
