@@ -65,8 +65,9 @@ class PaperReading(BaseModel):
     fields: list[ExtractedField] = Field(default_factory=list)
     disagreements: list[FieldName] = Field(
         default_factory=list,
-        description="fields on which the paper's QR code and its print (as read) disagree: "
-        "the QR's value is kept and a clerk should look",
+        description="fields on which two of the card's sources disagree (its QR code, its "
+        "machine-readable zone, its print as read): the most trusted value is kept, in that "
+        "order, and a clerk should look",
     )
 
     def get(self, name: FieldName) -> ExtractedField | None:

@@ -10,11 +10,13 @@ import pytest
 
 from models.extraction import FieldName as F
 from models.kinds import DocumentKind
+from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.papers import read_paper
 from ocr.papers.mrz import ZoneValues, check_digit, check_zone, td1
 from ocr.pipeline import recognise_document
 from synth.cardback import card_back
+from tests.ocr.papers.built import result
 
 ZONE = td1("001090012345", date(1990, 3, 5), True, date(2030, 3, 5), "NGUYỄN VĂN AN")
 
@@ -79,3 +81,23 @@ def test_a_generated_back_is_read_from_its_zone_with_evidence() -> None:
     born = reading.get(F.DATE_OF_BIRTH)
     assert born is not None and born.value == "1986-03-13"
     assert not reading.disagreements
+
+
+def _card(born: str) -> DocumentResult:
+    return result(
+        "CĂN CƯỚC CÔNG DÂN",
+        "Số / No.: 001090012345",
+        "Họ và tên / Full name: NGUYỄN VĂN AN",
+        f"Ngày sinh / Date of birth: {born}",
+        *ZONE,
+    )
+
+
+def test_the_zone_and_the_print_agree_or_the_field_is_named() -> None:
+    agreed = read_paper(_card("05/03/1990"))
+    assert agreed.disagreements == []
+    assert agreed.get(F.VALID_UNTIL) is not None  # from the zone: the print has none here
+    differs = read_paper(_card("06/03/1990"))
+    assert differs.disagreements == [F.DATE_OF_BIRTH]
+    born = differs.get(F.DATE_OF_BIRTH)
+    assert born is not None and born.value == "1990-03-05"  # the checked zone's, kept
