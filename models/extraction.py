@@ -46,6 +46,11 @@ class ExtractedField(BaseModel):
     confidence: float = Field(ge=0, le=1)
     page: int = Field(ge=1, description="page number the value was read on")
     box: Box | None = Field(default=None, description="the value's words on that page")
+    evidence: str = Field(
+        default="",
+        description="what the value was read from: the words as recognised, the QR code's "
+        "field, the machine-readable zone's line; a value with none is never produced",
+    )
 
     @property
     def as_date(self) -> date | None:

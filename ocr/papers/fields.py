@@ -42,6 +42,7 @@ class Span:
             confidence=round(confidence, 3),
             page=self.line.page,
             box=self.line.box(self.start, self.end),
+            evidence=" ".join(w.text for w in self.line.words_in(self.start, self.end)),
         )
 
 

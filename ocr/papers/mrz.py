@@ -103,6 +103,8 @@ class Zone:
     """A checked zone and where it stands on the page."""
 
     values: ZoneValues
+    lines: tuple[str, str, str]
+    """The zone's three lines as read (compacted): each field's evidence."""
     page: int
     box: Box
     name_confidence: float
@@ -227,6 +229,8 @@ def check_zone(one: str, two: str, three: str) -> ZoneValues | str:
     )
 
 
+LINE_OF = {FieldName.PERSONAL_ID: 0, FieldName.FULL_NAME: 2}
+"""The zone line a field stands on (the others, on the second)."""
 NAME_FLOOR = 0.7
 """No check covers the name: below this confidence of its line it is not taken."""
 
@@ -243,7 +247,14 @@ def zone_fields(zone: Zone) -> list[ExtractedField]:
         FieldName.FULL_NAME: (found.name, zone.name_confidence),
     }
     return [
-        ExtractedField(name=name, value=value, confidence=conf, page=zone.page, box=zone.box)
+        ExtractedField(
+            name=name,
+            value=value,
+            confidence=conf,
+            page=zone.page,
+            box=zone.box,
+            evidence="MRZ: " + zone.lines[LINE_OF.get(name, 1)],
+        )
         for name, (value, conf) in values.items()
         if value
         and (name is not FieldName.FULL_NAME or (conf >= NAME_FLOOR and len(value.split()) >= 2))

@@ -68,6 +68,8 @@ def person(lines: Sequence[Line]) -> list[ExtractedField | None]:
 def card_issuer(lines: Sequence[Line]) -> ExtractedField | None:
     for key, canonical in CARD_ISSUERS.items():
         for line in lines:
+            if len(line.folded) < len(key):
+                continue  # partial_ratio would align a short line (garbage) inside the name
             found = fuzz.partial_ratio_alignment(key, line.folded, score_cutoff=LABEL_MATCH)
             if found is not None and found.score >= LABEL_MATCH:
                 span = Span(line, found.dest_start, found.dest_end)
@@ -140,7 +142,8 @@ def read_lines(lines: Sequence[Line]) -> PaperReading:
     if not lines:
         return PaperReading(kind=DocumentKind.OTHER, kind_confidence=1.0)
     kind, confidence = classify(lines)
-    fields = [f for f in EXTRACT[kind](lines) if f is not None]
+    # a value with no words behind it is never produced, whatever an extractor made of a span
+    fields = [f for f in EXTRACT[kind](lines) if f is not None and f.evidence.strip()]
     return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
 
 

@@ -105,7 +105,8 @@ def read_zone(page: PageResult) -> Zone | Unreadable | None:
     values = check_zone(*found)
     if isinstance(values, str):
         return Unreadable(values, page.number, box)
-    return Zone(values, page.number, box, round(min(confidence, 0.98), 3))
+    read = (found[0], found[1], found[2])
+    return Zone(values, read, page.number, box, round(min(confidence, 0.98), 3))
 
 
 def document_zone(pages: Sequence[PageResult]) -> Zone | Unreadable | None:
