@@ -27,20 +27,12 @@ from ocr.papers.fields import (
     token_in,
     validity_in,
 )
+from ocr.papers.labelled import BIRTH, HINTED, NAME, hinted_kind, labelled_fields
 from ocr.papers.lines import Line, document_lines
 from ocr.papers.mrz import Zone, zone_fields
 from ocr.papers.qr import CardCode, code_fields, merged, parse
 from ocr.papers.zone import document_zone
 
-NAME = (
-    "ho va ten",
-    "ho, chu dem va ten khai sinh",
-    "ho, chu dem, ten",
-    "ho, chu dem, ten nguoi yeu cau",
-    "full name",
-    "toi ten la",
-)
-BIRTH = ("ngay, thang, nam sinh", "ngay sinh", "date of birth")
 SEX = ("gioi tinh", "sex")
 VALID = ("co gia tri den", "date of expiry")
 CARD_ISSUED = ("ngay, thang, nam cap", "ngay cap", "date of issue", "date, month, year")
@@ -142,8 +134,16 @@ def read_lines(lines: Sequence[Line]) -> PaperReading:
     if not lines:
         return PaperReading(kind=DocumentKind.OTHER, kind_confidence=1.0)
     kind, confidence = classify(lines)
+    generic = labelled_fields(lines)
+    if kind is DocumentKind.OTHER:
+        hinted = hinted_kind(lines, generic)
+        if hinted is not None:
+            kind, confidence = hinted, HINTED
     # a value with no words behind it is never produced, whatever an extractor made of a span
     fields = [f for f in EXTRACT[kind](lines) if f is not None and f.evidence.strip()]
+    # what a label says is kept whatever the kind, where the kind's own reading found nothing
+    found = {f.name for f in fields}
+    fields += [f for f in generic if f.name not in found]
     return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
 
 
