@@ -36,6 +36,8 @@ class FieldName(StrEnum):
     """tờ bản đồ số"""
     RESIDENCE = "residence"
     """nơi thường trú, as the chip ID card's QR code holds it."""
+    RECEIVED_AT = "received_at"
+    """When the office received the paper, from its "ĐẾN" stamp: ISO date, with the time."""
 
 
 class ExtractedField(BaseModel):

@@ -204,6 +204,7 @@ const FIELD_LABELS = {
   sex: "Giới tính", issue_date: "Ngày cấp", valid_until: "Có giá trị đến", issuer: "Cơ quan cấp",
   signer: "Người ký", number_symbol: "Số, ký hiệu", enterprise_code: "Mã số doanh nghiệp",
   land_plot: "Thửa đất số", map_sheet: "Tờ bản đồ số", residence: "Nơi thường trú",
+  received_at: "Ngày giờ đến",
 };
 const FIELD_VALUES = { male: "Nam", female: "Nữ", permanent: "Không thời hạn" };
 

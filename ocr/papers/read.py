@@ -31,6 +31,7 @@ from ocr.papers.labelled import BIRTH, HINTED, NAME, hinted_kind, labelled_field
 from ocr.papers.lines import Line, document_lines
 from ocr.papers.mrz import Zone, zone_fields
 from ocr.papers.qr import CardCode, code_fields, merged, parse
+from ocr.papers.stamp import received, stamp_lines
 from ocr.papers.zone import document_zone
 
 SEX = ("gioi tinh", "sex")
@@ -130,7 +131,11 @@ EXTRACT: dict[DocumentKind, Extract] = {
 }
 
 
-def read_lines(lines: Sequence[Line]) -> PaperReading:
+def read_lines(every: Sequence[Line]) -> PaperReading:
+    """The kind and fields of the paper's own lines; a received stamp's lines kept apart, read
+    for the received time alone."""
+    stamp = stamp_lines(every)
+    lines = [line for line in every if line not in stamp]
     if not lines:
         return PaperReading(kind=DocumentKind.OTHER, kind_confidence=1.0)
     kind, confidence = classify(lines)
@@ -144,6 +149,9 @@ def read_lines(lines: Sequence[Line]) -> PaperReading:
     # what a label says is kept whatever the kind, where the kind's own reading found nothing
     found = {f.name for f in fields}
     fields += [f for f in generic if f.name not in found]
+    arrived = received(stamp)
+    if arrived is not None:
+        fields.append(arrived)
     return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
 
 
