@@ -53,6 +53,11 @@ class ExtractedField(BaseModel):
         description="what the value was read from: the words as recognised, the QR code's "
         "field, the machine-readable zone's line; a value with none is never produced",
     )
+    needs_review: bool = Field(
+        default=False,
+        description="its words read with so little confidence that they are likely "
+        "handwritten or illegible: a clerk reads the value in its box",
+    )
 
     @property
     def as_date(self) -> date | None:

@@ -224,6 +224,9 @@ function showReading(item, doc) {
     if (disagree.has(field.name)) {
       value.classList.add("unsure");
       value.title = "Chữ in, mã QR và vùng MRZ không khớp, vui lòng kiểm tra";
+    } else if (field.needs_review) {
+      value.classList.add("unsure");
+      value.title = "Chữ viết tay hoặc khó đọc, vui lòng đối chiếu với bản giấy";
     } else if (field.confidence < 0.6) {
       value.classList.add("unsure");
       value.title = "Độ tin cậy thấp, vui lòng kiểm tra";

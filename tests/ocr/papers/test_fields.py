@@ -232,3 +232,17 @@ def test_every_field_carries_the_words_it_was_read_from() -> None:
         reading = read_paper(result(*lines))
         for field in reading.fields:
             assert field.box is not None and field.evidence.strip(), field
+
+
+def test_a_value_read_with_little_confidence_is_marked_for_review_with_its_box() -> None:
+    # "Số: 729/QĐ-TTg" with the number handwritten: Tesseract reads "Z7" with low confidence
+    reading = read_paper(
+        result(
+            Row("Số: Z7/QĐ-TTg", left=0.1, top=0.09, confidence=31.0),
+            Row("QUYẾT ĐỊNH", left=0.4, top=0.24),
+            Row("Nơi nhận:", left=0.1, top=0.6),
+        )
+    )
+    number = reading.get(FieldName.NUMBER_SYMBOL)
+    assert number is not None and number.needs_review and number.box is not None
+    assert all(not f.needs_review for f in reading.fields if f is not number)
