@@ -43,9 +43,12 @@ CORRECTED = 0.9
 """A zone that passes only after letter/digit confusions were undone."""
 AS_DIGIT = {"O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}
 AS_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
-FILLERS = str.maketrans({"«": "<<", "‹": "<", "(": "<", "{": "<", "[": "<", "c": "<"})
-"""What Tesseract makes of fillers: guillemets and brackets (a lower-case c where several run
-together) are fillers; nothing else in a zone looks like them."""
+FILLERS = str.maketrans(
+    {"«": "<<", "‹": "<", "(": "<", "{": "<", "[": "<", "c": "<", "]": "I", "|": "I"}
+)
+"""What Tesseract makes of fillers: guillemets and opening brackets (a lower-case c where
+several run together) are fillers; a closing bracket or a bar is a 1 or an I, which the field's
+alphabet then tells apart. Nothing else in a zone looks like them."""
 
 
 def check_digit(text: str) -> str:

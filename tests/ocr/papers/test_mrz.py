@@ -13,7 +13,7 @@ from models.kinds import DocumentKind
 from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.papers import read_paper
-from ocr.papers.mrz import ZoneValues, check_digit, check_zone, td1
+from ocr.papers.mrz import ZoneValues, check_digit, check_zone, compact, td1
 from ocr.pipeline import recognise_document
 from synth.cardback import card_back
 from tests.ocr.papers.built import result
@@ -44,6 +44,13 @@ def test_a_letter_read_for_a_digit_is_corrected() -> None:
     found = check_zone(one, ZONE[1], ZONE[2].replace("AN<", "4N<"))
     assert isinstance(found, ZoneValues)
     assert found.personal_id == "001090012345" and found.corrections == 1
+
+
+def test_a_closing_bracket_read_for_a_one_is_a_one() -> None:
+    zone = td1("031056447766", date(1956, 3, 21), True, None, "BUI DUC SON")
+    assert zone[1].endswith("1")
+    found = check_zone(zone[0], compact(zone[1][:-1] + "]"), zone[2])
+    assert isinstance(found, ZoneValues) and found.corrections == 1
 
 
 def test_a_digit_read_as_another_is_unreadable_not_corrected() -> None:
