@@ -25,6 +25,7 @@ from cli.common import fail
 from models.errors import SohoaError
 
 if TYPE_CHECKING:
+    from models.recognition import DocumentResult
     from ocr.options import OcrOptions
 
 app = typer.Typer(
@@ -87,9 +88,13 @@ def ocr(
             ".pNNNN.alto.xml (and .json) instead of stdout",
         ),
     ] = None,
-    fmt: Annotated[OutputFormat, typer.Option("--format", help="text, or json with words")] = (
-        OutputFormat.TEXT
-    ),
+    fmt: Annotated[
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="text, or json: the document with its words and its `reading` (kind, fields)",
+        ),
+    ] = OutputFormat.TEXT,
     languages: Annotated[str, typer.Option("--lang", help="Tesseract languages")] = "vie",
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, help="pages recognised in parallel (processes)")
@@ -142,7 +147,7 @@ def _ocr_files(
             continue
         if out is None:
             if fmt is OutputFormat.JSON:
-                sys.stdout.write(result.model_dump_json(indent=1) + "\n")
+                sys.stdout.write(_document_json(path, result) + "\n")
             else:
                 sys.stdout.write(result.text + "\n")
             continue
@@ -160,11 +165,19 @@ def _ocr_files(
             alto = page_alto(page, languages=options.languages, source=path.name)
             stem.with_name(f"{stem.name}.alto.xml").write_text(alto, encoding="utf-8")
         if fmt is OutputFormat.JSON:
-            (out / f"{path.stem}.json").write_text(
-                json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=1),
-                encoding="utf-8",
-            )
+            (out / f"{path.stem}.json").write_text(_document_json(path, result), encoding="utf-8")
     return worst
+
+
+def _document_json(path: Path, result: DocumentResult) -> str:
+    """The document's JSON with a top-level `reading`: the kind and key fields, each with its
+    confidence, page, box and evidence, read as the service reads and records them."""
+    from services.reading import read
+
+    reading = read(path.name, result)
+    document = result.model_dump(mode="json")
+    document["reading"] = reading.model_dump(mode="json") if reading is not None else None
+    return json.dumps(document, ensure_ascii=False, indent=1)
 
 
 # bulk import and queue workers live in their own module (cli/backfile.py)

@@ -36,6 +36,8 @@ class FieldName(StrEnum):
     """tờ bản đồ số"""
     RESIDENCE = "residence"
     """nơi thường trú, as the chip ID card's QR code holds it."""
+    RECEIVED_AT = "received_at"
+    """When the office received the paper, from its "ĐẾN" stamp: ISO date, with the time."""
 
 
 class ExtractedField(BaseModel):
@@ -46,6 +48,16 @@ class ExtractedField(BaseModel):
     confidence: float = Field(ge=0, le=1)
     page: int = Field(ge=1, description="page number the value was read on")
     box: Box | None = Field(default=None, description="the value's words on that page")
+    evidence: str = Field(
+        default="",
+        description="what the value was read from: the words as recognised, the QR code's "
+        "field, the machine-readable zone's line; a value with none is never produced",
+    )
+    needs_review: bool = Field(
+        default=False,
+        description="its words read with so little confidence that they are likely "
+        "handwritten or illegible: a clerk reads the value in its box",
+    )
 
     @property
     def as_date(self) -> date | None:
@@ -65,8 +77,9 @@ class PaperReading(BaseModel):
     fields: list[ExtractedField] = Field(default_factory=list)
     disagreements: list[FieldName] = Field(
         default_factory=list,
-        description="fields on which the paper's QR code and its print (as read) disagree: "
-        "the QR's value is kept and a clerk should look",
+        description="fields on which two of the card's sources disagree (its QR code, its "
+        "machine-readable zone, its print as read): the most trusted value is kept, in that "
+        "order, and a clerk should look",
     )
 
     def get(self, name: FieldName) -> ExtractedField | None:

@@ -64,16 +64,18 @@ _LABELS = {
     FieldName.SEX: "giới tính",
     FieldName.RESIDENCE: "nơi thường trú",
     FieldName.ISSUE_DATE: "ngày cấp",
+    FieldName.VALID_UNTIL: "có giá trị đến",
 }
 
 
 def disagreement_reason(reading: PaperReading | None) -> str | None:
-    """Why a clerk should look at a paper whose QR code and print disagree, naming the fields;
-    None when they agree (or there is no code)."""
+    """Why a clerk should look at a card whose sources (its print as read, its QR code, its
+    machine-readable zone) disagree, naming the fields; None when they agree (or there is only
+    the print)."""
     if reading is None or not reading.disagreements:
         return None
     names = ", ".join(_LABELS.get(name, name.value) for name in reading.disagreements)
-    return f"Mã QR và chữ in trên giấy tờ không khớp: {names}"
+    return f"Chữ in, mã QR và vùng MRZ trên giấy tờ không khớp: {names}"
 
 
 def archive_metadata(reading: PaperReading | None, *, agency: str | None = None) -> Metadata:

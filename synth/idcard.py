@@ -32,7 +32,7 @@ CONDENSED = FONT_DIR / "DejaVuSansCondensed.ttf"
 CONDENSED_BOLD = FONT_DIR / "DejaVuSansCondensed-Bold.ttf"
 
 
-class _Card:
+class Card:
     def __init__(self, dpi: int) -> None:
         self.px = dpi / 25.4
         self.width, self.height = (round(v * self.px) for v in CARD_MM)
@@ -68,7 +68,7 @@ class _Card:
         self.lines.append(text)
 
 
-def _emblem(card: _Card, rng: random.Random) -> None:
+def _emblem(card: Card, rng: random.Random) -> None:
     """The national emblem, simplified: a red disc ~12 mm, a yellow star, a golden rim."""
     px = card.px
     cx, cy, r = 9.5 * px, 10.0 * px, 6.2 * px
@@ -101,7 +101,7 @@ def qr_payload(holder: people.Person, residence: str, issued: date, old_id: str 
     return "|".join((*fields, f"{issued:%d%m%Y}"))
 
 
-def _qr(card: _Card, payload: str) -> None:
+def _qr(card: Card, payload: str) -> None:
     """A real QR code of `payload` (segno, UTF-8, the smallest version that holds it), 13 mm
     square in the top right corner as on the card, on a white quiet zone of one module."""
     code = segno.make(payload, error="m", micro=False, encoding="utf-8")
@@ -118,7 +118,7 @@ def _qr(card: _Card, payload: str) -> None:
                 card.draw.rectangle((left, top, left + cell, top + cell), fill=(15, 15, 20))
 
 
-def _portrait(card: _Card, rng: random.Random) -> None:
+def _portrait(card: Card, rng: random.Random) -> None:
     """A passport photo's look: pale blue ground, head and shoulders in skin and dark tones."""
     px = card.px
     w, h = round(20 * px), round(26 * px)
@@ -139,7 +139,7 @@ def card_front(seed: int, dpi: int = 600) -> RenderedPage:
     holder = people.person(rng, born_from=1950, born_to=2003)
     issued = people.some_date(rng, date(2021, 1, 1), date(2024, 6, 30))
     expiry = people.card_expiry(holder.born, issued)
-    card = _Card(dpi)
+    card = Card(dpi)
     ground = np.asarray(card.image)
     tint = PAPER_TINTS[rng.choice(("green", "blue"))]
     size = (card.width, card.height)

@@ -203,7 +203,8 @@ const FIELD_LABELS = {
   personal_id: "Số định danh", old_id: "Số CMND", full_name: "Họ và tên", date_of_birth: "Ngày sinh",
   sex: "Giới tính", issue_date: "Ngày cấp", valid_until: "Có giá trị đến", issuer: "Cơ quan cấp",
   signer: "Người ký", number_symbol: "Số, ký hiệu", enterprise_code: "Mã số doanh nghiệp",
-  land_plot: "Thửa đất số", map_sheet: "Tờ bản đồ số",
+  land_plot: "Thửa đất số", map_sheet: "Tờ bản đồ số", residence: "Nơi thường trú",
+  received_at: "Ngày giờ đến",
 };
 const FIELD_VALUES = { male: "Nam", female: "Nữ", permanent: "Không thời hạn" };
 
@@ -214,12 +215,19 @@ function showReading(item, doc) {
   if (doc.kind_code && !select.value) select.value = doc.kind_code;
   const list = $(".fields", item);
   list.replaceChildren();
+  const disagree = new Set((doc.reading && doc.reading.disagreements) || []);
   for (const field of (doc.reading && doc.reading.fields) || []) {
     const term = document.createElement("dt");
     term.textContent = FIELD_LABELS[field.name] || field.name;
     const value = document.createElement("dd");
     value.textContent = FIELD_VALUES[field.value] || field.value;
-    if (field.confidence < 0.6) {
+    if (disagree.has(field.name)) {
+      value.classList.add("unsure");
+      value.title = "Chữ in, mã QR và vùng MRZ không khớp, vui lòng kiểm tra";
+    } else if (field.needs_review) {
+      value.classList.add("unsure");
+      value.title = "Chữ viết tay hoặc khó đọc, vui lòng đối chiếu với bản giấy";
+    } else if (field.confidence < 0.6) {
       value.classList.add("unsure");
       value.title = "Độ tin cậy thấp, vui lòng kiểm tra";
     }

@@ -109,6 +109,9 @@ TITLE_FLOOR = 0.6
 """A title read this badly is some other title: "GIẤY ỦY QUYỀN" is 0.48 like "GIẤY MỜI"."""
 DECIDE = 0.5
 """Below this combined score no kind is likely enough: OTHER."""
+KIND_FLOOR = 0.4
+"""Below this confidence (a runner-up close behind a middling best) the kind is not told
+either: OTHER, "unknown", rather than the nearest kind."""
 
 
 @dataclass(frozen=True)
@@ -192,4 +195,6 @@ def classify(lines: Sequence[Line]) -> tuple[DocumentKind, float]:
         return DocumentKind.OTHER, round(1 - best.score, 3)
     margin = best.score - second.score
     confidence = min(1.0, best.score) * (0.5 + 0.5 * min(1.0, margin / 0.3))
+    if confidence < KIND_FLOOR:
+        return DocumentKind.OTHER, round(1 - confidence, 3)
     return best.kind, round(confidence, 3)

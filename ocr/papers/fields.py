@@ -22,6 +22,9 @@ from ocr.papers.ids import enterprise_code_valid, parse_personal_id, personal_id
 from ocr.papers.lines import Line, fold
 
 LABEL_MATCH = 86
+ILLEGIBLE = 0.5
+"""Words read with less confidence (Tesseract's, 0..1) are handwriting or a blur: the value is
+kept for the clerk to check in its box, marked `needs_review`, not taken as read."""
 UNCHECKED = 0.5
 """Confidence factor of a code whose check fails (kept: a clerk may still want to see it)."""
 
@@ -35,13 +38,16 @@ class Span:
     end: int
 
     def field(self, name: FieldName, value: str, factor: float = 1.0) -> ExtractedField:
-        confidence = min(1.0, max(0.0, self.line.confidence(self.start, self.end) * factor))
+        read = self.line.confidence(self.start, self.end)
+        confidence = min(1.0, max(0.0, read * factor))
         return ExtractedField(
             name=name,
             value=value,
             confidence=round(confidence, 3),
             page=self.line.page,
             box=self.line.box(self.start, self.end),
+            evidence=" ".join(w.text for w in self.line.words_in(self.start, self.end)),
+            needs_review=read < ILLEGIBLE,
         )
 
 

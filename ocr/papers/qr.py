@@ -26,6 +26,16 @@ from models.extraction import ExtractedField, FieldName
 from models.recognition import Region
 from ocr.papers.lines import fold
 
+PARTS = (
+    FieldName.PERSONAL_ID,
+    FieldName.OLD_ID,
+    FieldName.FULL_NAME,
+    FieldName.DATE_OF_BIRTH,
+    FieldName.SEX,
+    FieldName.RESIDENCE,
+    FieldName.ISSUE_DATE,
+)
+"""The payload's fields in their order."""
 QR_CONFIDENCE = 0.99
 """A decoded code passed Reed–Solomon's check and the layout's: its text is the card's own, short
 of a forged card, which no reading can tell."""
@@ -43,6 +53,8 @@ class CardCode:
     """male or female, as the printed field is read."""
     residence: str
     issued: date
+    payload: str
+    """The code's text, each field's evidence."""
 
 
 @dataclass(frozen=True)
@@ -82,11 +94,12 @@ def parse(payload: str) -> CardCode | UnknownLayout:
     found = [p for p in problems if p]
     if found or born is None or issued is None:
         return UnknownLayout("unknown layout: " + "; ".join(found))
-    return CardCode(number, old or None, name, born, SEXES[sex], residence, issued)
+    return CardCode(number, old or None, name, born, SEXES[sex], residence, issued, "|".join(parts))
 
 
 def code_fields(code: CardCode, page: int, region: Region) -> list[ExtractedField]:
     """The code's fields, each with the code's confidence and the code's box as its evidence."""
+    parts = dict(zip(PARTS, code.payload.split("|"), strict=False))
     values = {
         FieldName.PERSONAL_ID: code.personal_id,
         FieldName.OLD_ID: code.old_id,
@@ -97,7 +110,14 @@ def code_fields(code: CardCode, page: int, region: Region) -> list[ExtractedFiel
         FieldName.ISSUE_DATE: code.issued.isoformat(),
     }
     return [
-        ExtractedField(name=name, value=value, confidence=QR_CONFIDENCE, page=page, box=region.box)
+        ExtractedField(
+            name=name,
+            value=value,
+            confidence=QR_CONFIDENCE,
+            page=page,
+            box=region.box,
+            evidence=f"QR: {parts[name]}",
+        )
         for name, value in values.items()
         if value
     ]
@@ -112,15 +132,15 @@ def _same(name: FieldName, a: str, b: str) -> bool:
 
 
 def merged(
-    printed: list[ExtractedField], coded: list[ExtractedField]
+    *sources: list[ExtractedField],
 ) -> tuple[list[ExtractedField], list[FieldName]]:
-    """The code's fields in place of the printed ones of the same name, and the names on which
-    the print (as read) and the code disagree."""
-    by_name = {f.name: f for f in coded}
-    disagree = [
-        f.name
-        for f in printed
-        if f.name in by_name and not _same(f.name, f.value, by_name[f.name].value)
-    ]
-    kept = [f for f in printed if f.name not in by_name]
-    return [*coded, *kept], disagree
+    """One field a name, from the first source (most trusted first) that has it, and the names
+    on which any two sources disagree (the card's QR code, its zone, its print as read)."""
+    chosen: dict[FieldName, ExtractedField] = {}
+    disagree: list[FieldName] = []
+    for source in sources:
+        for field in source:
+            first = chosen.setdefault(field.name, field)
+            if not _same(field.name, first.value, field.value) and field.name not in disagree:
+                disagree.append(field.name)
+    return list(chosen.values()), disagree

@@ -27,18 +27,13 @@ from ocr.papers.fields import (
     token_in,
     validity_in,
 )
+from ocr.papers.labelled import BIRTH, HINTED, NAME, hinted_kind, labelled_fields
 from ocr.papers.lines import Line, document_lines
+from ocr.papers.mrz import Zone, zone_fields
 from ocr.papers.qr import CardCode, code_fields, merged, parse
+from ocr.papers.stamp import received, stamp_lines
+from ocr.papers.zone import document_zone
 
-NAME = (
-    "ho va ten",
-    "ho, chu dem va ten khai sinh",
-    "ho, chu dem, ten",
-    "ho, chu dem, ten nguoi yeu cau",
-    "full name",
-    "toi ten la",
-)
-BIRTH = ("ngay, thang, nam sinh", "ngay sinh", "date of birth")
 SEX = ("gioi tinh", "sex")
 VALID = ("co gia tri den", "date of expiry")
 CARD_ISSUED = ("ngay, thang, nam cap", "ngay cap", "date of issue", "date, month, year")
@@ -66,6 +61,8 @@ def person(lines: Sequence[Line]) -> list[ExtractedField | None]:
 def card_issuer(lines: Sequence[Line]) -> ExtractedField | None:
     for key, canonical in CARD_ISSUERS.items():
         for line in lines:
+            if len(line.folded) < len(key):
+                continue  # partial_ratio would align a short line (garbage) inside the name
             found = fuzz.partial_ratio_alignment(key, line.folded, score_cutoff=LABEL_MATCH)
             if found is not None and found.score >= LABEL_MATCH:
                 span = Span(line, found.dest_start, found.dest_end)
@@ -134,11 +131,27 @@ EXTRACT: dict[DocumentKind, Extract] = {
 }
 
 
-def read_lines(lines: Sequence[Line]) -> PaperReading:
+def read_lines(every: Sequence[Line]) -> PaperReading:
+    """The kind and fields of the paper's own lines; a received stamp's lines kept apart, read
+    for the received time alone."""
+    stamp = stamp_lines(every)
+    lines = [line for line in every if line not in stamp]
     if not lines:
         return PaperReading(kind=DocumentKind.OTHER, kind_confidence=1.0)
     kind, confidence = classify(lines)
-    fields = [f for f in EXTRACT[kind](lines) if f is not None]
+    generic = labelled_fields(lines)
+    if kind is DocumentKind.OTHER:
+        hinted = hinted_kind(lines, generic)
+        if hinted is not None:
+            kind, confidence = hinted, HINTED
+    # a value with no words behind it is never produced, whatever an extractor made of a span
+    fields = [f for f in EXTRACT[kind](lines) if f is not None and f.evidence.strip()]
+    # what a label says is kept whatever the kind, where the kind's own reading found nothing
+    found = {f.name for f in fields}
+    fields += [f for f in generic if f.name not in found]
+    arrived = received(stamp)
+    if arrived is not None:
+        fields.append(arrived)
     return PaperReading(kind=kind, kind_confidence=confidence, fields=fields)
 
 
@@ -159,18 +172,27 @@ def card_code(result: DocumentResult) -> list[ExtractedField]:
 def read_paper(result: DocumentResult) -> PaperReading:
     """What the document is and its key fields, from its recognised words (and roles, if any).
 
-    A chip ID card whose QR code reads gives its fields from the code, not from the print
-    (`ocr.papers.qr`); where the print was read too, the two are compared field by field. A
-    code of the CCCD layout on a paper the classifier could not place makes it a Căn cước công
-    dân (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries this layout)."""
+    A chip ID card's QR code (`ocr.papers.qr`) and machine-readable zone (`ocr.papers.mrz`,
+    every check digit passed) give their fields before the print; the three are compared
+    field by field and every field on which two disagree is named in `disagreements`. The
+    zone's name has no marks: it is compared, and kept only where nothing else gives a name.
+    A code or a zone on a paper the classifier could not place makes it a Căn cước công dân
+    (`DocumentKind.ID_CARD_OLD`, the 2021 card that carries both).
+    """
     reading = read_lines(document_lines(result))
-    coded = card_code(result)
-    if not coded or reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
+    if reading.kind not in (*ID_CARDS, DocumentKind.OTHER):
         return reading
-    fields, disagreements = merged(reading.fields, coded)
+    coded = card_code(result)
+    zone = document_zone(result.pages)
+    zoned = zone_fields(zone) if isinstance(zone, Zone) else []
+    if not coded and not zoned:
+        return reading
+    names = [f for f in zoned if f.name is FieldName.FULL_NAME]
+    checked = [f for f in zoned if f.name is not FieldName.FULL_NAME]
+    fields, disagreements = merged(coded, checked, reading.fields, names)
     kind, confidence = reading.kind, reading.kind_confidence
     if kind is DocumentKind.OTHER:
-        kind, confidence = DocumentKind.ID_CARD_OLD, coded[0].confidence
+        kind, confidence = DocumentKind.ID_CARD_OLD, (coded or checked)[0].confidence
     return PaperReading(
         kind=kind, kind_confidence=confidence, fields=fields, disagreements=disagreements
     )

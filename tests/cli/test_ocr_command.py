@@ -48,6 +48,12 @@ def test_cli_gives_the_same_text_as_the_api(
     wait_finished(client, document_id)
     api_text = client.get(f"/api/v1/documents/{document_id}/text").json()["text"]
     assert cli_text == api_text
+    # the same reading as the service recorded: kind and fields with their evidence
+    recorded = client.get(f"/api/v1/documents/{document_id}").json()["reading"]
+    assert words["reading"] == recorded
+    assert words["reading"]["kind"] == "administrative_document"
+    for field in words["reading"]["fields"]:
+        assert field.keys() >= {"name", "value", "confidence", "page", "box", "evidence"}
 
 
 def test_cli_prints_to_stdout_without_out(tmp_path: Path) -> None:

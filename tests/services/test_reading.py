@@ -95,7 +95,7 @@ def test_a_disagreement_between_code_and_print_is_a_review_reason_naming_the_fie
         update={"disagreements": [FieldName.FULL_NAME, FieldName.DATE_OF_BIRTH]}
     )
     assert disagreement_reason(differs) == (
-        "Mã QR và chữ in trên giấy tờ không khớp: họ và tên, ngày sinh"
+        "Chữ in, mã QR và vùng MRZ trên giấy tờ không khớp: họ và tên, ngày sinh"
     )
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from models.kinds import DocumentKind
 from models.recognition import BlockRole
-from ocr.papers.classify import classify
+from ocr.papers.classify import DECIDE, classify, score_kinds
 from ocr.papers.lines import document_lines
 from ocr.papers.read import read_paper
 from tests.ocr.papers.built import Row, result
@@ -66,3 +66,22 @@ def test_the_role_title_counts_where_case_and_place_would_not() -> None:
 
 def test_an_empty_document_is_other() -> None:
     assert read_paper(result()).kind is DocumentKind.OTHER
+
+
+def test_a_close_call_below_the_floor_is_unknown() -> None:
+    # a generic title and the labels of two kinds of card: a best kind, a runner-up close by
+    rows = (
+        "GIẤY CHỨNG NHẬN",
+        "Họ và tên / Full name: Lê Văn A",
+        "Ngày sinh / Date of birth: 01/01/1990",
+        "Quê quán: Hà Nội",
+        "Nơi thường trú: Hà Nội",
+        "Date of expiry: 01/01/2030",
+        "Số định danh cá nhân: 001090012345",
+        "Nơi cư trú: Hà Nội",
+        "Nơi đăng ký khai sinh: Hà Nội",
+    )
+    lines = document_lines(result(*rows))
+    assert score_kinds(lines)[0].score >= DECIDE  # a kind would have been named without it
+    kind, _ = classify(lines)
+    assert kind is DocumentKind.OTHER

@@ -1,12 +1,15 @@
 """Field extraction on hand-built results (no OCR), and on a few rendered and recognised papers."""
 
+import io
 import random
 
 import pytest
+from PIL import Image
 
 from models.extraction import FieldName, PaperReading
 from models.kinds import DocumentKind
-from models.recognition import BlockRole
+from models.recognition import BlockRole, DocumentResult, PageResult
+from ocr.engine import recognise_words
 from ocr.options import OcrOptions
 from ocr.papers import read_paper
 from ocr.pipeline import recognise_document
@@ -190,3 +193,56 @@ def test_a_label_ended_by_a_misread_colon() -> None:
     )
     assert values(reading)[F.SEX] == "female"
     assert values(reading)[F.DATE_OF_BIRTH] == "1998-02-24"
+
+
+def _upside_down(kind: DocumentKind) -> DocumentResult:
+    """A paper read upside down by Tesseract itself (no orientation step): garbage text."""
+    image = paper(kind, 1).page.image.rotate(180)
+    words = recognise_words(image, languages="vie", timeout=120)
+    page = PageResult(
+        number=1,
+        width=image.width,
+        height=image.height,
+        text=" ".join(w.text for w in words),
+        words=words,
+        mean_confidence=None,
+    )
+    return DocumentResult(pages=[page], languages="vie")
+
+
+@pytest.mark.parametrize("kind", [DocumentKind.ID_CARD_OLD, DocumentKind.ADMINISTRATIVE_DOCUMENT])
+def test_a_page_read_upside_down_gives_no_field_and_no_kind(kind: DocumentKind) -> None:
+    reading = read_paper(_upside_down(kind))
+    assert reading.kind is DocumentKind.OTHER
+    assert reading.fields == []
+
+
+def test_a_blank_page_gives_no_field_and_no_kind() -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1240, 1754), "white").save(buffer, "PNG", dpi=(150, 150))
+    reading = read_paper(recognise_document(buffer.getvalue(), OcrOptions()))
+    assert reading.kind is DocumentKind.OTHER
+    assert reading.fields == []
+
+
+def test_every_field_carries_the_words_it_was_read_from() -> None:
+    for kind in DocumentKind:
+        labelled = paper(kind, 3)
+        lines = [line for line in labelled.page.text.split("\n") if line.strip()]
+        reading = read_paper(result(*lines))
+        for field in reading.fields:
+            assert field.box is not None and field.evidence.strip(), field
+
+
+def test_a_value_read_with_little_confidence_is_marked_for_review_with_its_box() -> None:
+    # "Số: 729/QĐ-TTg" with the number handwritten: Tesseract reads "Z7" with low confidence
+    reading = read_paper(
+        result(
+            Row("Số: Z7/QĐ-TTg", left=0.1, top=0.09, confidence=31.0),
+            Row("QUYẾT ĐỊNH", left=0.4, top=0.24),
+            Row("Nơi nhận:", left=0.1, top=0.6),
+        )
+    )
+    number = reading.get(FieldName.NUMBER_SYMBOL)
+    assert number is not None and number.needs_review and number.box is not None
+    assert all(not f.needs_review for f in reading.fields if f is not number)

@@ -31,6 +31,7 @@ def test_a_cccd_payload_is_parsed_into_checked_fields() -> None:
         sex="male",
         residence="Thôn 3, Tân Lập, Hà Nội",
         issued=date(2021, 8, 15),
+        payload=PAYLOAD,
     )
 
 
