@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from itertools import groupby
 
+import numpy as np
 from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -22,6 +23,7 @@ from pypdf.errors import PyPdfError
 from models.errors import SohoaError
 from models.recognition import Box, PageResult
 from ocr.engine import available_languages, recognise_words
+from ocr.geometry import Pose, apply_pose
 from ocr.papers.lines import Line, page_lines
 from ocr.papers.mrz import START, Unreadable, Zone, check_zone, compact, zone_lines
 from ocr.text import enclosing
@@ -57,9 +59,27 @@ def page_image(page: PageResult) -> Image.Image | None:
         return None
     if image is None:
         return None
+    image = _as_recognised(image, page)
     if image.size != (page.width, page.height):
         image = image.resize((page.width, page.height), Image.Resampling.LANCZOS)
     return image.convert("L")
+
+
+def _as_recognised(image: Image.Image, page: PageResult) -> Image.Image:
+    """The PDF's picture turned as recognition turned the page: the PDF/A writer keeps a turned
+    or deskewed scan's own pixels and turns them with the page's drawing matrix
+    (`ocr.pdf_page.Placement`), so the picture itself lies as it was scanned. A flattened photo
+    is drawn as recognition made it; so is a scan whose turned size does not fit (kept as is
+    when turning it would not give the page's shape)."""
+    pose = page.pose
+    if pose.flattened or (pose.turn % 360 == 0 and not pose.skew):
+        return image
+    grey = np.asarray(image.convert("L"))
+    turned = apply_pose(grey, Pose(turn=pose.turn, skew=pose.skew))
+    height, width = turned.shape[:2]
+    if abs(width / height - page.width / page.height) > 0.01:
+        return image
+    return Image.fromarray(turned)
 
 
 def _reread(page: PageResult, start: Line) -> tuple[list[str], Box, float] | None:

@@ -90,6 +90,20 @@ def test_a_generated_back_is_read_from_its_zone_with_evidence() -> None:
     assert not reading.disagreements
 
 
+def test_a_back_scanned_sideways_is_read_from_its_zone_turned_upright() -> None:
+    """The page's PDF draws the scan as it lay and turns it on the page (PDF/A writer): the
+    zone is read from that image turned as recognition turned the page, not as it lay."""
+    page, zone = card_back(9, dpi=150)
+    buffer = io.BytesIO()
+    page.image.rotate(-90, expand=True).save(buffer, "PNG", dpi=(150, 150))
+    document = recognise_document(buffer.getvalue(), OcrOptions())
+    assert document.pages[0].pose.turn == 90
+    reading = read_paper(document)
+    found = reading.get(F.PERSONAL_ID)
+    assert found is not None and found.value == zone[0][15:27]
+    assert found.evidence is not None and "<" in str(found.evidence)
+
+
 def _card(born: str) -> DocumentResult:
     return result(
         "CĂN CƯỚC CÔNG DÂN",
