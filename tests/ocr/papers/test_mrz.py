@@ -14,6 +14,7 @@ from models.recognition import DocumentResult
 from ocr.options import OcrOptions
 from ocr.papers import read_paper
 from ocr.papers.mrz import ZoneValues, check_digit, check_zone, compact, td1
+from ocr.papers.zone import read_zone
 from ocr.pipeline import recognise_document
 from synth.cardback import card_back
 from tests.ocr.papers.built import result
@@ -122,3 +123,13 @@ def test_the_zone_and_the_print_agree_or_the_field_is_named() -> None:
     assert differs.disagreements == [F.DATE_OF_BIRTH]
     born = differs.get(F.DATE_OF_BIRTH)
     assert born is not None and born.value == "1990-03-05"  # the checked zone's, kept
+
+
+def test_a_line_of_vietnamese_print_is_no_zone_however_many_cs_it_has() -> None:
+    """A contract's line: its c's read as fillers gave it five ("chức" → "<HU<"), so the band
+    was read again by Tesseract on every such page (3 s of a 200 dpi page's 4)."""
+    line = (
+        "Bên B đảm nhận chức vụ Nhân viên kỹ thuật tại Công ty Trách nhiệm hữu hạn Logistics "
+        "Bắc Hà. Địa điểm làm việc: trụ"
+    )
+    assert read_zone(result(line).pages[0]) is None
