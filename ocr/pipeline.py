@@ -192,7 +192,9 @@ def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
     scale = prepared.image.width / prepared.colour.width
     dpi = source_dpi(image, prepared.colour)
     colour = np.asarray(prepared.colour)
-    return with_payloads(find_regions(colour, dpi=dpi, scale=scale), colour, scale)
+    letters = prepared.x_height / scale if prepared.x_height else None
+    found = find_regions(colour, dpi=dpi, scale=scale, text_height=letters)
+    return with_payloads(found, colour, scale)
 
 
 def _read(
