@@ -72,6 +72,11 @@ _LABELS = tuple(
     tuple(label.split()) for label in sorted({*NAME_LABELS, *PLACE_LABELS}, key=len, reverse=True)
 )
 _PLACES = frozenset(tuple(label.split()) for label in PLACE_LABELS)
+_ENDING_IN: dict[str, tuple[tuple[str, ...], ...]] = {
+    last: tuple(label for label in _LABELS if label[-1] == last)
+    for last in {words[-1] for words in _LABELS}
+}
+"""The labels by their last word, longest first: a word is checked against its own few only."""
 _NOT_LABELLED = frozenset({("xã", "hội")})
 """A label word that is the first half of a common word ("CỘNG HÒA XÃ HỘI")."""
 _SENTENCE_END = frozenset(".!?:;…")
@@ -152,7 +157,7 @@ def after_labels(words: Sequence[Word], tokens: Sequence[Reading], heading_run: 
         label = next(
             (
                 label
-                for label in _LABELS
+                for label in _ENDING_IN.get(plain[i], ())
                 if i + 1 >= len(label) and tuple(plain[i + 1 - len(label) : i + 1]) == label
             ),
             None,
