@@ -68,8 +68,12 @@ def find_regions(
     if text_height:
         for x, y, w, h in find_pictures(page, text_height=text_height):
             box = (round(x * shrink), round(y * shrink), round(w * shrink), round(h * shrink))
-            if not any(_overlap(b, box) for k, b, _ in found if k is not RegionKind.SEAL):
-                found.append((RegionKind.PHOTO, box, 0.7))
+            if any(_overlap(b, box) for k, b, _ in found if k in _OPAQUE):
+                continue  # a code, or a photo the dense blocks found already
+            # A portrait's pale blue ground passes for ballpoint ink: a "signature" inside a
+            # picture is the picture's (kept, it stopped the portrait being painted out).
+            found = [f for f in found if f[0] is not RegionKind.SIGNATURE or not _within(f[1], box)]
+            found.append((RegionKind.PHOTO, box, 0.7))
     return [
         Region(
             kind=kind,
@@ -83,6 +87,16 @@ def find_regions(
         )
         for kind, (x, y, w, h), confidence in found
     ]
+
+
+_OPAQUE = (RegionKind.QR_CODE, RegionKind.PHOTO)
+
+
+def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    """Whether over half of box `inner` lies inside box `outer`."""
+    w = min(inner[0] + inner[2], outer[0] + outer[2]) - max(inner[0], outer[0])
+    h = min(inner[1] + inner[3], outer[1] + outer[3]) - max(inner[1], outer[1])
+    return w > 0 and h > 0 and w * h > 0.5 * inner[2] * inner[3]
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
