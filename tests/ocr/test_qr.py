@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from models.recognition import Box, Region, RegionKind
-from ocr.qr import decode, with_payloads
+from ocr.qr import decode, read_zxing, with_payloads
 from ocr.regions import find_regions
 from synth.hardset import generate
 from synth.idcard import card_front
@@ -49,3 +49,13 @@ def test_no_code_reads_as_none_and_other_regions_are_left_alone() -> None:
     qr = Region(kind=RegionKind.QR_CODE, box=box)
     assert decode(blank, box) is None
     assert with_payloads([seal, qr], blank) == [seal, qr]
+
+
+def test_a_card_rendered_at_150_dpi_reads() -> None:
+    """A module of the 13 mm code is 1.9 px at 150 dpi: read once the render was a scan's, not
+    modules a pixel too wide each (before: no 150 dpi card read)."""
+    card = card_front(5, dpi=150)
+    page = np.asarray(card.image.convert("RGB"))
+    regions = with_payloads(find_regions(page, dpi=150), page)
+    (code,) = [r for r in regions if r.kind is RegionKind.QR_CODE]
+    assert code.payload == read_zxing(np.asarray(card_front(5).image.convert("L")))
