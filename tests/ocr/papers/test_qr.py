@@ -157,3 +157,17 @@ def test_a_card_at_150_dpi_is_read_from_its_code() -> None:
     card.image.save(buffer, "PNG", dpi=(150, 150))
     code = read_from_its_code(buffer.getvalue())
     assert f"Số / No.: {code.personal_id}" in card.text
+
+
+def test_a_code_a_glare_burnt_out_leaves_the_print_reading_without_a_guess() -> None:
+    """The lamp's reflection took part of the code (`synth.hard.id_card_glare`): found, not read,
+    so nothing is taken from it and the ID comes from the print, as the card prints it."""
+    sample = generate("id_card_glare", 10, 7)
+    document = recognise_document(sample.data, OcrOptions())
+    codes = [r for r in document.pages[0].regions if r.kind is RegionKind.QR_CODE]
+    assert codes and all(r.payload is None for r in codes)
+    reading = read_paper(document)
+    assert F.RESIDENCE not in {f.name for f in reading.fields}  # only the code gives it
+    assert all(f.box not in {r.box for r in codes} for f in reading.fields)
+    personal_id = reading.get(F.PERSONAL_ID)
+    assert personal_id is not None and f"Số / No.: {personal_id.value}" in sample.text
