@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from models.extraction import ExtractedField, FieldName
-from models.recognition import BlockRole
+from models.recognition import BlockRole, Word
 from ocr.papers.classify import is_title
 from ocr.papers.dates import find_dates
 from ocr.papers.ids import enterprise_code_valid, parse_personal_id, personal_id_fits
@@ -327,11 +327,42 @@ def _told_agency(lines: Sequence[Line]) -> list[Line]:
     return chosen
 
 
+_PUNCTUATION = " -–_.,;:\"'“”"
+
+
+def _place_words(lines: Sequence[Line]) -> dict[str, tuple[str, float]]:
+    """The place of the place-date line ("Phú Thượng, ngày …"), its capitalised words (a
+    place's; not "Đăng ký lần đầu: ngày …") by their folded spelling: as read, and with what
+    confidence."""
+    for line in _told_first(lines, BlockRole.PLACE_DATE):
+        match = _PLACE_DATE.search(line.folded)
+        if match is not None:
+            place = line.words_in(0, match.end() - len("ngay"))
+            read = [(w.text.strip(_PUNCTUATION), w.confidence) for w in place]
+            return {fold(text): (text, conf) for text, conf in read if text[:1].isupper()}
+    return {}
+
+
+def _as_place(word: Word, place: dict[str, tuple[str, float]]) -> str:
+    """An agency's word as the place-date spells it where Tesseract read the place-date surer:
+    the agency names the place it dates its papers from ("XÃ PHÙ THƯỢNG" doubted at 75, "Phú
+    Thượng, ngày" read at 89). Same letters only; the agency's case is kept."""
+    text = word.text.strip(_PUNCTUATION)
+    spelt, confidence = place.get(fold(text), (text, 0.0))
+    if spelt.lower() == text.lower() or confidence <= word.confidence or not text:
+        return word.text
+    return word.text.replace(text, spelt.upper() if text.isupper() else spelt)
+
+
 def issuer(lines: Sequence[Line]) -> ExtractedField | None:
     """The agency printed top-left (role AGENCY when told), its lines joined."""
     chosen = _told_agency(lines) or _agency_lines(lines)
     spans = [Span(ln, 0, _without_motto(ln)) for ln in chosen]
-    parts = [s.line.text[s.start : s.end].strip(" -–_.,;:\"'“”") for s in spans]
+    place = _place_words(lines)
+    parts = [
+        " ".join(_as_place(w, place) for w in s.line.words_in(s.start, s.end)).strip(_PUNCTUATION)
+        for s in spans
+    ]
     parts = [p for p in parts if any(c.isalpha() for c in p)]
     if not parts:
         return None

@@ -240,6 +240,32 @@ def test_the_agency_told_by_layout_ends_where_its_capitals_end() -> None:
     assert values(documented)[F.ISSUER] == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH PHỐ ĐÀ NẴNG"
 
 
+def test_the_agency_spells_its_place_as_the_place_date_read_surer() -> None:
+    def agency(place: str, dated: str, doubted: float) -> str:
+        reading = read_paper(
+            result(
+                Row("ỦY BAN NHÂN DÂN", top=0.05),
+                Row(place, top=0.07, confidence=doubted),
+                Row("Số: 12/TB-UBND", top=0.1),
+                Row(dated, left=0.5, top=0.1),
+                Row("THÔNG BÁO", left=0.42, top=0.15),
+            )
+        )
+        return values(reading)[F.ISSUER]
+
+    # a fax read the commune's tone wrong in capitals, right in the place-date
+    assert agency("XÃ PHÙ THƯỢNG", "Phú Thượng, ngày 13 tháng 4 năm 2025", 75) == (
+        "ỦY BAN NHÂN DÂN XÃ PHÚ THƯỢNG"
+    )
+    # read surer in the agency, or another place: the agency as read
+    assert agency("XÃ PHÙ THƯỢNG", "Phú Thượng, ngày 13 tháng 4 năm 2025", 97) == (
+        "ỦY BAN NHÂN DÂN XÃ PHÙ THƯỢNG"
+    )
+    assert agency("HUYỆN GIA LÂM", "Hà Nội, ngày 13 tháng 4 năm 2025", 60) == (
+        "ỦY BAN NHÂN DÂN HUYỆN GIA LÂM"
+    )
+
+
 def _civil_paper(title: str, *rows: Row) -> PaperReading:
     """A commune's paper: its agency, number and title, then `rows`."""
     header = [Row("ỦY BAN NHÂN DÂN", top=0.05), Row("XÃ HÒA PHÚ", top=0.07)]
