@@ -227,13 +227,20 @@ def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
 
 
 def place_date(lines: Sequence[Line]) -> ExtractedField | None:
-    """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told)."""
-    for line in _told_first(lines, BlockRole.PLACE_DATE):
+    """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told).
+
+    A line printed as a place-date first, then any date on a line layout told PLACE_DATE: on a
+    fax layout may give that role to a birth date beside it ("Ngày, tháng, năm sinh: …")."""
+    candidates = _told_first(lines, BlockRole.PLACE_DATE)
+    for line in candidates:
         match = _PLACE_DATE.search(line.folded)
-        if match is None and line.role is not BlockRole.PLACE_DATE:
-            continue
-        start = match.start() if match else 0
-        found = date_in(Span(line, start, len(line.text)))
+        found = date_in(Span(line, match.start(), len(line.text))) if match else None
+        if found:
+            return found[1].field(FieldName.ISSUE_DATE, found[0])
+    for line in candidates:
+        found = (
+            date_in(Span(line, 0, len(line.text))) if line.role is BlockRole.PLACE_DATE else None
+        )
         if found:
             return found[1].field(FieldName.ISSUE_DATE, found[0])
     return None

@@ -282,6 +282,15 @@ def test_a_marriage_certificate_without_its_place_date_gives_the_registration_da
     assert values(reading)[F.ISSUE_DATE] == "2023-01-21"
 
 
+def test_a_birth_date_layout_took_for_the_place_date_gives_way_to_the_place_date() -> None:
+    reading = _civil_paper(
+        "GIẤY CHỨNG NHẬN KẾT HÔN",
+        Row("Ngày, tháng, năm sinh: 24/05/1986", top=0.22, role=BlockRole.PLACE_DATE),
+        Row("Hòa Phú, ngày 29 tháng 6 năm 2024", left=0.55, top=0.45),
+    )
+    assert values(reading)[F.ISSUE_DATE] == "2024-06-29"
+
+
 def test_a_place_date_after_a_semicolon() -> None:
     reading = _civil_paper(
         "TRÍCH LỤC KHAI TỬ", Row("Hòa Phú; ngày 24 tháng 11 năm 2024", left=0.55, top=0.39)
