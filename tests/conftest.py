@@ -21,6 +21,26 @@ from synth.render import RenderedPage, render_page
 # real PostgreSQL and S3 (moto) fixtures: database_url, postgres_database, s3_server, s3_store
 pytest_plugins = ["tests.backends"]
 
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`./dev test` (-n auto --dist loadgroup): a test module runs whole on one worker, in its
+    order, so a module's fixtures are built once and a test may go on from the one before it (the
+    counter page's); the tests of one `xdist_group` run one after another on one worker, whatever
+    their module (Celery workers, which would answer each other's pings on a shared broker)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class ModuleOrGroup(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.rfind("@") > nodeid.rfind("]"):  # loadgroup's mark, as xdist reads it
+                return nodeid.rsplit("@", 1)[-1]
+            return nodeid.split("::", 1)[0]
+
+    return ModuleOrGroup(config, log)
+
+
 DOSSIER = {
     "code": "000.00.01.H29-240115-0001",
     "procedure_code": "1.001193",
