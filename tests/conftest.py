@@ -32,10 +32,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`./dev test` (-n auto --dist loadgroup): a test module runs whole on one worker, in its
     order, so a module's fixtures are built once and a test may go on from the one before it (the
     counter page's); the tests of one `xdist_group` run one after another on one worker, whatever
-    their module (Celery workers, which would answer each other's pings on a shared broker)."""
+    their module (Celery workers, which would answer each other's pings on a shared broker).
+    Units go out in collection order, the groups first (below), not by their number of tests."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadGroupScheduling
+
+    config.option.loadscopereorder = False
 
     class ModuleOrGroup(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
@@ -44,6 +47,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             return nodeid.split("::", 1)[0]
 
     return ModuleOrGroup(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `./dev test` the `xdist_group`s go first: they are the long units (Celery workers,
+    the browser's page), and one left for last would keep a worker busy while the other idles."""
+    if getattr(config.option, "loadgroup", False):  # an xdist worker of --dist loadgroup
+        items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
 
 
 DOSSIER = {
