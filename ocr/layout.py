@@ -162,8 +162,11 @@ def reading_order(pieces: list[Piece], height: float) -> list[Piece]:
     rows = _split(pieces, lambda p: (p.top, p.bottom), 0.0, widest_only=True)
     if len(rows) > 1:
         return [p for row in rows for p in reading_order(row, height)]
-    # Overlapping every way (a word box that swallowed its neighbours): top to bottom.
-    return sorted(pieces, key=lambda p: (p.top, p.left))
+    # Overlapping every way (a word box that swallowed its neighbours, a slash boxed taller
+    # than its line): Tesseract's own line order, each line left to right. By the pieces' tops,
+    # a card's "Quốc tịch / Nationality" (its slash 5 px above the line) was read before the
+    # "Giới tính / Sex: Nam" that opens its line.
+    return sorted(pieces, key=lambda p: (p.line, p.left))
 
 
 def _side_by_side(columns: list[list[Piece]]) -> list[list[Piece]]:

@@ -141,6 +141,16 @@ def _box_sums(mask: NDArray[np.uint8]) -> NDArray[np.int32]:
     return np.asarray(cv2.integral(mask), dtype=np.int32)
 
 
+def _inked(mask: NDArray[np.uint8]) -> tuple[NDArray[np.uint8], int, int]:
+    """The mask cut to its ink's bounding box, and where the cut starts. The votes ask whether
+    boxes hold ink, and there is none outside: the same answers from a card's eighth of a flatbed
+    A4 page (the integral of the whole page took 35 ms, twice)."""
+    left, top, width, height = cv2.boundingRect(mask)
+    if not width or not height:
+        return mask, 0, 0
+    return mask[top : top + height, left : left + width], left, top
+
+
 def _any_ink(
     sums: NDArray[np.int32],
     x0: NDArray[np.int32],
@@ -159,8 +169,10 @@ def _any_ink(
 def line_votes(letters: Letters) -> Evidence:
     """Letters with a neighbour to their right only (for horizontal lines) against letters with
     one below only (for vertical lines), within half an x-height."""
-    sums = _box_sums(letters.mask)
+    inked, left, top = _inked(letters.mask)
+    sums = _box_sums(inked)
     x, y, w, h = letters.boxes.T
+    x, y = x - left, y - top
     gap = max(2, round(0.5 * letters.x_height))
     right = _any_ink(sums, x + w, y, x + w + gap, y + h)
     below = _any_ink(sums, x, y + h, x + w, y + h + gap)
@@ -169,9 +181,10 @@ def line_votes(letters: Letters) -> Evidence:
 
 def mark_votes(letters: Letters, turn: int) -> Evidence:
     """Marks with a letter just under them (upright at `turn`) against just over them."""
-    mask = rotate_right_angle(letters.mask, turn)
-    sums = _box_sums(mask)
-    x, y, w, h = _turned_boxes(letters.marks, letters.mask.shape, turn).T
+    inked, left, top = _inked(letters.mask)
+    sums = _box_sums(rotate_right_angle(inked, turn))
+    marks = letters.marks - np.array([left, top, 0, 0], np.int32)
+    x, y, w, h = _turned_boxes(marks, inked.shape, turn).T
     reach = max(2, round(0.5 * letters.x_height))
     under = _any_ink(sums, x, y + h, x + w, y + h + reach)
     over = _any_ink(sums, x, y - reach, x + w, y)

@@ -16,6 +16,7 @@ import numpy as np
 
 from models.recognition import Region, RegionKind, Word
 from ocr.checks import PUNCTUATION, spelled
+from ocr.vietnamese.normalise import fold_diacritics
 
 MARKS = (RegionKind.SEAL, RegionKind.SIGNATURE, RegionKind.PHOTO, RegionKind.QR_CODE)
 """Ink that is not text: words inside them that look like junk are the mark (a seal over the
@@ -126,6 +127,11 @@ def _apart(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
 JUNK = 30.0
 """Below this confidence a word that spells nothing is a picture's texture read as letters."""
 NOISE = 10.0
+DOUBTED_MARK = 88.0
+"""A word of punctuation alone lying over another of its line below this confidence is a
+reading of that word's print or of a photocopy's toner (":" at 82 % over "quan" by a black
+edge, "." at 83 %), not the print's own punctuation (a card's "/" at 91-93 %, the dashes of
+"luật - Bộ Tư pháp" at 93 % on a real scan)."""
 """Below this confidence Tesseract guesses: a syllable it spells is chance."""
 
 
@@ -202,9 +208,12 @@ def _junk(word: Word) -> bool:
 
 
 def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
-    """Words lying as much as 40 % over more confident words: Tesseract's reading of the marks
-    of one line and the tails of the line above as a line between them ("Hường" at 43 % across
-    "quan theo" and "định pháp" in a real table cell). One matrix of overlaps for the page."""
+    """Words lying as much as 40 % over more confident words of other lines: Tesseract's
+    reading of the marks of one line and the tails of the line above as a line between them
+    ("Hường" at 43 % across "quan theo" and "định pháp" in a real table cell). One matrix of
+    overlaps for the page. On one line, only a second reading of the same print goes ("hàng l
+    loạt", "Tòa á án", "đề để" on a real scan): Tesseract also boxes a word over its neighbours
+    ("tính" across "/ Sex:" on a card, "liên" across "quan"), and they were lost with it."""
     if len(kept) < 2:
         return set()
     box = np.array(
@@ -221,6 +230,24 @@ def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
     dy = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None], top[None, :])
     overlap = np.clip(dx, 0, None) * np.clip(dy, 0, None)
     overlap[confidence[None, :] <= confidence[:, None]] = 0  # only more confident words count
+    line = np.array([words[i].line for i in kept])
+    for a, b in zip(*np.nonzero((overlap > 0) & (line[:, None] == line[None, :])), strict=True):
+        if not _second_reading(words[kept[int(a)]], words[kept[int(b)]]):
+            overlap[a, b] = 0
     covered = overlap.sum(axis=1)
     area = box[:, 2] * box[:, 3]
     return {kept[int(k)] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
+
+
+def _second_reading(word: Word, over: Word) -> bool:
+    """Whether `word`, lying over `over` on its line, reads the same print again: its letters
+    (marks aside) within the other's or the other's within its, or no letter at all and
+    doubted (".)" over "sản.")."""
+    mine, theirs = _letters(word.text), _letters(over.text)
+    if not mine:
+        return word.confidence < DOUBTED_MARK
+    return mine in theirs or theirs in mine
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in fold_diacritics(text).lower() if c.isalnum())

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
-import zxingcpp
 from numpy.typing import NDArray
 from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
 from ocr.geometry import reduce, u8
 from ocr.pictures import find_pictures
+from ocr.qr import read_code
 
 WORK_PX_PER_MM = 2.5
 """Resolution the detectors work at: a seal ring (~1 mm) still shows, a page costs milliseconds."""
@@ -29,6 +29,10 @@ SIGNATURE_MIN_MM = 15.0
 PHOTO_MIN_MM = 15.0
 """A portrait on an ID card is 20 × 30 mm or larger; printed QR codes 10 mm and up."""
 QR_MIN_MM = 10.0
+SMALL_CODE_PX = 160
+"""A block's crop (with its margin) at most this wide is also tried enlarged: a code of 41
+modules in it has modules under 3 px (a card scanned at 150 dpi: 1.9 px). Only there: a seal's
+or a portrait's block, three times as wide, enlarged cost 50 ms a page where it costs 10."""
 PAGE_SHARE = 0.5
 """A dark block over this share of the page is no photo or code on it: it is the paper itself
 (a far photo's grey sheet was taken for a portrait, and every list marker on it dropped)."""
@@ -68,8 +72,12 @@ def find_regions(
     if text_height:
         for x, y, w, h in find_pictures(page, text_height=text_height):
             box = (round(x * shrink), round(y * shrink), round(w * shrink), round(h * shrink))
-            if not any(_overlap(b, box) for k, b, _ in found if k is not RegionKind.SEAL):
-                found.append((RegionKind.PHOTO, box, 0.7))
+            if any(_overlap(b, box) for k, b, _ in found if k in _OPAQUE):
+                continue  # a code, or a photo the dense blocks found already
+            # A portrait's pale blue ground passes for ballpoint ink: a "signature" inside a
+            # picture is the picture's (kept, it stopped the portrait being painted out).
+            found = [f for f in found if f[0] is not RegionKind.SIGNATURE or not _within(f[1], box)]
+            found.append((RegionKind.PHOTO, box, 0.7))
     return [
         Region(
             kind=kind,
@@ -83,6 +91,16 @@ def find_regions(
         )
         for kind, (x, y, w, h), confidence in found
     ]
+
+
+_OPAQUE = (RegionKind.QR_CODE, RegionKind.PHOTO)
+
+
+def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
+    """Whether over half of box `inner` lies inside box `outer`."""
+    w = min(inner[0] + inner[2], outer[0] + outer[2]) - max(inner[0], outer[0])
+    h = min(inner[1] + inner[3], outer[1] + outer[3]) - max(inner[1], outer[1])
+    return w > 0 and h > 0 and w * h > 0.5 * inner[2] * inner[3]
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
@@ -207,9 +225,10 @@ def _qr_code(
     else:
         # OpenCV misses some codes zxing-cpp finds (a phone photo's blur, a module under 2 px):
         # its corners, only for a code it also decoded (so no texture passes for a code).
-        found = _zxing_corners(grey)
-        if found is None:
+        code = read_code(grey, enlarge=max(grey.shape) <= SMALL_CODE_PX)
+        if code is None:
             return None
+        found = code[1]
     corners = found + np.array([left, top])
     x0, y0 = corners.min(axis=0) / factor
     x1, y1 = corners.max(axis=0) / factor
@@ -219,16 +238,6 @@ def _qr_code(
         # card's "Có giá trị đến" line went with them).
         return None
     return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
-
-
-def _zxing_corners(grey: NDArray[np.uint8]) -> NDArray[np.float64] | None:
-    qr = zxingcpp.BarcodeFormat.QRCode
-    for code in zxingcpp.read_barcodes(grey):
-        if code.format == qr and code.valid:
-            p = code.position
-            points = (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
-            return np.array([(q.x, q.y) for q in points], np.float64)
-    return None
 
 
 def without_codes(image: Image.Image, regions: Sequence[Region]) -> Image.Image:

@@ -29,6 +29,7 @@ from synth.degrade import (
     _scan,
     photo_page,
 )
+from synth.idcard import CARD_MM
 from synth.patterns import PAPER_TINTS, lay_under, security_pattern
 from synth.photo import FRAME, photograph
 from synth.render import A4_MM, RenderedPage
@@ -152,7 +153,11 @@ def photocopy_edges(page: RenderedPage, rng: np.random.Generator) -> DegradedPag
 def id_card_flatbed(card: RenderedPage, rng: np.random.Generator) -> DegradedPage:
     """The card laid in a corner of a flatbed and scanned as an A4 page at 300 dpi, colour: the
     rest is the white lid with faint scanner noise; the card's edge casts a thin shadow."""
-    dpi = 300
+    return card_on_flatbed(card, rng, 300)
+
+
+def card_on_flatbed(card: RenderedPage, rng: np.random.Generator, dpi: int) -> DegradedPage:
+    """`id_card_flatbed` at `dpi`: how coarse a scan still carries the card's QR code."""
     px = dpi / 25.4
     rgb = _resample(np.asarray(card.image.convert("RGB")), card.dpi, dpi)
     h, w = rgb.shape[:2]
@@ -200,6 +205,19 @@ def id_card_flatbed(card: RenderedPage, rng: np.random.Generator) -> DegradedPag
 def id_card_photo(card: RenderedPage, rng: np.random.Generator) -> DegradedPage:
     """The card photographed with a phone on a desk: perspective, soft shadow, slight defocus,
     the card filling half to four fifths of the frame's width; its colours (the red title) kept."""
+    return _card_photo("id_card_photo", card, rng, blur=(0.6, 1.2))
+
+
+def _card_photo(
+    name: str,
+    card: RenderedPage,
+    rng: np.random.Generator,
+    *,
+    blur: tuple[float, float],
+    motion: tuple[float, float] = (0.0, 0.0),
+) -> DegradedPage:
+    """A phone photo of the card, its defocus (sigma) and hand's move in frame pixels drawn from
+    the ranges `blur` and `motion`."""
     width = rng.uniform(0.55, 0.8) * FRAME[0]
     rgb = np.asarray(card.image.convert("RGB"))
     dpi = round(card.dpi * min(1.0, width * 1.05 / rgb.shape[1]))
@@ -208,20 +226,50 @@ def id_card_photo(card: RenderedPage, rng: np.random.Generator) -> DegradedPage:
         small,
         width=width,
         tilt_deg=8.0,
-        blur_sigma=float(rng.uniform(0.6, 1.2)),
-        motion_px=0.0,
+        blur_sigma=float(rng.uniform(*blur)),
+        motion_px=float(rng.uniform(*motion)) if motion[1] > 0 else 0.0,
         rng=rng,
     )
     geometry = Geometry(page_quad=quad, page_size=(small.shape[1], small.shape[0]))
     quality = int(rng.integers(82, 92))
     return DegradedPage(
-        condition="id_card_photo",
+        condition=name,
         data=_encode(frame, "jpeg", None, quality),
         format="jpeg",
         text=card.text,
         geometry=geometry,
         dpi=None,
     )
+
+
+def id_card_glare(card: RenderedPage, rng: np.random.Generator) -> DegradedPage:
+    """`id_card_photo` with the lamp's reflection on the card's laminate (`with_glare`): what
+    the clerk sees, and moves the card to avoid."""
+    return _card_photo("id_card_glare", with_glare(card, rng), rng, blur=(0.6, 1.2))
+
+
+def with_glare(card: RenderedPage, rng: np.random.Generator) -> RenderedPage:
+    """The card under a soft bright ellipse (8–20 × 4–10 mm) over its top right, where the QR
+    code is, its core burnt out to white where the light is strongest."""
+    rgb = np.asarray(card.image.convert("RGB"), np.float32)
+    px = card.dpi / 25.4
+    ys, xs = np.mgrid[0 : rgb.shape[0] : 4, 0 : rgb.shape[1] : 4].astype(np.float32) / px
+    cx = CARD_MM[0] - 9.0 + rng.uniform(-10.0, 8.0)  # the code's centre is 9 mm from the right
+    cy = 9.5 + rng.uniform(-7.0, 9.0)
+    a, b = rng.uniform(4.0, 10.0), rng.uniform(2.0, 5.0)
+    turn = rng.uniform(0, math.pi)
+    u = (xs - cx) * math.cos(turn) + (ys - cy) * math.sin(turn)
+    v = (ys - cy) * math.cos(turn) - (xs - cx) * math.sin(turn)
+    light = np.exp(-((u / a) ** 2 + (v / b) ** 2))
+    light = cv2.resize(light, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+    rgb += (rng.uniform(0.7, 1.3) * 255.0 * light)[:, :, None]
+    return RenderedPage(Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8)), card.text, card.dpi)
+
+
+def id_card_blur(card: RenderedPage, rng: np.random.Generator) -> DegradedPage:
+    """`id_card_photo` out of focus and shaken: defocus of 1.5–3 px and a hand's move of 2–8 px
+    on the 12 MP frame (the card 1,700–2,400 px wide, a module of its code 6–8 px)."""
+    return _card_photo("id_card_blur", card, rng, blur=(1.5, 3.0), motion=(2.0, 8.0))
 
 
 def photo_afar_shadow(page: RenderedPage, rng: np.random.Generator) -> DegradedPage:
@@ -291,8 +339,10 @@ HARD_CONDITIONS: dict[str, Condition] = {
     "id_card_flatbed": id_card_flatbed,
     "id_card_photo": id_card_photo,
     "photo_afar_shadow": photo_afar_shadow,
+    "id_card_glare": id_card_glare,
+    "id_card_blur": id_card_blur,
 }
 """The hard conditions, in the order `synth.hardset` writes them."""
 
-CARD_CONDITIONS = frozenset({"id_card_flatbed", "id_card_photo"})
+CARD_CONDITIONS = frozenset({"id_card_flatbed", "id_card_photo", "id_card_glare", "id_card_blur"})
 """Conditions that take a card's face (`synth.idcard.card_front`), not an A4 page."""

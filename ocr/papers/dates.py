@@ -14,10 +14,11 @@ from ocr.papers.lines import fold
 
 _D = r"[0-9OoIl|]"
 # ngày … tháng … năm …: the three words are only checked loosely (their first letters and
-# length), as OCR misreads them ("nạn" for "năm") while the digits between them stand
+# length), as OCR misreads them ("nạn" for "năm") while the digits between them stand; a
+# fax may run a number into the next word with a dot or a semicolon ("tháng 4.năm 2022")
 _WORDS = re.compile(
-    rf"\bng[a-z]{{1,3}}\s*[:,.]?\s*({_D}{{1,2}})\s*,?\s*th?[a-z]{{2,4}}\s*[:,]?\s*"
-    rf"({_D}{{1,2}})\s*,?\s*n[a-z]{{1,3}}\s*[:,]?\s*({_D}{{4}})",
+    rf"\bng[a-z]{{1,3}}\s*[:,.]?\s*({_D}{{1,2}})\s*[,.;]?\s*th?[a-z]{{2,4}}\s*[:,]?\s*"
+    rf"({_D}{{1,2}})\s*[,.;]?\s*n[a-z]{{1,3}}\s*[:,]?\s*({_D}{{4}})",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from models.extraction import ExtractedField, FieldName
-from models.recognition import BlockRole
+from models.recognition import BlockRole, Word
 from ocr.papers.classify import is_title
 from ocr.papers.dates import find_dates
 from ocr.papers.ids import enterprise_code_valid, parse_personal_id, personal_id_fits
@@ -70,7 +70,7 @@ def after_label(lines: Sequence[Line], labels: Sequence[str]) -> Span | None:
         return None
     _, _, index, end = best
     line = lines[index]
-    start = end + _label_tail(line.folded[end:])
+    start = end + _label_tail(line.folded[end:], line.text[end:])
     while start < len(line.text) and line.text[start] in " .:;/-–":
         start += 1
     if start < len(line.text):
@@ -82,11 +82,16 @@ def after_label(lines: Sequence[Line], labels: Sequence[str]) -> Span | None:
 
 
 _TAIL = re.compile(r"^\s*(?:[/(¿][a-z ,.()/]{0,40})?[:;]")
+_GLOSS = re.compile(r"^\s+[A-Za-z][a-z]+(?: [a-z]+){0,3}\s*[:;]")
+"""An English part whose slash was lost ("Họ và tên Full name:"), on the printed text: its
+words have no marks and no capitals after the first, as no Vietnamese name is printed."""
 
 
-def _label_tail(rest: str) -> int:
-    """Length of what ends a label: its colon, or its English part ("/ Full name:") and colon."""
-    match = _TAIL.match(rest)
+def _label_tail(rest: str, printed: str) -> int:
+    """Length of what ends a label: its colon, or its English part ("/ Full name:") and colon.
+
+    `rest`: the folded text after the label; `printed`: the same text as read."""
+    match = _TAIL.match(rest) or _GLOSS.match(printed)
     return match.end() if match else 0
 
 
@@ -193,7 +198,7 @@ def enterprise_code(lines: Sequence[Line]) -> ExtractedField | None:
 
 
 _NUMBER_LINE = re.compile(r"^\s*so\s*[:.]")
-_PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:]{1,40}[,:.]\s*ngay\b")
+_PLACE_DATE = re.compile(r"^[^\W\d_][^\d,:;]{1,40}[,:.;]\s*ngay\b")
 _MOTTO = ("cong hoa xa hoi", "doc lap", "socialist republic", "independence")
 
 
@@ -222,13 +227,20 @@ def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
 
 
 def place_date(lines: Sequence[Line]) -> ExtractedField | None:
-    """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told)."""
-    for line in _told_first(lines, BlockRole.PLACE_DATE):
+    """The issue date of "Hà Nội, ngày 05 tháng 3 năm 2021" (role PLACE_DATE when told).
+
+    A line printed as a place-date first, then any date on a line layout told PLACE_DATE: on a
+    fax layout may give that role to a birth date beside it ("Ngày, tháng, năm sinh: …")."""
+    candidates = _told_first(lines, BlockRole.PLACE_DATE)
+    for line in candidates:
         match = _PLACE_DATE.search(line.folded)
-        if match is None and line.role is not BlockRole.PLACE_DATE:
-            continue
-        start = match.start() if match else 0
-        found = date_in(Span(line, start, len(line.text)))
+        found = date_in(Span(line, match.start(), len(line.text))) if match else None
+        if found:
+            return found[1].field(FieldName.ISSUE_DATE, found[0])
+    for line in candidates:
+        found = (
+            date_in(Span(line, 0, len(line.text))) if line.role is BlockRole.PLACE_DATE else None
+        )
         if found:
             return found[1].field(FieldName.ISSUE_DATE, found[0])
     return None
@@ -296,14 +308,68 @@ def _agency_lines(lines: Sequence[Line]) -> list[Line]:
     return chosen
 
 
+def _upper_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
+
+
+def _told_agency(lines: Sequence[Line]) -> list[Line]:
+    """The lines layout told AGENCY, from the first to where the agency ends: its number line,
+    a title, or (an agency in capitals) a line that is not in capitals. A fax's blocks run
+    together, and layout may give the agency's role to the title and body below it."""
+    told = [ln for ln in lines if ln.role is BlockRole.AGENCY]
+    chosen: list[Line] = []
+    in_capitals = False
+    for line in told:
+        if _NUMBER_LINE.search(line.folded):
+            if chosen:
+                break
+            continue
+        head = line.text[: _without_motto(line)]
+        capitals = _upper_share(head) >= 0.8
+        if chosen and (is_title(fold(head).strip()) or (in_capitals and not capitals)):
+            break
+        in_capitals = capitals if not chosen else in_capitals
+        chosen.append(line)
+    return chosen
+
+
+_PUNCTUATION = " -–_.,;:\"'“”"
+
+
+def _place_words(lines: Sequence[Line]) -> dict[str, tuple[str, float]]:
+    """The place of the place-date line ("Phú Thượng, ngày …"), its capitalised words (a
+    place's; not "Đăng ký lần đầu: ngày …") by their folded spelling: as read, and with what
+    confidence."""
+    for line in _told_first(lines, BlockRole.PLACE_DATE):
+        match = _PLACE_DATE.search(line.folded)
+        if match is not None:
+            place = line.words_in(0, match.end() - len("ngay"))
+            read = [(w.text.strip(_PUNCTUATION), w.confidence) for w in place]
+            return {fold(text): (text, conf) for text, conf in read if text[:1].isupper()}
+    return {}
+
+
+def _as_place(word: Word, place: dict[str, tuple[str, float]]) -> str:
+    """An agency's word as the place-date spells it where Tesseract read the place-date surer:
+    the agency names the place it dates its papers from ("XÃ PHÙ THƯỢNG" doubted at 75, "Phú
+    Thượng, ngày" read at 89). Same letters only; the agency's case is kept."""
+    text = word.text.strip(_PUNCTUATION)
+    spelt, confidence = place.get(fold(text), (text, 0.0))
+    if spelt.lower() == text.lower() or confidence <= word.confidence or not text:
+        return word.text
+    return word.text.replace(text, spelt.upper() if text.isupper() else spelt)
+
+
 def issuer(lines: Sequence[Line]) -> ExtractedField | None:
     """The agency printed top-left (role AGENCY when told), its lines joined."""
-    told = [
-        ln for ln in lines if ln.role is BlockRole.AGENCY and not _NUMBER_LINE.search(ln.folded)
-    ]
-    chosen = told or _agency_lines(lines)
+    chosen = _told_agency(lines) or _agency_lines(lines)
     spans = [Span(ln, 0, _without_motto(ln)) for ln in chosen]
-    parts = [s.line.text[s.start : s.end].strip(" -–_.,;:") for s in spans]
+    place = _place_words(lines)
+    parts = [
+        " ".join(_as_place(w, place) for w in s.line.words_in(s.start, s.end)).strip(_PUNCTUATION)
+        for s in spans
+    ]
     parts = [p for p in parts if any(c.isalpha() for c in p)]
     if not parts:
         return None

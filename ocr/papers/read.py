@@ -62,7 +62,11 @@ def card_issuer(lines: Sequence[Line]) -> ExtractedField | None:
     for key, canonical in CARD_ISSUERS.items():
         for line in lines:
             if len(line.folded) < len(key):
-                continue  # partial_ratio would align a short line (garbage) inside the name
+                # partial_ratio would align a short line (garbage) inside the name: the whole
+                # line is compared, so one lost word ("TRẬT TỰ HỘI") still matches
+                if fuzz.ratio(key, line.folded) >= LABEL_MATCH:
+                    return Span(line, 0, len(line.text)).field(FieldName.ISSUER, canonical)
+                continue
             found = fuzz.partial_ratio_alignment(key, line.folded, score_cutoff=LABEL_MATCH)
             if found is not None and found.score >= LABEL_MATCH:
                 span = Span(line, found.dest_start, found.dest_end)
@@ -85,7 +89,10 @@ def civil_status(lines: Sequence[Line]) -> list[ExtractedField | None]:
 
 
 def marriage(lines: Sequence[Line]) -> list[ExtractedField | None]:
-    return [number_symbol(lines), place_date(lines), issuer(lines)]
+    """The number, the date (the place-date's, else the registration date printed with its
+    label: a fax may lose the first) and the office."""
+    issued = place_date(lines) or labelled(lines, FieldName.ISSUE_DATE, ("ngay dang ky",), date_in)
+    return [number_symbol(lines), issued, issuer(lines)]
 
 
 def land_use(lines: Sequence[Line]) -> list[ExtractedField | None]:

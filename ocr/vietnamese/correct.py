@@ -31,6 +31,7 @@ from ocr.vietnamese.names import (
     Reading,
     after_labels,
     capitalised,
+    name_lines,
     name_syllables,
     protected_names,
     protected_words,
@@ -127,7 +128,7 @@ def correct_words(
         keys = [place_tone(t.core).lower() for t in tokens]
         names = protected_names(tokens, keys, protected_words() | name_syllables(options.protected))
         names |= written_without_marks(words, tokens)
-        labelled = after_labels(words, tokens, options.heading_words)
+        labelled = after_labels(words, tokens, options.heading_words) | name_lines(words, tokens)
         guarded = capitalised(words, tokens, options.heading_words)
         choices = [
             _choices(

@@ -1,11 +1,12 @@
 """Words the correction keeps as read (names, places), and words it trusts (other capitals).
 
 The syllable model knows legal prose, not people: to it "Nguyễn Trãi" is a misread "Nguyễn Trái"
-and "phường Nam Dương" a misread "phường Năm Dương". The run after a name or place label, the
-places of data/protected.txt and capitalised runs typed without marks are never changed. Other
-capitalised words are trusted like a word Tesseract is sure of (only a pair the corpus holds as
-a word moves them: "tại Kê hoạch này"), unless they merely open a sentence ("Tôi", "Điều") or
-sit in a long heading in capitals ("CÔNG HÓA XÃ HỘI…", whose marks are fixed).
+and "phường Nam Dương" a misread "phường Năm Dương". The run after a name or place label, a line
+that is a name alone, the places of data/protected.txt and capitalised runs typed without marks
+are never changed. Other capitalised words are trusted like a word Tesseract is sure of (only a
+pair the corpus holds as a word moves them: "tại Kê hoạch này"), unless they merely open a
+sentence ("Tôi", "Điều") or sit in a long heading in capitals ("CÔNG HÓA XÃ HỘI…", whose marks
+are fixed).
 """
 
 from __future__ import annotations
@@ -127,6 +128,34 @@ def written_without_marks(words: Sequence[Word], tokens: Sequence[Reading]) -> s
         if len(run) >= 2 and not all(is_valid(tokens[k].core) for k in run):
             found.update(run)
         run = [i] if bare else []
+    return found
+
+
+def name_lines(words: Sequence[Word], tokens: Sequence[Reading]) -> set[int]:
+    """Indices of the words of each line that is a name alone: three or four title-case words,
+    no punctuation ("Đỗ Thị Yến" under a signature). To the bigram model "Đỗ Thị" is a misread
+    "đô thị" (urban), a pair the legal corpus holds thousands of times: such a line is kept as
+    read where it spells syllables, as the run after a name label is. Vietnamese capitalises
+    every word of a name and no word of a phrase; two words alone ("Trách Nhiêm") may still
+    be a heading's."""
+    found: set[int] = set()
+    start = 0
+    for i in range(1, len(words) + 1):
+        if i < len(words) and (words[i].block, words[i].line) == (
+            words[start].block,
+            words[start].line,
+        ):
+            continue
+        line = range(start, i)
+        if 3 <= len(line) <= 4 and all(
+            _title(tokens[k].core)
+            and tokens[k].core.isalpha()
+            and not tokens[k].head
+            and not tokens[k].tail
+            for k in line
+        ):
+            found.update(line)
+        start = i
     return found
 
 

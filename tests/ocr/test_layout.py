@@ -176,6 +176,60 @@ def test_specks_and_a_reading_between_two_lines_are_not_text() -> None:
     ]  # fmt: skip
 
 
+def test_a_word_boxed_over_its_neighbours_on_its_line_keeps_them() -> None:
+    """A flatbed card: Tesseract boxed "tính" 111 px wide, across "/" and "Sex:" after it, and
+    both were dropped as a reading lying over a more confident word ("Giới tính Nam")."""
+    words = [
+        word("Giới", 100, 100, 0, width=41, conf=96.7),
+        word("tính", 150, 100, 0, width=111, conf=93.3),
+        word("/", 200, 100, 0, width=13, conf=93.2),
+        word("Sex:", 221, 100, 0, width=40, conf=92.5),
+        word("Nam", 273, 100, 0, width=49, conf=96.9),
+    ]
+    assert texts(arrange(words, [], 1300).words) == ["Giới", "tính", "/", "Sex:", "Nam"]
+
+
+def test_a_second_reading_of_a_words_print_on_its_line_goes_and_a_neighbour_stays() -> None:
+    """Real scans: Tesseract read "loạt" twice ("hàng l loạt") and "án" twice ("Tòa á án");
+    on another page it boxed "luật" over the dash after it, which the paper prints."""
+    words = [
+        word("hàng", 100, 100, 0, width=60, conf=96),
+        word("l", 175, 100, 0, width=10, conf=62),
+        word("loạt", 170, 100, 0, width=55, conf=96),
+        word("Tòa", 100, 200, 1, width=50, conf=96),
+        word("á", 160, 200, 1, width=15, conf=70),
+        word("án", 160, 200, 1, width=30, conf=97),
+        word("luật", 100, 300, 2, width=67, conf=93),
+        word("-", 160, 300, 2, width=14, conf=91),
+        word("Bộ", 178, 300, 2, width=37, conf=97),
+    ]
+    assert texts(arrange(words, [], 1300).words) == [
+        "hàng", "loạt", "Tòa", "án", "luật", "-", "Bộ"
+    ]  # fmt: skip
+
+
+def test_a_line_cut_in_two_among_overlapping_lines_is_read_left_to_right() -> None:
+    """A card's line cut at a wide space: its right half holds a slash boxed 6 px above the
+    line, which reaches into the line above; no row gap is left and the halves came out by
+    their tops, right half first ("Quốc tịch / Nationality" before "Giới tính / Sex: Nam")."""
+    words = [
+        *row(0, 453, (100, ["Ngày", "sinh", "/", "Date", "of", "birth:", "04/04/1967"])),
+        *row(1, 490, (100, ["Giới", "tính", "Nam"]), (650, ["Quốc", "tịch"])),
+    ]
+    slash = word("/", 860, 484, 1, width=13).model_copy(
+        update={"box": Box(left=860, top=484, width=13, height=35)}
+    )
+    words.append(slash)
+    words[0] = words[0].model_copy(
+        update={"box": Box(left=100, top=453, width=90, height=34)}
+    )  # the line above reaches down to 487
+    order = texts(arrange(words, [], 1300).words)
+    assert order == [
+        "Ngày", "sinh", "/", "Date", "of", "birth:", "04/04/1967",
+        "Giới", "tính", "Nam", "Quốc", "tịch", "/",
+    ]  # fmt: skip
+
+
 def test_plain_matches_role_lines_whatever_marks_tesseract_read() -> None:
     assert plain("Độc lập - Tự do - Hạnh phúc") == "DOC LAP - TU DO - HANH PHUC"
     assert plain("Nơi nhận:") == plain("Nỏi nhân:") == "NOI NHAN:"

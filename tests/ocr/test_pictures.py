@@ -104,3 +104,16 @@ def test_a_photographed_cards_portrait_is_not_read_as_words() -> None:
     assert lines[title + 1].startswith("Số / No.:")
     truth = [line for line in sample.text.splitlines() if line.strip()]
     assert len(lines) == len(truth)  # no line of junk anywhere
+
+
+def test_a_portraits_blue_ground_is_no_signature_and_the_portrait_is_painted_out() -> None:
+    """A flatbed card: the portrait's pale blue ground passed for ballpoint ink, and the
+    "signature" found there kept the portrait from being painted out; its hair was read as
+    "“(Œà" under the card's title."""
+    sample = generate("id_card_flatbed", 2, 11)
+    (page,) = recognise_document(sample.data, OcrOptions()).pages
+    kinds = [r.kind for r in page.regions]
+    assert RegionKind.SIGNATURE not in kinds and RegionKind.PHOTO in kinds
+    lines = [line for line in page.text.splitlines() if line.strip()]
+    truth = [line for line in sample.text.splitlines() if line.strip()]
+    assert len(lines) == len(truth)

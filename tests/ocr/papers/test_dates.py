@@ -22,6 +22,7 @@ from ocr.papers.lines import fold
         ("ngày 29 tháng 2 năm 2024", date(2024, 2, 29)),
         ("Đăng ký lần đầu: ngày 31 tháng 12 nạn: 2020", date(2020, 12, 31)),  # năm misread
         ("Phú Thượng, ngày.25 tháng 12 năm 2025", date(2025, 12, 25)),
+        ("Bình Chánh, ngày 06 tháng 4.năm 2022", date(2022, 4, 6)),  # a fax ran "4" into "năm"
     ],
 )
 def test_vietnamese_dates_become_iso(text: str, expected: date) -> None:

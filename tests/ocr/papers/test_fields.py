@@ -195,6 +195,109 @@ def test_a_label_ended_by_a_misread_colon() -> None:
     assert values(reading)[F.DATE_OF_BIRTH] == "1998-02-24"
 
 
+def test_an_english_label_whose_slash_was_lost_is_no_name() -> None:
+    # a 150 dpi scan: "Họ và tên / Full name:" read without its slash
+    reading = read_paper(
+        result(
+            "CĂN CƯỚC CÔNG DÂN",
+            "Họ và tên Full name: ĐẶNG THỊ PHƯƠNG",
+            "Quê quán Place of origin: An Bình, Cần Thơ",
+        )
+    )
+    assert values(reading)[F.FULL_NAME] == "ĐẶNG THỊ PHƯƠNG"
+    # a Vietnamese name after an unended label is still the name, not a gloss to skip
+    named = read_paper(result("CĂN CƯỚC CÔNG DÂN", "Họ và tên Đặng Thị Phương, sinh: 1970"))
+    assert values(named)[F.FULL_NAME] == "Đặng Thị Phương"
+
+
+def test_a_card_issuer_line_that_lost_a_word_is_still_the_issuer() -> None:
+    # a skewed scan lost "XÃ"
+    card = ["CĂN CƯỚC CÔNG DÂN", "CỤC TRƯỞNG CỤC CẢNH SÁT", "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ HỘI"]
+    reading = read_paper(result(*card))
+    assert values(reading)[F.ISSUER] == "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+
+
+def test_the_agency_told_by_layout_ends_where_its_capitals_end() -> None:
+    # layout gave the agency's role to lines below it too (a fax's merged blocks)
+    reading = read_paper(
+        result(
+            Row("ỦY BAN NHÂN DÂN", top=0.05, role=BlockRole.AGENCY),
+            Row("XÃ AN BÌNH", top=0.07, role=BlockRole.AGENCY),
+            Row("Số: 32", top=0.1, role=BlockRole.AGENCY),
+            Row("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", left=0.45, top=0.05, role=BlockRole.MOTTO),
+            Row("GIẤY CHỨNG NHẬN KẾT HÔN", left=0.4, top=0.13, role=BlockRole.TITLE),
+            Row("Thông tin về chồng:", top=0.18, role=BlockRole.AGENCY),
+            Row("Họ, chữ đệm, tên: LÊ VĂN DŨNG", top=0.2, role=BlockRole.AGENCY),
+            Row("Ngày đăng ký: 21/01/2023", top=0.4),
+        )
+    )
+    assert values(reading)[F.ISSUER] == "ỦY BAN NHÂN DÂN XÃ AN BÌNH"
+    # a lone word in lower case beside the agency is no part of it, nor a stray quote
+    told = ['SỞ KẾ HOẠCH VÀ ĐẦU TƯ"', "THÀNH PHỐ ĐÀ NẴNG", "Về"]
+    rows = [Row(text, top=0.05 + 0.03 * k, role=BlockRole.AGENCY) for k, text in enumerate(told)]
+    title = Row("THÔNG BÁO", left=0.42, top=0.15, role=BlockRole.TITLE)
+    documented = read_paper(result(*rows, title))
+    assert values(documented)[F.ISSUER] == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH PHỐ ĐÀ NẴNG"
+
+
+def test_the_agency_spells_its_place_as_the_place_date_read_surer() -> None:
+    def agency(place: str, dated: str, doubted: float) -> str:
+        reading = read_paper(
+            result(
+                Row("ỦY BAN NHÂN DÂN", top=0.05),
+                Row(place, top=0.07, confidence=doubted),
+                Row("Số: 12/TB-UBND", top=0.1),
+                Row(dated, left=0.5, top=0.1),
+                Row("THÔNG BÁO", left=0.42, top=0.15),
+            )
+        )
+        return values(reading)[F.ISSUER]
+
+    # a fax read the commune's tone wrong in capitals, right in the place-date
+    assert agency("XÃ PHÙ THƯỢNG", "Phú Thượng, ngày 13 tháng 4 năm 2025", 75) == (
+        "ỦY BAN NHÂN DÂN XÃ PHÚ THƯỢNG"
+    )
+    # read surer in the agency, or another place: the agency as read
+    assert agency("XÃ PHÙ THƯỢNG", "Phú Thượng, ngày 13 tháng 4 năm 2025", 97) == (
+        "ỦY BAN NHÂN DÂN XÃ PHÙ THƯỢNG"
+    )
+    assert agency("HUYỆN GIA LÂM", "Hà Nội, ngày 13 tháng 4 năm 2025", 60) == (
+        "ỦY BAN NHÂN DÂN HUYỆN GIA LÂM"
+    )
+
+
+def _civil_paper(title: str, *rows: Row) -> PaperReading:
+    """A commune's paper: its agency, number and title, then `rows`."""
+    header = [Row("ỦY BAN NHÂN DÂN", top=0.05), Row("XÃ HÒA PHÚ", top=0.07)]
+    return read_paper(result(*header, Row("Số: 12", top=0.1), Row(title, 0.4, 0.14), *rows))
+
+
+def test_a_marriage_certificate_without_its_place_date_gives_the_registration_date() -> None:
+    reading = _civil_paper(
+        "GIẤY CHỨNG NHẬN KẾT HÔN",
+        Row("Ngày, tháng, năm sinh: 26/04/1984", top=0.22),
+        Row("Ngày đăng ký: 21/01/2023", top=0.39),
+    )
+    assert reading.kind is DocumentKind.MARRIAGE_CERTIFICATE
+    assert values(reading)[F.ISSUE_DATE] == "2023-01-21"
+
+
+def test_a_birth_date_layout_took_for_the_place_date_gives_way_to_the_place_date() -> None:
+    reading = _civil_paper(
+        "GIẤY CHỨNG NHẬN KẾT HÔN",
+        Row("Ngày, tháng, năm sinh: 24/05/1986", top=0.22, role=BlockRole.PLACE_DATE),
+        Row("Hòa Phú, ngày 29 tháng 6 năm 2024", left=0.55, top=0.45),
+    )
+    assert values(reading)[F.ISSUE_DATE] == "2024-06-29"
+
+
+def test_a_place_date_after_a_semicolon() -> None:
+    reading = _civil_paper(
+        "TRÍCH LỤC KHAI TỬ", Row("Hòa Phú; ngày 24 tháng 11 năm 2024", left=0.55, top=0.39)
+    )
+    assert values(reading)[F.ISSUE_DATE] == "2024-11-24"
+
+
 def _upside_down(kind: DocumentKind) -> DocumentResult:
     """A paper read upside down by Tesseract itself (no orientation step): garbage text."""
     image = paper(kind, 1).page.image.rotate(180)

@@ -103,6 +103,16 @@ def test_names_and_places_are_kept_even_when_tesseract_doubts_them(read: str) ->
     assert _text(correct_words(_words(read, confidence=30))) == read
 
 
+@pytest.mark.parametrize("confidence", [40, 95])
+def test_a_line_that_is_a_name_alone_is_kept(confidence: float) -> None:
+    # a signer under the signature: "Đỗ Thị" is no misread "đô thị" (urban), however common
+    assert _text(correct_words(_words("Đỗ Thị Yến", confidence))) == "Đỗ Thị Yến"
+    # the same two words inside a sentence are a misread pair of the corpus
+    assert _text(correct_words(_words("quy hoạch Đỗ Thị mới", confidence))) != (
+        "quy hoạch Đỗ Thị mới"
+    )
+
+
 @pytest.mark.parametrize(
     ("read", "meant"),
     [
