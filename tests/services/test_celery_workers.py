@@ -18,6 +18,11 @@ from sqlalchemy import create_engine, text
 
 from tests.services.shelf import add_archivist, make_shelf, sohoa
 
+# Celery workers of two tests must not meet: on a shared broker (one vhost, one Redis db) a
+# `worker --ping` is answered by any worker, and a short visibility timeout sweeps back
+# every worker's unacknowledged tasks. Under `./dev test` they run one after another.
+pytestmark = pytest.mark.xdist_group("celery-workers")
+
 REDIS = ("127.0.0.1", 6379)
 RABBITMQ = ("127.0.0.1", 5672)
 BROKERS = {

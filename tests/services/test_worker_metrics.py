@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import httpx2
+import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -22,6 +23,11 @@ from tests.api.test_metrics import _free_port
 from tests.conftest import DOSSIER, sign_in, wait_finished
 from tests.services.shelf import scan, sohoa
 from tests.services.test_celery_workers import BROKERS
+
+# Celery workers of two tests must not meet: on a shared broker (one vhost, one Redis db) a
+# `worker --ping` is answered by any worker, and a short visibility timeout sweeps back
+# every worker's unacknowledged tasks. Under `./dev test` they run one after another.
+pytestmark = pytest.mark.xdist_group("celery-workers")
 
 TOKEN = "scrape-token-0123456789abcdef"
 

@@ -31,6 +31,10 @@ from synth.render import RenderedPage, render_page
 from synth.tables import ruled_form
 from tests.conftest import AGENCY, DOSSIER, PASSWORD
 
+# The page's tests go on from each other (one server, one browser tab) and take minutes: a unit
+# of their own that `./dev test` starts first (tests/conftest.py).
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 EARLIER = {**DOSSIER, "code": "000.00.01.H29-240110-0003", "procedure_code": "1.000656"}
