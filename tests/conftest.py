@@ -40,7 +40,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
     config.option.loadscopereorder = False
 
-    class ModuleOrGroup(LoadGroupScheduling):
+    class ModuleOrGroup(LoadGroupScheduling):  # type: ignore[misc]  # xdist has no types
         def _split_scope(self, nodeid: str) -> str:
             if nodeid.rfind("@") > nodeid.rfind("]"):  # loadgroup's mark, as xdist reads it
                 return nodeid.rsplit("@", 1)[-1]
