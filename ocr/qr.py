@@ -64,7 +64,7 @@ def _first_code(grey: NDArray[np.uint8]) -> zxingcpp.Barcode | None:
     # Asked for QR codes only: by default it tries every 1D and 2D format too, 26-37 ms on a
     # photographed card or far page where this takes 2-3 ms, for the same codes.
     qr = zxingcpp.BarcodeFormat.QRCode
-    found = zxingcpp.read_barcodes(grey, formats=qr)
+    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(qr))
     return next((c for c in found if c.format == qr and c.valid and c.text), None)
 
 
