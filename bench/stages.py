@@ -65,7 +65,7 @@ STAGES: tuple[Stage, ...] = tuple(
         ("reading checks (turn band, plausibility)", "ocr.checks:plausibility"),
         (
             "layout and regions",
-            "ocr.regions:find_regions ocr.regions:without_codes ocr.tables:find_tables "
+            "ocr.regions:find_regions ocr.regions:without_codes_and_photos ocr.tables:find_tables "
             "ocr.table_layout:arrange_with_tables ocr.table_layout:with_text",
         ),
         ("correction", "ocr.vietnamese.correct:correct_words"),

@@ -6,7 +6,7 @@ area wider than the letters flattens into its own outline: the hair's rim, the c
 frame's edge, which Tesseract then reads as junk lines ("_ „ai", "==ÊNn", "Kao") between the
 card's title and its number: on generated ID cards sohoa was up to 4.7 points worse than plain
 Tesseract for that alone. So the pictures are found on the colour page, before the flattening's
-effect, and painted out of what Tesseract reads (`ocr.regions.without_codes`).
+effect, and painted out of what Tesseract reads (`ocr.regions.without_codes_and_photos`).
 
 What makes a picture, measured in the letters' own x-height (a card photographed from afar has
 no reliable millimetres):

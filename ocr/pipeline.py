@@ -37,7 +37,7 @@ from ocr.outputs import original_page
 from ocr.pdf_page import scan_page
 from ocr.prepare import PreparedPage, as_given, prepare_page, source_dpi
 from ocr.qr import with_payloads
-from ocr.regions import find_regions, without_codes
+from ocr.regions import find_regions, without_codes_and_photos
 from ocr.table_layout import arrange_with_tables, with_text
 from ocr.tables import find_tables
 from ocr.text import blocks_of, lines_of, nfc, page_text
@@ -200,7 +200,7 @@ def _regions(image: Image.Image, prepared: PreparedPage) -> list[Region]:
 def _read(
     prepared: PreparedPage, options: OcrOptions, regions: list[Region] | None = None
 ) -> EngineOutput:
-    page = without_codes(prepared.image, regions or [])
+    page = without_codes_and_photos(prepared.image, regions or [])
     return recognise(page, languages=options.languages, timeout=options.page_timeout)
 
 

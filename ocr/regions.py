@@ -1,8 +1,8 @@
 """Marks on a page that are not text: seal, signature, QR code, photo, found with OpenCV alone.
 
 They are recorded on the page (a clerk and the reuse features want to know a paper is sealed and
-signed) and their ink is kept out of the text by `ocr.layout`; a QR code is also kept out of
-what Tesseract reads (`without_codes`). Sizes are in millimetres of paper,
+signed) and their ink is kept out of the text by `ocr.layout`; a QR code and a photo are also
+kept out of what Tesseract reads (`without_codes_and_photos`). Sizes are in millimetres of paper,
 so one rule holds at 150 and at 300 dpi.
 """
 
@@ -96,18 +96,21 @@ def find_regions(
 _OPAQUE = (RegionKind.QR_CODE, RegionKind.PHOTO)
 
 
+def _shared(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    """The area two boxes have in common."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0
+
+
 def _within(inner: tuple[int, int, int, int], outer: tuple[int, int, int, int]) -> bool:
     """Whether over half of box `inner` lies inside box `outer`."""
-    w = min(inner[0] + inner[2], outer[0] + outer[2]) - max(inner[0], outer[0])
-    h = min(inner[1] + inner[3], outer[1] + outer[3]) - max(inner[1], outer[1])
-    return w > 0 and h > 0 and w * h > 0.5 * inner[2] * inner[3]
+    return _shared(inner, outer) > 0.5 * inner[2] * inner[3]
 
 
 def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     """Whether the boxes share over half of the smaller one (the same code found twice)."""
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return w > 0 and h > 0 and w * h > 0.5 * min(a[2] * a[3], b[2] * b[3])
+    return _shared(a, b) > 0.5 * min(a[2] * a[3], b[2] * b[3])
 
 
 def _components(mask: NDArray[np.bool_], close: int) -> list[tuple[tuple[int, int, int, int], int]]:
@@ -240,7 +243,7 @@ def _qr_code(
     return (int(x0), int(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0)))
 
 
-def without_codes(image: Image.Image, regions: Sequence[Region]) -> Image.Image:
+def without_codes_and_photos(image: Image.Image, regions: Sequence[Region]) -> Image.Image:
     """`image` (the page Tesseract reads) with each QR code and photo painted paper-white, or
     `image` itself when there is none.
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import groupby
 
 from models.recognition import Word
 from ocr.vietnamese.normalise import fold_tone_placement, normalise_word, place_tone
@@ -139,14 +140,8 @@ def name_lines(words: Sequence[Word], tokens: Sequence[Reading]) -> set[int]:
     every word of a name and no word of a phrase; two words alone ("Trách Nhiêm") may still
     be a heading's."""
     found: set[int] = set()
-    start = 0
-    for i in range(1, len(words) + 1):
-        if i < len(words) and (words[i].block, words[i].line) == (
-            words[start].block,
-            words[start].line,
-        ):
-            continue
-        line = range(start, i)
+    for _, group in groupby(range(len(words)), key=lambda k: (words[k].block, words[k].line)):
+        line = list(group)
         if 3 <= len(line) <= 4 and all(
             _title(tokens[k].core)
             and tokens[k].core.isalpha()
@@ -155,7 +150,6 @@ def name_lines(words: Sequence[Word], tokens: Sequence[Reading]) -> set[int]:
             for k in line
         ):
             found.update(line)
-        start = i
     return found
 
 

@@ -14,7 +14,7 @@ from ocr.options import OcrOptions
 from ocr.pictures import find_pictures
 from ocr.pipeline import recognise_document
 from ocr.prepare import prepare_page
-from ocr.regions import without_codes
+from ocr.regions import without_codes_and_photos
 from synth.corpus import pick
 from synth.hardset import generate
 from synth.idcard import card_front
@@ -85,7 +85,7 @@ def test_a_dark_border_is_no_picture() -> None:
 def test_a_photo_is_painted_out_as_boxed() -> None:
     grey = text_page()
     photo = Region(kind=RegionKind.PHOTO, box=Box(left=400, top=600, width=100, height=120))
-    out = np.asarray(without_codes(Image.fromarray(grey), [photo]))
+    out = np.asarray(without_codes_and_photos(Image.fromarray(grey), [photo]))
     assert (out[600:720, 400:500] == 255).all()
     changed = out != grey
     changed[600:720, 400:500] = False

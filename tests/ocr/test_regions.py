@@ -12,7 +12,7 @@ from models.recognition import Box, Region, RegionKind
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from ocr.prepare import prepare_page, source_dpi
-from ocr.regions import find_regions, without_codes
+from ocr.regions import find_regions, without_codes_and_photos
 from synth.corpus import pick
 from synth.hardset import generate
 from synth.marks import seal_mask
@@ -107,8 +107,8 @@ def test_a_qr_code_is_painted_out_of_the_page_tesseract_reads_and_nothing_else()
     seal = Region(kind=RegionKind.SEAL, box=Box(left=300, top=900, width=80, height=80))
     assert (grey[590:710, 390:510] < 128).any()  # there is print under it
     page = Image.fromarray(grey)
-    assert without_codes(page, [seal]) is page  # a seal's ink is the layout's to judge
-    out = np.asarray(without_codes(page, [code, seal]))
+    assert without_codes_and_photos(page, [seal]) is page  # a seal's ink is the layout's to judge
+    out = np.asarray(without_codes_and_photos(page, [code, seal]))
     assert (out[590:710, 390:510] == 255).all()  # the code and its quiet zone
     changed = out != grey
     changed[590:710, 390:510] = False
