@@ -196,6 +196,7 @@ def erase_rules(flat: Gray, *, text_height: float) -> Gray:
     horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     if not (vertical.any() or horizontal.any()):
         return flat
+    core_h = u8(horizontal)
     grow = np.ones((3, 3), np.uint8)
     horizontal, vertical = cv2.dilate(horizontal, grow), cv2.dilate(vertical, grow)
     # Where a letter's stroke crosses a rule (ink of letters on both sides of it, within a few
@@ -205,12 +206,67 @@ def erase_rules(flat: Gray, *, text_height: float) -> Gray:
     letters = u8(cv2.bitwise_and(ink, cv2.bitwise_not(cv2.bitwise_or(horizontal, vertical))))
     crossing_h = _both_sides(letters, vertical=True)
     crossing_v = _both_sides(letters, vertical=False)
+    dips = _dips(half, core_h, length // 8)
+    if dips is not None:
+        crossing_h = u8(cv2.bitwise_or(crossing_h, dips))
     rules = cv2.bitwise_or(
         cv2.bitwise_and(horizontal, cv2.bitwise_not(crossing_h)),
         cv2.bitwise_and(vertical, cv2.bitwise_not(crossing_v)),
     )
     mask = cv2.resize(rules, (flat.shape[1], flat.shape[0]), interpolation=cv2.INTER_NEAREST)
     return u8(cv2.bitwise_or(flat, mask))
+
+
+RULE_MARGIN, GREY_RULE, PRINT = 50, 110, 70
+"""A grey rule's core has a median grey of at least GREY_RULE; print is darker than PRINT and
+than the rule's median by RULE_MARGIN."""
+
+
+def _dips(half: Gray, core: Gray, tallest: int) -> Gray | None:
+    """Where a stroke dips through a grey horizontal rule: print far darker than the rule just
+    below its core, under a piece of print at least `tallest` pixels tall just above it (the
+    tail of a Q under a title's faint underline, which the rule's grown band hid: "QTNQ" was
+    read "OTNO"). None when no rule is grey.
+
+    Only grey rules: no print is darker than a black one (a table's grid), whose band hides
+    what it hid before. A tall piece above: an edge between dark areas is found as a grey rule
+    too (a blurred portrait's shoulder, with the crumbs of its outline above), and keeping its
+    pixels left a dotted edge that Tesseract read as junk."""
+    count, found = cv2.connectedComponents(core, connectivity=8)
+    labels = np.asarray(found, np.int32)
+    medians = _medians(half, core > 0, labels, count)
+    grey = medians >= GREY_RULE
+    grey[0] = False
+    if not grey.any():
+        return None
+    darkest = int(min(PRINT, int(medians[grey].min()) - RULE_MARGIN))
+    dark = u8(np.where((half < darkest) & (core == 0), 255, 0))
+    band = cv2.dilate(u8(np.where(grey[labels], 255, 0)), np.ones((3, 3), np.uint8))
+    _, pieces, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    tall = stats[:, cv2.CC_STAT_HEIGHT] >= tallest
+    tall[0] = False
+    letters = u8(np.where(tall[pieces], 255, 0))
+    reach = 5
+    above = cv2.dilate(letters, np.ones((reach, 1), np.uint8), anchor=(0, reach - 1))
+    below = cv2.dilate(dark, np.ones((reach, 1), np.uint8), anchor=(0, 0))
+    dips = cv2.dilate(cv2.bitwise_and(above, below), np.ones((1, 3), np.uint8))
+    return u8(cv2.bitwise_and(dips, band))
+
+
+def _medians(
+    image: Gray, where: NDArray[np.bool_], labels: NDArray[np.int32], count: int
+) -> NDArray[np.int32]:
+    """Per label below `count`, the median of `image` where `where` (0 where none)."""
+    values, owners = image[where], labels[where]
+    order = np.lexsort((values, owners))
+    values, owners = values[order], owners[order]
+    starts = np.searchsorted(owners, np.arange(count + 1))
+    out = np.zeros(count, np.int32)
+    for label in range(1, count):
+        begin, end = starts[label], starts[label + 1]
+        if end > begin:
+            out[label] = int(values[(begin + end - 1) // 2])
+    return out
 
 
 def _both_sides(letters: NDArray[np.uint8], *, vertical: bool, reach: int = 5) -> NDArray[np.uint8]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -13,6 +15,8 @@ from PIL import Image
 from ocr import photometry
 from ocr.engine import recognise_words
 from synth.render import RenderedPage
+
+OUTSIDE = Path(__file__).resolve().parent.parent / "data" / "outside"
 
 
 def test_red_seal_and_blue_signature_vanish_black_text_stays(small_page: RenderedPage) -> None:
@@ -120,6 +124,19 @@ def test_an_underlined_title_reads_as_it_did_before_the_underline(
     erased = photometry.erase_rules(ruled, text_height=14)
     assert erased[bottom + 3 : bottom + 5, 20:80].min() > 200  # the rule is gone
     assert _read_line(erased, top, bottom) == _read_line(small_gray, top, bottom)
+
+
+def test_a_tail_dipping_through_a_grey_underline_keeps_its_letter() -> None:
+    """nomvn-dev's formal pages: a faint grey underline runs through the title's baseline and the
+    tails of its Qs dip just through it. The rule's grown band took the tails with it, and
+    Tesseract read "QTNQ" as "OTNO", one of the few pages where we read worse than plain."""
+    title = np.asarray(Image.open(OUTSIDE / "nomvn-formal_12-title.png").convert("L"))
+    erased = photometry.erase_rules(title, text_height=20)
+    line = Image.fromarray(np.ascontiguousarray(erased[15:75]))
+    words = [w.text for w in recognise_words(line, languages="vie", timeout=30, psm=7)]
+    assert words[:3] == ["Tuyên", "ngôn", "QTNQ"]
+    underline = erased[61:65, 20:400]  # left of the title: nothing but the rule
+    assert underline.min() > 200
 
 
 def test_a_rule_struck_through_letters_keeps_their_strokes(small_gray: NDArray[np.uint8]) -> None:
