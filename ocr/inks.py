@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ocr.geometry import reduce, u8
-from ocr.photometry import Gray, drop_colour_ink
+from ocr.photometry import Gray, drop_colour_ink, extremes
 from ocr.regions import WORK_PX_PER_MM, seal_boxes
 
 COLOURED = 60
@@ -34,15 +34,31 @@ MAX_MARKS = 3000
 
 
 def drop_mark_ink(rgb: NDArray[np.uint8]) -> Gray:
-    """Greyscale with seal and signature ink faded into the paper and coloured print kept dark.
+    """Greyscale with seal and signature ink faded into the paper and coloured print kept dark."""
+    return drop_inks(rgb)[0]
+
+
+def drop_inks(
+    rgb: NDArray[np.uint8],
+    *,
+    channels: tuple[Gray, Gray] | None = None,
+    everything: Gray | None = None,
+) -> tuple[Gray, Gray]:
+    """The page with seal and signature ink faded and coloured print kept dark (what Tesseract
+    reads), and the page with all coloured ink faded (what the table finder looks at: rules
+    are printed black), from one split of the page into its channels.
 
     The page's whole coloured ink is faded as `drop_colour_ink` does, then in the boxes of
     coloured text lines (`printed_lines`) the ink is put back as dark as its darkest channel:
     red print (luminance ~85) would read as mid grey, and Tesseract drops the breve of a grey
-    "Ă" where it keeps a black one's.
+    "Ă" where it keeps a black one's. `channels` (`photometry.extremes`) and `everything`
+    (`photometry.drop_colour_ink`) of this same page are taken where the caller has them.
     """
-    faded = drop_colour_ink(rgb)
-    boxes = printed_lines(rgb)
+    channels = channels if channels is not None else extremes(rgb)
+    if everything is None:
+        everything = drop_colour_ink(rgb, channels=channels)
+    boxes = printed_lines(rgb, channels=channels)
+    faded = everything.copy()  # two pages: what Tesseract reads may be painted on later
     for x, y, w, h in boxes:
         box = rgb[y : y + h, x : x + w]
         red, green, blue = cv2.split(box)
@@ -50,18 +66,19 @@ def drop_mark_ink(rgb: NDArray[np.uint8]) -> Gray:
         chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), darkest)
         luminance = cv2.cvtColor(box, cv2.COLOR_RGB2GRAY)
         faded[y : y + h, x : x + w] = np.where(chroma >= COLOURED, darkest, luminance)
-    return faded
+    return faded, everything
 
 
-def printed_lines(rgb: NDArray[np.uint8]) -> list[tuple[int, int, int, int]]:
+def printed_lines(
+    rgb: NDArray[np.uint8], *, channels: tuple[Gray, Gray] | None = None
+) -> list[tuple[int, int, int, int]]:
     """Boxes (left, top, width, height) of coloured ink laid out as lines of letters, outside
     seals. A page's scale is taken as A4 (its short side 210 mm): a card's face, warped out of
     a photo, looks 2.5 times larger, which the range of letter heights allows."""
     height, width = rgb.shape[:2]
     px = min(height, width) / 210.0
-    red, green, blue = cv2.split(rgb)
-    darkest = cv2.min(cv2.min(red, green), blue)
-    chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), darkest)
+    brightest, darkest = channels if channels is not None else extremes(rgb)
+    chroma = cv2.subtract(brightest, darkest)
     _, coloured = cv2.threshold(chroma, COLOURED, 255, cv2.THRESH_BINARY)
     # Print is deep ink; the pale tints of security paper's guilloche are no letters.
     _, deep = cv2.threshold(darkest, DEEP, 255, cv2.THRESH_BINARY_INV)

@@ -270,7 +270,9 @@ def _page_result(
         # two-column header is only right once the columns are read one after the other.
         scale = prepared.image.width / prepared.colour.width
         # Ruled tables, on the colour page: the page Tesseract read may have its rules erased.
-        tables = find_tables(np.asarray(prepared.colour), dpi=dpi, scale=scale)
+        tables = find_tables(
+            np.asarray(prepared.colour), dpi=dpi, scale=scale, faded=prepared.faded
+        )
         layout = arrange_with_tables(raw, regions, tables, prepared.image.width)
         raw, blocks, tables = layout.words, layout.blocks, layout.tables
     # Vietnamese marks Tesseract misread, fixed by syllable rules and a bigram model; the raw

@@ -39,6 +39,9 @@ class PreparedPage:
     """What was checked rather than trusted on the way, and what each check decided."""
     x_height: float | None
     """Of the letters in `image`, in its pixels."""
+    faded: NDArray[np.uint8] | None = None
+    """`colour` in grey with all its coloured ink faded (`photometry.drop_colour_ink`), where
+    the page has coloured ink: the table finder's input, made once with the ink steps'."""
 
     def turned(self, degrees: int) -> PreparedPage:
         """The same page turned counter-clockwise by a right angle (after a check's verdict)."""
@@ -46,9 +49,14 @@ class PreparedPage:
             return self
         image = geometry.rotate_right_angle(np.asarray(self.image), degrees)
         colour = geometry.rotate_right_angle(np.asarray(self.colour), degrees)
+        faded = None if self.faded is None else geometry.rotate_right_angle(self.faded, degrees)
         pose = self.pose.model_copy(update={"turn": (self.pose.turn + degrees) % 360})
         return dataclasses.replace(
-            self, image=Image.fromarray(image), colour=Image.fromarray(colour), pose=pose
+            self,
+            image=Image.fromarray(image),
+            colour=Image.fromarray(colour),
+            pose=pose,
+            faded=faded,
         )
 
 
@@ -89,7 +97,8 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     # Which way up is told without any coloured ink (a seal's ring of letters votes every way);
     # which coloured ink is print and which a seal or signature is told on the upright page,
     # where print runs in lines (a sideways card lost its red title).
-    plain = photometry.drop_colour_ink(colour) if inked else luminance
+    channels = photometry.extremes(colour) if inked else None
+    plain = photometry.drop_colour_ink(colour, channels=channels) if inked else luminance
     # The verdict's x-height holds unless the page was warped (a photo's sheet changes scale).
     letters = verdict.x_height
     if quad is not None or letters is None:
@@ -99,9 +108,13 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     letters = guess.x_height  # measured along the lines, however the page lay
     pose = geometry.Pose(turn=guess.turn, skew=guess.skew)
     bilevel = photometry.is_bilevel(plain)
+    faded = None
     if inked:
-        colour = geometry.apply_pose(colour, pose)
-        gray = inks.drop_mark_ink(colour)  # seals, signatures; not print
+        if pose.turn or geometry.applied_skew(pose):
+            colour = geometry.apply_pose(colour, pose)
+            gray, faded = inks.drop_inks(colour)  # seals, signatures; not print
+        else:  # the page as it lay is upright: its channels and faded grey hold
+            gray, faded = inks.drop_inks(colour, channels=channels, everything=plain)
     else:
         gray = geometry.apply_pose(luminance, pose)
         colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 else gray
@@ -134,6 +147,7 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
         quality=verdict,
         checks=[_guess_record(guess)],
         x_height=letters * scale,
+        faded=faded,
     )
     if guess.turn and read is not None:
         # A turn is the riskiest thing done to a page: a band is read before it stands.

@@ -52,10 +52,17 @@ class _Rule:
     """Half its extent across (thickness and any residual skew)."""
 
 
-def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> list[Table]:
+def find_tables(
+    page: NDArray[np.uint8],
+    *,
+    dpi: float,
+    scale: float = 1.0,
+    faded: NDArray[np.uint8] | None = None,
+) -> list[Table]:
     """The ruled tables on `page` (RGB or grey, upright), with boxes in the pixels of the page
     resampled by `scale` (the image Tesseract read). A table has at least two rows and two
-    columns; rules that cross nothing (a title's underline, the line to sign on) are no table."""
+    columns; rules that cross nothing (a title's underline, the line to sign on) are no table.
+    `faded` is `page` with its coloured ink faded, where the caller has it."""
     shrink = WORK_PX_PER_MM * 25.4 / dpi
     # Only a page of far more pixels is shrunk: resampling by nearly 1 costs as much as by 2
     # (a 200 dpi page is 1 % over the work resolution), and the rules' sizes scale with `px`.
@@ -65,6 +72,8 @@ def find_tables(page: NDArray[np.uint8], *, dpi: float, scale: float = 1.0) -> l
     # resampling runs on one channel, not three (36 ms an A4 page at 300 dpi, not 81).
     if page.ndim == 2:
         grey = page
+    elif faded is not None:
+        grey = faded
     elif photometry.has_colour_ink(page):
         grey = photometry.drop_colour_ink(page)
     else:
