@@ -33,6 +33,10 @@ SMALL_CODE_PX = 160
 """A block's crop (with its margin) at most this wide is also tried enlarged: a code of 41
 modules in it has modules under 3 px (a card scanned at 150 dpi: 1.9 px). Only there: a seal's
 or a portrait's block, three times as wide, enlarged cost 50 ms a page where it costs 10."""
+CUT_SHARE = 0.7
+"""A block whose short side is under this share of its long one may be a code a glare cut: the
+reflection lifts part of the code over the dark blocks' threshold (`_dense_blocks`), and the
+block keeps the code's height but only part of its width (a phone photo of a card: 0.64)."""
 PAGE_SHARE = 0.5
 """A dark block over this share of the page is no photo or code on it: it is the paper itself
 (a far photo's grey sheet was taken for a portrait, and every list marker on it dropped)."""
@@ -61,6 +65,8 @@ def find_regions(
         found += [(RegionKind.SEAL, box, 0.6) for box in _grey_seals(grey, px)]
     for box, fill in _dense_blocks(grey, px):
         code = _qr_code(page, box, 1 / shrink)
+        if code is None and _cut(box) and box[2] * box[3] <= PAGE_SHARE * grey.size:
+            code = _qr_code(page, _squared(box), 1 / shrink, decoded=True)
         if code is not None:
             if not any(k is RegionKind.QR_CODE and _overlap(b, code) for k, b, _ in found):
                 found.append((RegionKind.QR_CODE, code, 0.9))  # a card's block holds its code
@@ -206,8 +212,23 @@ def _dense_blocks(
     return blocks
 
 
+def _cut(box: tuple[int, int, int, int]) -> bool:
+    return min(box[2:]) < CUT_SHARE * max(box[2:])
+
+
+def _squared(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """`box` grown on both sides of its short side by the sides' difference: a square code of the
+    long side fits in it whichever side of it the glare cut off. Only tried where the block
+    as found held no code, so a page without one pays only for its oblong blocks."""
+    x, y, w, h = box
+    grow = abs(w - h)
+    if w < h:
+        return max(0, x - grow), y, w + 2 * grow, h
+    return x, max(0, y - grow), w, h + 2 * grow
+
+
 def _qr_code(
-    page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float
+    page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float, decoded: bool = False
 ) -> tuple[int, int, int, int] | None:
     """The QR code in the block, by OpenCV's detector (three finder patterns) on the block at the
     page's own resolution (a crop costs milliseconds where the whole page costs most of a
@@ -215,13 +236,16 @@ def _qr_code(
 
     The code's box, not the block's: on an ID card's grey security print the whole card is one
     dark block, and a code in its corner made all of the card a QR code, whose words (every "/"
-    and "-" between a label and its English) were then dropped as a mark's ink."""
+    and "-" between a label and its English) were then dropped as a mark's ink.
+
+    With `decoded`, only a code zxing-cpp decodes counts (a block squared by `_squared` takes in
+    the print round it, where OpenCV's finder patterns alone are no proof)."""
     x, y, w, h = (round(v * factor) for v in box)
     margin = round(0.15 * max(w, h))
     left, top = max(0, x - margin), max(0, y - margin)
     crop = page[top : y + h + margin, left : x + w + margin]
     grey = crop if crop.ndim == 2 else u8(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
-    ok, points = cv2.QRCodeDetector().detect(grey)
+    ok, points = (False, None) if decoded else cv2.QRCodeDetector().detect(grey)
     found: NDArray[np.float64] | None
     if ok and points is not None:
         found = np.asarray(points, np.float64).reshape(-1, 2)
