@@ -142,11 +142,13 @@ def token_in(span: Span) -> tuple[str, Span] | None:
 
 
 def sex_in(span: Span) -> tuple[str, Span] | None:
-    """Nam or Nữ: the first word after the label."""
+    """Nam or Nữ: the first word after the label, or it with one letter more: a fax's speck
+    read as a letter ("Nami"); no other word after this label begins like either."""
     words = span.line.folded[span.start : span.end].split()
     if not words:
         return None
-    value = {"nam": "male", "nu": "female"}.get(words[0].strip(".,;"))
+    word, sexes = words[0].strip(".,;"), {"nam": "male", "nu": "female"}
+    value = sexes.get(word) or (sexes.get(word[:-1]) if len(word) > 2 else None)
     at = span.line.folded.index(words[0], span.start)
     return (value, Span(span.line, at, at + len(words[0]))) if value else None
 
