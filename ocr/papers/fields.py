@@ -225,6 +225,12 @@ def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
             found = token_in(Span(line, match.end(), len(line.text)))
             if found:
                 return found[1].field(FieldName.NUMBER_SYMBOL, found[0])
+    # its label lost (a fax's thin "Số:" before a bold "2"): a line of the agency's block that
+    # is one token with a digit alone stands in the number's place; taken, doubted
+    for line in (ln for ln in lines if ln.role is BlockRole.AGENCY and ln.top < 0.35):
+        found = token_in(Span(line, 0, len(line.text)))
+        if found and found[1].start == 0 and found[1].end == len(line.text.rstrip(".")):
+            return found[1].field(FieldName.NUMBER_SYMBOL, found[0], UNCHECKED)
     return None
 
 

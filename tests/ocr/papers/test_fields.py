@@ -253,6 +253,42 @@ def test_the_agency_told_by_layout_ends_where_its_capitals_end() -> None:
     assert values(documented)[F.ISSUER] == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ THÀNH PHỐ ĐÀ NẴNG"
 
 
+def test_a_number_whose_label_a_fax_lost_is_taken_from_its_place_doubted() -> None:
+    # bench.papers seed 1, marriage_certificate 1 on fax_100: the thin "Số:" before a bold "2"
+    # is on the crop but Tesseract read "2" alone, under the agency's name
+    def number(third: str) -> tuple[str, float] | None:
+        reading = read_paper(
+            result(
+                Row("ỦY BAN NHÂN DÂN", top=0.05, role=BlockRole.AGENCY),
+                Row("XÃ HÒA PHÚ", top=0.07, role=BlockRole.AGENCY),
+                Row(third, top=0.1, role=BlockRole.AGENCY),
+                Row("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", left=0.45, top=0.05),
+                Row("GIẤY CHỨNG NHẬN KẾT HÔN", left=0.4, top=0.13, role=BlockRole.TITLE),
+                Row("Ngày đăng ký: 21/01/2023", top=0.4),
+            )
+        )
+        found = reading.get(F.NUMBER_SYMBOL)
+        return (found.value, found.confidence) if found else None
+
+    assert number("Số: 2") == ("2", 0.95)
+    assert number("2") == ("2", 0.475)  # doubted: no label says it is the number
+    # words with a digit are no number alone; a line without a digit holds none
+    assert number("Tổ 2") is None and number("HUYỆN GIA LÂM") is None
+
+
+def test_a_generated_fax_whose_number_label_is_lost_and_a_speck_after_sex() -> None:
+    # bench.papers seed 1 on fax_100: marriage_certificate 1 read "2" without its "Số:",
+    # id_card 3 read "Sex: Nami"; both fields were missing before
+    for kind, index, field in [
+        (DocumentKind.MARRIAGE_CERTIFICATE, 1, F.NUMBER_SYMBOL),
+        (DocumentKind.ID_CARD, 3, F.SEX),
+    ]:
+        labelled = paper(kind, 1000 + index)
+        sample = degrade(labelled.page, "fax_100", 10_000 + index * 100 + 3)
+        reading = read_paper(recognise_document(sample.data, OcrOptions()))
+        assert values(reading).get(field) == labelled.fields[field], (kind, field)
+
+
 def test_the_agency_spells_its_place_as_the_place_date_read_surer() -> None:
     def agency(place: str, dated: str, doubted: float) -> str:
         reading = read_paper(
