@@ -142,11 +142,13 @@ def token_in(span: Span) -> tuple[str, Span] | None:
 
 
 def sex_in(span: Span) -> tuple[str, Span] | None:
-    """Nam or Nữ: the first word after the label."""
+    """Nam or Nữ: the first word after the label, or it with one letter more: a fax's speck
+    read as a letter ("Nami"); no other word after this label begins like either."""
     words = span.line.folded[span.start : span.end].split()
     if not words:
         return None
-    value = {"nam": "male", "nu": "female"}.get(words[0].strip(".,;"))
+    word, sexes = words[0].strip(".,;"), {"nam": "male", "nu": "female"}
+    value = sexes.get(word) or (sexes.get(word[:-1]) if len(word) > 2 else None)
     at = span.line.folded.index(words[0], span.start)
     return (value, Span(span.line, at, at + len(words[0]))) if value else None
 
@@ -223,6 +225,12 @@ def number_symbol(lines: Sequence[Line]) -> ExtractedField | None:
             found = token_in(Span(line, match.end(), len(line.text)))
             if found:
                 return found[1].field(FieldName.NUMBER_SYMBOL, found[0])
+    # its label lost (a fax's thin "Số:" before a bold "2"): a line of the agency's block that
+    # is one token with a digit alone stands in the number's place; taken, doubted
+    for line in (ln for ln in lines if ln.role is BlockRole.AGENCY and ln.top < 0.35):
+        found = token_in(Span(line, 0, len(line.text)))
+        if found and found[1].start == 0 and found[1].end == len(line.text.rstrip(".")):
+            return found[1].field(FieldName.NUMBER_SYMBOL, found[0], UNCHECKED)
     return None
 
 

@@ -10,6 +10,7 @@ from models.extraction import ExtractedField, FieldName, PaperReading
 from models.kinds import DocumentKind
 from models.recognition import DocumentResult, RegionKind
 from ocr.papers.classify import classify
+from ocr.papers.copies import with_marks_of_copy
 from ocr.papers.fields import (
     LABEL_MATCH,
     Span,
@@ -153,6 +154,8 @@ def read_lines(every: Sequence[Line]) -> PaperReading:
             kind, confidence = hinted, HINTED
     # a value with no words behind it is never produced, whatever an extractor made of a span
     fields = [f for f in EXTRACT[kind](lines) if f is not None and f.evidence.strip()]
+    # a name printed twice (after its label, under the signature): the better-read marks
+    fields = [with_marks_of_copy(f, lines) for f in fields]
     # what a label says is kept whatever the kind, where the kind's own reading found nothing
     found = {f.name for f in fields}
     fields += [f for f in generic if f.name not in found]
