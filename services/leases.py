@@ -14,6 +14,7 @@ import os
 import threading
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from services.context import Context
 
@@ -32,11 +33,11 @@ def requeue_dead_holders(ctx: Context) -> int:
     """Put back the documents held by processes of this replica that no longer run (a killed
     API, a backfile's dead pool process); another replica's, or a live process's, stay."""
     prefix = f"{ctx.settings.replica_id}/"
-    dead = [owner for owner in ctx.queue.holders(prefix) if not _alive(owner)]
+    dead = [owner for owner in ctx.queue.holders(prefix) if not holder_alive(owner)]
     return ctx.queue.requeue(dead)
 
 
-def _alive(owner: str) -> bool:
+def holder_alive(owner: str) -> bool:
     try:
         pid = int(owner.split("/")[-2])
     except (IndexError, ValueError):
@@ -49,7 +50,17 @@ def _alive(owner: str) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """A killed process its parent has not reaped (a killed run's pool process, orphaned where
+    no init reaps orphans, as in a container) still answers a signal: it is dead all the same."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False  # no /proc (not Linux): the lease decides
+    return stat.rsplit(")", 1)[-1].split()[:1] == ["Z"]
 
 
 class LeaseKeeper:

@@ -65,6 +65,10 @@ class LocalPool:
         # two per process: the next document is ready when a process frees up
         self.window = 2 * self.workers
         self._futures: dict[Future[str | None], str] = {}
+        # another holder's documents, by when its lease could have run out: the holder may be
+        # alive (an API's pool on this catalog) or only look alive (a killed run's process not
+        # yet reaped, its pid taken again); a claim then decides, and the run never waits forever
+        self._busy: dict[str, float] = {}
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -80,9 +84,10 @@ class LocalPool:
             self._futures[self._pool.submit(_process, document_id)] = document_id
 
     def forget(self, document_id: str) -> None:
-        pass  # its future was dropped when it completed
+        self._busy.pop(document_id, None)  # its future was dropped when it completed
 
     def wait(self, timeout: float) -> None:
+        self._claim_again()
         if not self._futures:
             # what is pending is in another worker's hands (see Busy below): poll the catalog
             time.sleep(min(timeout, 0.5))
@@ -96,7 +101,10 @@ class LocalPool:
             if error is None:
                 continue
             if isinstance(error, Busy):
-                continue  # another worker (an API's pool on this catalog) is recognising it
+                # another worker (an API's pool on this catalog) is recognising it: asked
+                # again once its lease could have run out, unless it has finished by then
+                self._busy[document_id] = time.monotonic() + self.ctx.settings.lease_seconds
+                continue
             # the process died (killed, out of memory) or a bug: the catalog still says
             # `processing`; put it back while attempts remain, the backfile resubmits it
             log.warning("document %s: worker failed: %r", document_id, error)
@@ -116,6 +124,17 @@ class LocalPool:
         for document_id in again:
             if self.ctx.catalog.get_document(document_id).status == DocumentStatus.QUEUED:
                 self.recognise([document_id])
+
+    def _claim_again(self) -> None:
+        """Hand out again the busy documents whose holder's lease could have run out: a live
+        holder renews it and the claim says Busy again; a dead one's is taken over. (Before,
+        a document a killed run's unreaped process seemed to hold was waited on forever.)"""
+        now = time.monotonic()
+        for document_id, due in list(self._busy.items()):
+            if due <= now:
+                del self._busy[document_id]
+                if not DocumentStatus(self.ctx.catalog.get_document(document_id).status).finished:
+                    self.recognise([document_id])
 
     def close(self, *, cancel: bool) -> None:
         self._pool.shutdown(wait=not cancel, cancel_futures=cancel)

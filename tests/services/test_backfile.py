@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import threading
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -22,7 +24,7 @@ from services.backfile.runners import LocalPool
 from services.context import Context
 from services.settings import Settings
 from storage.catalog.backfile import BackfileLog
-from storage.catalog.tables import BackfileItemRow, DocumentRow
+from storage.catalog.tables import BackfileItemRow, DocumentRow, utcnow
 from storage.sources import LocalFolder, open_source
 from tests.conftest import PASSWORD
 from tests.services.shelf import AGENCY, make_shelf
@@ -170,6 +172,44 @@ def test_documents_left_processing_by_a_killed_run_are_taken_back(
 
     assert rerun.tally.done + rerun.tally.needs_review == 1
     assert ctx.catalog.get_document(document.id).status in ("done", "needs_review")
+
+
+def test_a_document_another_holder_seems_to_hold_is_claimed_once_its_lease_ends(
+    tmp_path: Path,
+) -> None:
+    """A killed run's pool process that nobody reaped (or whose pid was taken again) looks
+    alive: the rerun's claim said Busy and the rerun waited for it forever (the crash test hung
+    300 s under load). It is asked again once the holder's lease could have run out."""
+    ctx = Context.open(
+        Settings(data_dir=tmp_path / "data", workers=1, max_attempts=3, lease_seconds=2)
+    )
+    try:
+        manifest = make_shelf(tmp_path, dossiers=1, files_per_dossier=1)
+        archivist = actor(ctx)
+        backfile(ctx, archivist, tmp_path, manifest)
+        # held by a process that is alive (this one) and will never finish it; the lease ends
+        # in two seconds and nobody renews it
+        owner = f"{ctx.settings.replica_id}/{os.getpid()}/gone"
+        with ctx.catalog.engine.begin() as connection:
+            connection.execute(
+                DocumentRow.__table__.update().values(
+                    status="processing",
+                    lease_owner=owner,
+                    lease_until=utcnow() + timedelta(seconds=2),
+                )
+            )
+            connection.execute(BackfileItemRow.__table__.update().values(status="queued"))
+        result: list[Outcome] = []
+        rerun = threading.Thread(
+            target=lambda: result.append(backfile(ctx, archivist, tmp_path, manifest)),
+            daemon=True,
+        )
+        rerun.start()
+        rerun.join(timeout=90)
+        assert not rerun.is_alive(), "the rerun still waits on a lease that ran out long ago"
+        assert result[0].tally.done + result[0].tally.needs_review == 1
+    finally:
+        ctx.close()
 
 
 def test_only_an_archivist_may_backfile(ctx: Context, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from models.schemas import DossierCreate
 from services import intake
 from services.context import Context
 from services.failures import POISON
+from services.leases import holder_alive
 from services.processing import WorkerPool
 from services.settings import Settings
 from storage.catalog.tables import DocumentRow, utcnow
@@ -85,6 +86,22 @@ def _wait(ctx: Context, ids: list[str], timeout: float = 120) -> dict[str, Docum
             return statuses
         time.sleep(0.3)
     raise AssertionError(f"not finished: {statuses}")
+
+
+def test_a_holder_killed_and_not_reaped_is_dead() -> None:
+    """In a container no init reaps an orphan: a killed run's pool process stays a zombie, which
+    still answers a signal. Taken for alive, what it held waited for its lease."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert holder_alive(f"replica-a/{child.pid}/x")
+        child.kill()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert not holder_alive(f"replica-a/{child.pid}/x")  # killed, not yet reaped
+    finally:
+        child.wait()
 
 
 def test_a_paper_that_killed_every_holder_is_failed_not_handed_on(ctx: Context) -> None:
