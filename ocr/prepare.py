@@ -149,12 +149,20 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
         x_height=letters * scale,
         faded=faded,
     )
-    if guess.turn and read is not None:
+    # Upright on the letters' say-so only when they said enough: a blurred photo of a sideways
+    # card left five letter shapes to vote, its "0°" stood unchecked and Tesseract read the card
+    # sideways (88 % CER). With so little evidence the page is checked on a band like a turn.
+    weak = guess.lines.for_ + guess.lines.against < WEAK_VOTE
+    if (guess.turn or weak) and read is not None:
         # A turn is the riskiest thing done to a page: a band is read before it stands.
         checked = check_turn(prepared, guess.turn, page.x_height or 25.0, read)
         page = page.turned(checked.extra)
         page = dataclasses.replace(page, checks=[*page.checks, checked.record])
     return page
+
+
+WEAK_VOTE = 20
+"""Fewer letters than this voting for either axis is no evidence that a page lies upright."""
 
 
 def _guess_record(guess: orientation.Guess) -> PageCheck:
