@@ -59,12 +59,11 @@ def drop_inks(
         everything = drop_colour_ink(rgb, channels=channels)
     boxes = printed_lines(rgb, channels=channels)
     faded = everything.copy()  # two pages: what Tesseract reads may be painted on later
+    brightest, darkest_of = channels
     for x, y, w, h in boxes:
-        box = rgb[y : y + h, x : x + w]
-        red, green, blue = cv2.split(box)
-        darkest = cv2.min(cv2.min(red, green), blue)
-        chroma = cv2.subtract(cv2.max(cv2.max(red, green), blue), darkest)
-        luminance = cv2.cvtColor(box, cv2.COLOR_RGB2GRAY)
+        darkest = darkest_of[y : y + h, x : x + w]
+        chroma = cv2.subtract(brightest[y : y + h, x : x + w], darkest)
+        luminance = cv2.cvtColor(rgb[y : y + h, x : x + w], cv2.COLOR_RGB2GRAY)
         faded[y : y + h, x : x + w] = np.where(chroma >= COLOURED, darkest, luminance)
     return faded, everything
 

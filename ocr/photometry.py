@@ -261,9 +261,7 @@ def _dips(half: Gray, core: Gray, tallest: int) -> Gray | None:
     tall = stats[:, cv2.CC_STAT_HEIGHT] >= tallest
     tall[0] = False
     letters = u8(np.where(tall[pieces], 255, 0))
-    above = cv2.dilate(letters, np.ones((reach, 1), np.uint8), anchor=(0, reach - 1))
-    below = cv2.dilate(dark, np.ones((reach, 1), np.uint8), anchor=(0, 0))
-    dips = cv2.dilate(cv2.bitwise_and(above, below), np.ones((1, 3), np.uint8))
+    dips = _both_sides(dark, vertical=True, reach=reach, before=letters)
     whole = np.zeros(shape, np.uint8)
     whole[window] = cv2.bitwise_and(dips, band)
     return whole
@@ -285,16 +283,24 @@ def _medians(
     return out
 
 
-def _both_sides(letters: NDArray[np.uint8], *, vertical: bool, reach: int = 5) -> NDArray[np.uint8]:
+def _both_sides(
+    letters: NDArray[np.uint8],
+    *,
+    vertical: bool,
+    reach: int = 5,
+    before: NDArray[np.uint8] | None = None,
+) -> NDArray[np.uint8]:
     """Where letters' ink lies within `reach` pixels on both sides (above and below when
-    `vertical`, else left and right), a pixel's width either way: a stroke crossing there."""
+    `vertical`, else left and right), a pixel's width either way: a stroke crossing there.
+    With `before`, that ink is looked for above (left) instead of `letters`."""
     shape = (reach, 1) if vertical else (1, reach)
     kernel = np.ones(shape, np.uint8)
     last = (0, reach - 1) if vertical else (reach - 1, 0)
-    before = cv2.dilate(letters, kernel, anchor=last)  # any ink up to `reach` above / left
-    after = cv2.dilate(letters, kernel, anchor=(0, 0))  # any ink up to `reach` below / right
+    first = letters if before is None else before
+    above = cv2.dilate(first, kernel, anchor=last)  # any ink up to `reach` above / left
+    below = cv2.dilate(letters, kernel, anchor=(0, 0))  # any ink up to `reach` below / right
     widen = np.ones((1, 3) if vertical else (3, 1), np.uint8)
-    return u8(cv2.dilate(cv2.bitwise_and(before, after), widen))
+    return u8(cv2.dilate(cv2.bitwise_and(above, below), widen))
 
 
 def x_height(binary_ink: NDArray[np.bool_]) -> float | None:
