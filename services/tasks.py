@@ -33,6 +33,19 @@ def _context(settings: Settings) -> Context:
     return _contexts[pid]
 
 
+def busy_countdown(settings: Settings) -> int:
+    """Seconds before a task whose document another worker holds asks again.
+
+    When the holder's lease could have expired, but never longer than half the broker's
+    visibility timeout: on Redis a task waiting for its countdown is unacknowledged, and one held
+    past the visibility timeout is delivered again to another worker, which holds it and is
+    redelivered in turn: with a lease of 120 s and a visibility of 8 s, one busy document became
+    a dozen copies of its task circulating for two minutes (tests/services/test_celery_workers.py).
+    Asking early costs one claim that finds the document still busy.
+    """
+    return max(1, min(settings.lease_seconds, settings.queue_visibility_timeout // 2))
+
+
 def run(settings: Settings, task: Any, document_id: str) -> str | None:
     # the id of the upload's request travels in the task's headers (services/queue.py)
     request_id = getattr(task.request, "request_id", None)
@@ -42,7 +55,7 @@ def run(settings: Settings, task: Any, document_id: str) -> str | None:
             log.info("document %s: %s", document_id, status or "already finished")
     except Busy as exc:
         # check back once the holder's lease could have expired (it renews it while alive)
-        raise task.retry(countdown=settings.lease_seconds) from exc
+        raise task.retry(countdown=busy_countdown(settings)) from exc
     except StoreUnavailable as exc:
         raise task.retry(countdown=10, max_retries=settings.max_attempts) from exc
     return str(status) if status else None
