@@ -40,6 +40,12 @@ class EngineOutput:
     words: list[Word]
 
 
+def load(languages: str) -> None:
+    """Load Tesseract's model for `languages` in this process now (a pool's warm-up)."""
+    _check_languages(languages)
+    tess_api.load(languages)
+
+
 def recognise(image: Image.Image, *, languages: str, timeout: float) -> EngineOutput:
     """Run Tesseract once on a prepared page: its words with boxes and confidences."""
     out = _run(image, languages=languages, timeout=timeout, renderers=("tsv",))

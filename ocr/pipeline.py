@@ -28,6 +28,7 @@ from models.recognition import (
 )
 from ocr.checks import IMPLAUSIBLE, Reader, check_turn, plausibility
 from ocr.engine import EngineOutput, recognise, recognise_words
+from ocr.engine import load as load_engine
 from ocr.formats import PDF, sniff
 from ocr.hocr import page_hocr
 from ocr.laps import Laps
@@ -118,9 +119,11 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
     return page.model_copy(update={"seconds": {**laps.seconds, **page.seconds}})
 
 
-def warm_up() -> None:
-    """Load what the first page would otherwise load: run once in each worker process."""
+def warm_up(languages: str = "vie") -> None:
+    """Load what the first page would otherwise load (the syllable model, Tesseract's model for
+    `languages`): a pool's initializer, run once in each of its processes."""
     default_model()
+    load_engine(languages)
 
 
 def recognise_page(

@@ -220,12 +220,19 @@ class WorkerPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs threads (uvicorn, SQLAlchemy) is unsafe.
-        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
-        # The pool starts a process only when a task finds none idle, and a fresh process pays
-        # its imports and the syllable model (~1-2 s) on its first page: pay it now, for every
-        # process, rather than on the first clerk's scan.
+        # A fresh process pays its imports, the syllable model and Tesseract's model (~1-2 s)
+        # on its first page: each process pays it as it starts (the initializer runs in every
+        # one: a warm-up task went to whichever process was idle, and the other stayed cold
+        # for a clerk's first scan). The pool starts a process only when a task finds none
+        # idle: one no-op a process starts them all now.
+        pool = ProcessPoolExecutor(
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+            initargs=(self.ctx.settings.ocr_options().languages,),
+        )
         for _ in range(self.processes):
-            pool.submit(warm_up)
+            pool.submit(int)
         return pool
 
     def _run(self) -> None:

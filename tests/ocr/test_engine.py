@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from numpy.typing import NDArray
@@ -9,7 +11,7 @@ from PIL import Image
 
 from models.errors import RecognitionTimeout
 from ocr import tess_api
-from ocr.engine import recognise, recognise_words
+from ocr.engine import load, recognise, recognise_words
 
 
 def test_one_pass_gives_the_words_with_boxes(small_gray: NDArray[np.uint8]) -> None:
@@ -52,3 +54,18 @@ def test_a_page_past_its_time_is_a_recognition_timeout(small_gray: NDArray[np.ui
     big = Image.fromarray(np.tile(small_gray, (3, 3)))
     with pytest.raises(RecognitionTimeout):
         recognise(big, languages="vie", timeout=0.001)
+
+
+@pytest.mark.skipif(not tess_api.available(), reason="tesserocr not installed")
+def test_load_gives_a_thread_its_model_before_its_first_page() -> None:
+    seen: list[tuple[bool, bool]] = []
+
+    def fresh_thread() -> None:  # the models are per thread: this one has none yet
+        before = tess_api.loaded("vie")
+        load("vie")
+        seen.append((before, tess_api.loaded("vie")))
+
+    thread = threading.Thread(target=fresh_thread)
+    thread.start()
+    thread.join()
+    assert seen == [(False, True)]
