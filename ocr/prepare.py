@@ -78,6 +78,8 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     colour: NDArray[np.uint8] = np.asarray(
         image if image.mode in ("L", "RGB") else image.convert("RGB")
     )
+    if colour.ndim == 3 and (grey := photometry.grey_of(colour)) is not None:
+        colour = grey
     luminance = (
         colour if colour.ndim == 2 else geometry.u8(cv2.cvtColor(colour, cv2.COLOR_RGB2GRAY))
     )

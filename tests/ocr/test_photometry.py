@@ -165,3 +165,14 @@ def test_a_fax_is_bilevel_a_grey_scan_is_not(small_gray: NDArray[np.uint8]) -> N
     fax = np.where(small_gray > 128, 255, 0).astype(np.uint8)
     assert photometry.is_bilevel(fax)
     assert not photometry.is_bilevel(np.asarray(cv2.GaussianBlur(small_gray, (0, 0), 2)))
+
+
+def test_a_grey_scan_saved_as_rgb_is_told_from_a_colour_page(
+    small_gray: NDArray[np.uint8],
+) -> None:
+    rgb = np.dstack([small_gray] * 3)
+    grey = photometry.grey_of(rgb)
+    assert grey is not None and np.array_equal(grey, small_gray)
+    tinted = rgb.copy()
+    tinted[5, 7, 2] ^= 1  # one pixel off grey, outside the sample's rows
+    assert photometry.grey_of(tinted) is None
