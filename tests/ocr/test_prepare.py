@@ -18,3 +18,15 @@ def test_a_grey_scan_saved_as_rgb_is_prepared_as_the_grey_page(
     as_grey = prepare_page(Image.fromarray(small_gray))
     assert np.array_equal(np.asarray(as_rgb.image), np.asarray(as_grey.image))
     assert as_rgb.colour.mode == "L"
+
+
+def test_a_colour_page_without_coloured_ink_is_turned_in_grey_only(
+    small_gray: NDArray[np.uint8],
+) -> None:
+    # yellowed paper: colour, but no ink a seal or signature could be
+    tinted = np.dstack([small_gray, small_gray, (small_gray * 0.92).astype(np.uint8)])
+    rotated = np.ascontiguousarray(np.rot90(tinted, -1))  # a page fed sideways: it is turned
+    prepared = prepare_page(Image.fromarray(rotated))
+    assert prepared.pose.turn != 0
+    assert prepared.colour.mode == "L"
+    assert prepared.colour.size == prepared.image.size
