@@ -22,6 +22,22 @@ def u8(array: object) -> NDArray[np.uint8]:
     return np.asarray(array, dtype=np.uint8)
 
 
+def component_boxes(binary: NDArray[np.bool_] | NDArray[np.uint8]) -> NDArray[np.int32]:
+    """The bounding box (x, y, w, h) of every 8-connected component of the non-zero pixels, in
+    no set order: the outer contours' boxes (with `RETR_CCOMP` a component inside another's
+    hole has an outer contour too). The same boxes as `cv2.connectedComponentsWithStats`, whose
+    statistics pass cost 7 ms on a 1500-px page where this takes 1 (tests/ocr/test_geometry.py
+    compares them)."""
+    image = u8(binary.view(np.uint8))  # a bool page's 0 and 1, without a copy
+    contours, hierarchy = cv2.findContours(image, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return np.zeros((0, 4), np.int32)
+    outer = hierarchy[0][:, 3] < 0
+    return np.array(
+        [cv2.boundingRect(c) for c, keep in zip(contours, outer, strict=True) if keep], np.int32
+    ).reshape(-1, 4)
+
+
 Quad = NDArray[np.float32]
 """Four corners, float32 (4, 2): top-left, top-right, bottom-right, bottom-left."""
 

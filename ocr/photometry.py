@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ocr.geometry import shrink, u8
+from ocr.geometry import component_boxes, shrink, u8
 
 Gray = NDArray[np.uint8]
 
@@ -328,13 +328,11 @@ def x_height(binary_ink: NDArray[np.bool_]) -> float | None:
     The median height of letter-sized components sits near the x-height: diacritics and specks
     are dropped by a floor relative to the tallest common components.
     """
-    count, _, stats, _ = cv2.connectedComponentsWithStats(
-        binary_ink.astype(np.uint8), connectivity=8
-    )
-    if count < 20:
+    boxes = component_boxes(binary_ink)
+    if len(boxes) < 19:
         return None
-    heights = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float64)
-    widths = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float64)
+    heights = boxes[:, 3].astype(np.float64)
+    widths = boxes[:, 2].astype(np.float64)
     plausible = (heights >= 3) & (widths >= 2) & (heights < binary_ink.shape[0] / 10)
     heights = heights[plausible]
     if heights.size < 20:

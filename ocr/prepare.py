@@ -122,7 +122,9 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
         # Without coloured ink the colour of the upright page serves only a flattened photo's
         # PDF picture (a page laid flat is drawn from its own file, turned by the PDF): regions
         # and tables look at its grey. Turning three channels cost ~10 ms an A4 page.
-        colour = geometry.apply_pose(colour, pose) if colour.ndim == 3 and quad is not None else gray
+        colour = (
+            geometry.apply_pose(colour, pose) if colour.ndim == 3 and quad is not None else gray
+        )
 
     # Photometry: flatten light, lift streaks and faded ink, clean speckle, bring the x-height
     # into Tesseract's range, erase long rules. Tesseract gets this even grey page, not our

