@@ -84,10 +84,18 @@ def find_tables(
     px = dpi * shrink / 25.4  # work pixels per millimetre
     ink = _ink(grey, px)
     length = max(8, round(MIN_RULE_MM * px))
-    horizontal = u8(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, length), np.uint8)))
-    vertical = u8(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)))
-    if not cv2.countNonZero(vertical) or not cv2.countNonZero(horizontal):
-        return []  # most pages: body text, perhaps an underline, nothing to cross it
+    across_kernel, down_kernel = np.ones((1, length), np.uint8), np.ones((length, 1), np.uint8)
+    # An opening is the erosion dilated: it is empty exactly when the erosion is. Most pages
+    # (body text, perhaps an underline) have no run down the page: told by one erosion, ~2 ms,
+    # where both openings took ~14 ms on a 200 dpi page.
+    down_core = u8(cv2.erode(ink, down_kernel))
+    if not cv2.countNonZero(down_core):
+        return []
+    across_core = u8(cv2.erode(ink, across_kernel))
+    if not cv2.countNonZero(across_core):
+        return []  # nothing to cross the runs down
+    horizontal = u8(cv2.dilate(across_core, across_kernel))
+    vertical = u8(cv2.dilate(down_core, down_kernel))
     # Rules that touch are one frame; labelled on a quarter-size copy (a rule stays joined).
     frame = _pooled(u8(cv2.bitwise_or(horizontal, vertical)), SQUEEZE, SQUEEZE)
     count, found, _, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
