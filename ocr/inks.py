@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ocr.geometry import reduce, u8
+from ocr.geometry import labelled, reduce, u8
 from ocr.photometry import Gray, drop_colour_ink, extremes
 from ocr.regions import WORK_PX_PER_MM, seal_boxes
 
@@ -86,9 +86,7 @@ def printed_lines(
     left, top, span, tall = cv2.boundingRect(marks)
     if not span or not tall:
         return []
-    count, _, stats, _ = cv2.connectedComponentsWithStats(
-        marks[top : top + tall, left : left + span], connectivity=8
-    )
+    count, _, stats, _ = labelled(marks[top : top + tall, left : left + span])
     if count <= 1:
         return []
     boxes = stats[1:, :4].astype(np.int64) + np.array([left, top, 0, 0], np.int64)

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ocr import photometry
-from ocr.geometry import rotate, rotate_right_angle, u8
+from ocr.geometry import labelled, rotate, rotate_right_angle, u8
 
 MIN_WORK_X_HEIGHT = 12.0
 """The letters' x-height in the copy the measures work on is at least this: marks still stand
@@ -112,9 +112,7 @@ def letters_of(gray: NDArray[np.uint8], x_height: float | None) -> Letters:
     left, top, span, tall = cv2.boundingRect(ink)
     if not span or not tall:  # no ink at all: the whole (empty) copy, one background label
         left, top, span, tall = 0, 0, ink.shape[1], ink.shape[0]
-    count, found, stats, _ = cv2.connectedComponentsWithStats(
-        ink[top : top + tall, left : left + span], connectivity=8
-    )
+    count, found, stats, _ = labelled(ink[top : top + tall, left : left + span])
     stats[:, :2] += (left, top)
     boxes = stats[1:, :4].astype(np.int32)
     w, h, area = stats[1:, 2], stats[1:, 3], stats[1:, 4]

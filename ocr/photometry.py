@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ocr.geometry import component_boxes, shrink, u8
+from ocr.geometry import component_boxes, labelled, shrink, u8
 
 Gray = NDArray[np.uint8]
 
@@ -276,7 +276,7 @@ def _dips(half: Gray, core: Gray, tallest: int) -> Gray | None:
     darkest = int(min(PRINT, int(medians[grey].min()) - RULE_MARGIN))
     band = cv2.dilate(u8(np.where(grey[labels], 255, 0)), np.ones((3, 3), np.uint8))
     dark = u8(np.where((half < darkest) & (core == 0), 255, 0))
-    _, pieces, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    _, pieces, stats, _ = labelled(dark)
     tall = stats[:, cv2.CC_STAT_HEIGHT] >= tallest
     tall[0] = False
     letters = u8(np.where(tall[pieces], 255, 0))

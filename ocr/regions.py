@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
-from ocr.geometry import reduce, u8
+from ocr.geometry import labelled, reduce, u8
 from ocr.pictures import find_pictures
 from ocr.qr import read_code
 
@@ -125,7 +125,7 @@ def _components(mask: NDArray[np.bool_], close: int) -> list[tuple[tuple[int, in
     if close > 1:
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close))
         binary = u8(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, kernel))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    count, _, stats, _ = labelled(binary)
     return [((int(s[0]), int(s[1]), int(s[2]), int(s[3])), int(s[4])) for s in stats[1:count]]
 
 

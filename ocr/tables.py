@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from models.recognition import Box, Table, TableCell
 from ocr import photometry
-from ocr.geometry import u8
+from ocr.geometry import labelled, u8
 
 WORK_PX_PER_MM = 8.0
 """Resolution of the search (203 dpi): a 0.2 mm rule is still a line of a pixel or two."""
@@ -98,7 +98,7 @@ def find_tables(
     vertical = u8(cv2.dilate(down_core, down_kernel))
     # Rules that touch are one frame; labelled on a quarter-size copy (a rule stays joined).
     frame = _pooled(u8(cv2.bitwise_or(horizontal, vertical)), SQUEEZE, SQUEEZE)
-    count, found, _, _ = cv2.connectedComponentsWithStats(frame, connectivity=8)
+    count, found, _, _ = labelled(frame)
     labels: NDArray[np.int32] = np.asarray(found, dtype=np.int32)
     across = _rules(horizontal, labels, px, vertical=False)
     down = _rules(vertical, labels, px, vertical=True)
@@ -170,7 +170,7 @@ def _rules(
     pixels.
     """
     squeezed = _pooled(mask, SQUEEZE, 1) if vertical else _pooled(mask, 1, SQUEEZE)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(squeezed, connectivity=8)
+    count, _, stats, _ = labelled(squeezed)
     found: dict[int, list[_Rule]] = {}
     for k in range(1, count):
         x, y, w, h, area = (int(v) for v in stats[k])

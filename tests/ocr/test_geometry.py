@@ -94,3 +94,22 @@ def test_component_boxes_are_opencvs_component_boxes(seed: int, density: float) 
 
 def test_no_ink_has_no_component_boxes() -> None:
     assert geometry.component_boxes(np.zeros((10, 10), bool)).shape == (0, 4)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.05, 0.7))
+def test_labelled_is_opencvs_labelling(seed: int, density: float) -> None:
+    binary = (np.random.default_rng(seed).random((70, 90)) < density).astype(np.uint8) * 255
+    count, labels, stats, centroids = geometry.labelled(binary)
+    want = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    assert count == want[0]
+    assert np.array_equal(labels.astype(np.int32), want[1])
+    assert np.array_equal(stats, want[2]) and np.allclose(centroids, want[3])
+
+
+def test_labelled_falls_back_to_32_bits_when_16_overflow() -> None:
+    specks = np.zeros((900, 900), np.uint8)
+    specks[::3, ::3] = 255  # 90,000 components: more than 16-bit labels hold
+    count, labels, stats, _ = geometry.labelled(specks)
+    assert count == 300 * 300 + 1
+    assert labels.dtype == np.int32 and stats[1:, 4].max() == 1
