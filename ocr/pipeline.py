@@ -6,6 +6,7 @@ in parallel when the caller hands us a process pool (one Tesseract thread per pr
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future
@@ -15,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
+from models.errors import RecognitionError
 from models.recognition import (
     DocumentResult,
     PageCheck,
@@ -121,9 +123,13 @@ def recognise_page_of(data: bytes, number: int, options: OcrOptions) -> PageResu
 
 def warm_up(languages: str = "vie") -> None:
     """Load what the first page would otherwise load (the syllable model, Tesseract's model for
-    `languages`): a pool's initializer, run once in each of its processes."""
+    `languages`): a pool's initializer, run once in each of its processes.
+
+    A language Tesseract lacks is left for the first page to report, with its own error: raised
+    here, in an initializer, it killed every process of the pool as it started."""
     default_model()
-    load_engine(languages)
+    with contextlib.suppress(RecognitionError):
+        load_engine(languages)
 
 
 def recognise_page(

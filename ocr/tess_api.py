@@ -57,12 +57,10 @@ def _api(languages: str) -> Any:
     return api
 
 
-def load(languages: str) -> bool:
-    """Load the model now (about 0.15 s), not on the first page; whether it is loaded."""
-    if not available():
-        return False
-    _api(languages)
-    return True
+def load(languages: str) -> None:
+    """Load the model now (about 0.15 s), not on the first page."""
+    if available():
+        _api(languages)
 
 
 def loaded(languages: str) -> bool:

@@ -32,3 +32,15 @@ def test_every_process_of_the_pool_is_warm_before_its_first_page(tmp_path: Path)
         ctx.close()
     assert len({pid for pid, _ in answers}) == 2
     assert all(loaded for _, loaded in answers) == tess_api.available()
+
+
+def test_a_language_not_installed_leaves_the_pool_working(tmp_path: Path) -> None:
+    # the warm-up is the pool's initializer: had it raised, every process would die at start
+    # and each document fail as a dead worker, not with the page's "missing language" error
+    ctx = Context.open(Settings(data_dir=tmp_path / "data", workers=0, ocr_languages="zzz"))
+    executor = WorkerPool(ctx, processes=1)._new_pool()
+    try:
+        assert executor.submit(int, "7").result(timeout=120) == 7
+    finally:
+        executor.shutdown(wait=True)
+        ctx.close()
