@@ -208,6 +208,23 @@ def test_a_second_reading_of_a_words_print_on_its_line_goes_and_a_neighbour_stay
     ]  # fmt: skip
 
 
+def test_a_doubted_reading_of_a_whole_word_stays_and_its_confident_part_goes() -> None:
+    """A real table cell (qd_707_ttg-12): Tesseract read "Tiếp" twice, "Tiệp" at 84 % and its
+    last letters "ếp" at 92 % inside it; the less confident, fuller reading was dropped and
+    the cell began "ếp nhận"."""
+    words = [
+        word("Tiệp", 1010, 342, 0, width=54, conf=84).model_copy(
+            update={"box": Box(left=1010, top=342, width=54, height=41)}
+        ),
+        word("ếp", 1035, 328, 0, width=27, conf=92).model_copy(
+            update={"box": Box(left=1035, top=328, width=27, height=45)}
+        ),
+        word("nhận", 1076, 328, 0, width=53, conf=97),
+        word("và", 1137, 341, 0, width=29, conf=97),
+    ]
+    assert texts(arrange(words, [], 2400).words) == ["Tiệp", "nhận", "và"]
+
+
 def test_a_line_cut_in_two_among_overlapping_lines_is_read_left_to_right() -> None:
     """A card's line cut at a wide space: its right half holds a slash boxed 6 px above the
     line, which reaches into the line above; no row gap is left and the halves came out by
