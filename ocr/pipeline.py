@@ -160,9 +160,15 @@ def recognise_page(
     output = _read(prepared, options, regions)
     laps.lap("tesseract")
     reading = plausibility(output.words)
-    if reading.conclusive and reading.score < IMPLAUSIBLE:
-        # The page's whole reading looks wrong: a turn nobody suspected, or a step that hurt.
-        # A second full pass, only here: the other turns on a band, else the page as given.
+    plausible = reading.conclusive and reading.score >= IMPLAUSIBLE
+    if prepared.turn_unchecked and plausible:
+        prepared = dataclasses.replace(
+            prepared, checks=[*prepared.checks, _turn_read(prepared, reading.score)]
+        )
+    elif prepared.turn_unchecked or (reading.conclusive and reading.score < IMPLAUSIBLE):
+        # The page's whole reading looks wrong: a turn nobody suspected, a turn made on the
+        # letters' say-so that the reading does not bear out, or a step that hurt. A second
+        # full pass, only here: the other turns on a band, else the page as given.
         first = prepared
         prepared, output = _second_opinion(image, prepared, output, options, read)
         if prepared is not first and options.layout:
@@ -171,6 +177,16 @@ def recognise_page(
     page = _page_result(image, number, prepared, output, options, regions, scan)
     laps.lap("finish")
     return page.model_copy(update={"seconds": laps.seconds})
+
+
+def _turn_read(prepared: PreparedPage, score: float) -> PageCheck:
+    """The check of a turn made on overwhelming evidence: the turned page read plausibly."""
+    return PageCheck(
+        name="turn",
+        decision=f"{prepared.pose.turn}° as guessed, the page read plausibly",
+        tesseract=True,
+        evidence={"page": round(score, 3)},
+    )
 
 
 def _page_pdf(

@@ -85,6 +85,74 @@ def test_an_upside_down_skewed_sealed_scan_reads_like_a_clean_one(
     assert "\n".join(line.text for line in page.lines).startswith("CỘNG HÒA")
 
 
+def test_a_turn_hundreds_of_letters_agree_on_is_checked_by_the_pages_reading(
+    small_page: RenderedPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upside-down page whose letters vote overwhelmingly for 180°: no band is read before
+    the turn (a quarter of a second on an A4 page), and the page's own reading is the check."""
+    from ocr import engine, orientation, pipeline, prepare
+
+    bands: list[object] = []
+    real = engine.recognise_words
+
+    def counted(*args: object, **kwargs: object) -> object:
+        bands.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "recognise_words", counted)
+    buffer = io.BytesIO()
+    small_page.image.rotate(180).save(buffer, "PNG", dpi=(150, 150))
+    (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
+    guess = page.checks[0]
+    assert prepare.overwhelming(
+        orientation.Guess(
+            turn=180,
+            skew=0.0,
+            lines=orientation.Evidence(
+                int(guess.evidence["letters along lines"]),
+                int(guess.evidence["letters across lines"]),
+            ),
+            marks=orientation.Evidence(
+                int(guess.evidence["marks above letters"]),
+                int(guess.evidence["marks below letters"]),
+            ),
+            x_height=10.0,
+        )
+    )
+    assert page.pose.turn == 180 and not bands
+    turn = next(c for c in page.checks if c.name == "turn")
+    assert turn.tesseract and turn.evidence["page"] >= 0.5
+    assert cer(small_page.text, page.text) < 0.03
+
+
+def test_a_wrong_turn_the_letters_were_sure_of_is_undone_by_the_pages_reading(
+    small_page: RenderedPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Make the letters vote overwhelmingly for 180° on an upright page: the turned page reads
+    as junk, and the reading sends it round the band checks back to upright."""
+    from ocr import orientation
+
+    real = orientation.guess_pose
+
+    def fooled(gray: object, x_height: object, **kwargs: object) -> orientation.Guess:
+        guess = real(gray, x_height)  # type: ignore[arg-type]
+        return dataclasses.replace(
+            guess,
+            turn=180,
+            lines=orientation.Evidence(900, 3),
+            marks=orientation.Evidence(300, 40),
+        )
+
+    monkeypatch.setattr(orientation, "guess_pose", fooled)
+    buffer = io.BytesIO()
+    small_page.image.save(buffer, "PNG", dpi=(150, 150))
+    (page,) = recognise_document(buffer.getvalue(), OcrOptions()).pages
+    assert page.pose.turn == 0
+    assert cer(small_page.text, page.text) < 0.03
+    turn = next(c for c in page.checks if c.name == "turn")
+    assert any(key.startswith("band") for key in turn.evidence)
+
+
 def test_pages_fan_out_to_a_process_pool_in_order() -> None:
     pages = [render_page(pick(1, seed=n), title=f"TRANG {n}", dpi=200) for n in (1, 2, 3)]
     buffer = io.BytesIO()
