@@ -61,3 +61,16 @@ def test_without_the_shared_sets_it_says_so_and_measures_generated_pages(
     assert "<!-- profile:begin -->" in text and "<!-- profile:end -->" in text
     assert "| Tesseract: recognition |" in text
     assert "| generated | 1 |" in text
+
+
+def test_a_file_given_twice_is_profiled_once(tmp_path: Path) -> None:
+    # The recognition pages of seed 1 are the generated pages: given as a --set, the second
+    # upload of the same bytes was a reuse the worker could not claim, and the run crashed.
+    first, second, other = tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.png"
+    first.write_bytes(b"page one")
+    second.write_bytes(b"page one")
+    other.write_bytes(b"page two")
+    pages = [profile.Page("s", p.stem, p) for p in (first, second, other)]
+    said: list[str] = []
+    assert [p.name for p in profile.distinct(pages, said.append)] == ["a", "c"]
+    assert said == ["s/b: the same file as s/a; profiled once"]
