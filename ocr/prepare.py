@@ -112,8 +112,9 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
         letters = photometry.x_height(ink > 0)
     guess = orientation.guess_pose(plain, letters)
     letters = guess.x_height  # measured along the lines, however the page lay
-    pose = geometry.Pose(turn=guess.turn, skew=guess.skew)
     bilevel = photometry.is_bilevel(plain)
+    small_skew = abs(guess.skew) < (geometry.BILEVEL_MIN_SKEW if bilevel else geometry.MIN_SKEW)
+    pose = geometry.Pose(turn=guess.turn, skew=0.0 if small_skew else guess.skew)
     faded = None
     if inked:
         if pose.turn or geometry.applied_skew(pose):
