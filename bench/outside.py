@@ -39,7 +39,7 @@ from rapidfuzz.distance import Levenshtein
 from bench.recognition import ROOT, cpu_seconds, machine, revision
 from bench.report import write_section
 from ocr.options import OcrOptions
-from ocr.pipeline import recognise_document
+from ocr.pipeline import recognise_document, warm_up
 from ocr.vietnamese import is_valid
 from ocr.vietnamese.normalise import split_token
 from synth.metrics import normalise
@@ -218,6 +218,7 @@ def run(
 ) -> list[PageRow]:
     rows: list[PageRow] = []
     index = 0
+    warm_up()  # what a worker loads once (models), not the first page's time
     for folder in sets:
         for path in pages_of(folder)[:limit]:
             if only and only not in path.stem:

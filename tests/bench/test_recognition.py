@@ -106,3 +106,16 @@ def test_the_command_writes_its_section_with_how_it_was_made(tmp_path: Path) -> 
     assert "; tesseract " in section  # the machine line names the Tesseract that ran
     assert "| fax_100 | 1 |" in section
     assert "| **overall** | 1 |" in section
+
+
+def test_a_system_is_warmed_once_before_any_page_is_timed() -> None:
+    # sohoa's first page paid for loading its models, which a worker loads once at its start.
+    events: list[str] = []
+
+    def read(path: Path) -> str:
+        events.append("read")
+        return ""
+
+    system = System("spy", read, warm=lambda: events.append("warm"))
+    run(["fax_100"], [system], page_count=2, seed=3, log=lambda line: None)
+    assert events == ["warm", "read", "read"]
