@@ -18,6 +18,7 @@ from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
 from ocr.geometry import labelled, reduce, u8
+from ocr.geometry import shrink as shrunk
 from ocr.pictures import find_pictures
 from ocr.qr import read_code
 
@@ -33,6 +34,16 @@ SMALL_CODE_PX = 160
 """A block's crop (with its margin) at most this wide is also tried enlarged: a code of 41
 modules in it has modules under 3 px (a card scanned at 150 dpi: 1.9 px). Only there: a seal's
 or a portrait's block, three times as wide, enlarged cost 50 ms a page where it costs 10."""
+DETECT_LONGEST = 2500
+"""Crops (block and margin) longer than this are searched by OpenCV's detector on a copy shrunk
+by 2 or more (`geometry.shrink`) to at most this: on a dark page (a phone photo's grey paper, a
+toner band over a faded 300 dpi copy, 3,300-3,500 px long) the block is half the page or all of
+it, and OpenCV searched its print for finder patterns for 0.1-0.8 s, the whole cost of the
+regions step (shrunk by 2: 0.03-0.06 s). A card filling a 12 MP phone photo, flattened, is one
+dark block under this (2,210 px on `bench.qr`'s glared card 37 of seed 7, whose code only
+OpenCV finds, and only at full resolution). A small code on a dark A4 photo that zxing-cpp
+cannot read may go unfound: left in the page Tesseract reads, a few letters of noise, where its
+payload was lost anyway."""
 CUT_SHARE = 0.7
 """A block whose short side is under this share of its long one may be a code a glare cut: the
 reflection lifts part of the code over the dark blocks' threshold (`_dense_blocks`), and the
@@ -230,9 +241,11 @@ def _squared(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
 def _qr_code(
     page: NDArray[np.uint8], box: tuple[int, int, int, int], factor: float, decoded: bool = False
 ) -> tuple[int, int, int, int] | None:
-    """The QR code in the block, by OpenCV's detector (three finder patterns) on the block at the
-    page's own resolution (a crop costs milliseconds where the whole page costs most of a
-    second): its own box, in the small page's pixels, or None.
+    """The QR code in the block, on the block at the page's own resolution (a crop costs
+    milliseconds where the whole page costs most of a second): its own box, in the small page's
+    pixels, or None. Found by zxing-cpp, which decodes it; else by OpenCV's detector (three
+    finder patterns; a long crop shrunk, `DETECT_LONGEST`), for a code a glare or a blur keeps
+    from being decoded.
 
     The code's box, not the block's: on an ID card's grey security print the whole card is one
     dark block, and a code in its corner made all of the card a QR code, whose words (every "/"
@@ -245,17 +258,21 @@ def _qr_code(
     left, top = max(0, x - margin), max(0, y - margin)
     crop = page[top : y + h + margin, left : x + w + margin]
     grey = crop if crop.ndim == 2 else u8(cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY))
-    ok, points = (False, None) if decoded else cv2.QRCodeDetector().detect(grey)
-    found: NDArray[np.float64] | None
-    if ok and points is not None:
-        found = np.asarray(points, np.float64).reshape(-1, 2)
-    else:
-        # OpenCV misses some codes zxing-cpp finds (a phone photo's blur, a module under 2 px):
-        # its corners, only for a code it also decoded (so no texture passes for a code).
-        code = read_code(grey, enlarge=max(grey.shape) <= SMALL_CODE_PX)
-        if code is None:
-            return None
+    # zxing-cpp first: it decodes (so no texture passes for a code) in a tenth of the time
+    # OpenCV's detector takes to search a crop, and gives the code's corners.
+    code = read_code(grey, enlarge=max(grey.shape) <= SMALL_CODE_PX)
+    found: NDArray[np.float64] | None = None
+    if code is not None:
         found = code[1]
+    elif not decoded:
+        # A code zxing-cpp cannot read (a glare, a blur): OpenCV finds its finder patterns,
+        # and it is painted out all the same.
+        small, scale = shrunk(grey, DETECT_LONGEST)
+        ok, points = cv2.QRCodeDetector().detect(small)
+        if ok and points is not None:
+            found = np.asarray(points, np.float64).reshape(-1, 2) / scale
+    if found is None:
+        return None
     corners = found + np.array([left, top])
     x0, y0 = corners.min(axis=0) / factor
     x1, y1 = corners.max(axis=0) / factor

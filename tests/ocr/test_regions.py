@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from numpy.typing import NDArray
 from PIL import Image
 
 from models.recognition import Box, Region, RegionKind
+from ocr import regions
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document
 from ocr.prepare import prepare_page, source_dpi
@@ -133,3 +135,37 @@ def test_finder_like_marks_that_span_no_square_are_no_code() -> None:
     codes = [r.box for r in regions if r.kind is RegionKind.QR_CODE]
     assert len(codes) == 1  # the card's own code, top right
     assert 0.75 <= codes[0].width / codes[0].height <= 1.33
+
+
+def test_a_dark_page_is_searched_for_a_code_on_a_shrunk_copy_and_its_code_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A phone photo's grey paper (or a toner band) makes the whole page one dark block: OpenCV's
+    detector searched its 300 dpi print for finder patterns for 0.1-0.8 s a page. It now gets a
+    copy at most DETECT_LONGEST long, and only after zxing-cpp, which reads a printed code on
+    that page at full resolution."""
+    page = render_page(pick(8, seed=5), dpi=300)
+    grey = np.asarray(cv2.cvtColor(np.asarray(page.image), cv2.COLOR_RGB2GRAY))
+    dark = (grey.astype(np.float32) * 0.6).astype(np.uint8)  # paper at 153
+    searched: list[tuple[int, ...]] = []
+    detector = cv2.QRCodeDetector
+
+    class Spy:
+        def detect(self, image: NDArray[np.uint8]) -> tuple[bool, NDArray[np.float32] | None]:
+            searched.append(image.shape)
+            ok, points = detector().detect(image)
+            return ok, points
+
+    monkeypatch.setattr(regions.cv2, "QRCodeDetector", Spy)
+    assert max(dark.shape) > regions.DETECT_LONGEST
+    assert [r for r in find_regions(dark, dpi=300) if r.kind is RegionKind.QR_CODE] == []
+    assert searched and all(max(shape) <= regions.DETECT_LONGEST for shape in searched)
+
+    code = cv2.QRCodeEncoder.create().encode("https://dichvucong.gov.vn/p/000.00.01.H29-0001")
+    side = round(20 * 300 / 25.4)
+    top, left = 700, 300
+    dark[top : top + side, left : left + side] = cv2.resize(
+        code, (side, side), interpolation=cv2.INTER_NEAREST
+    ) * (153 / 255)
+    [found] = [r for r in find_regions(dark, dpi=300) if r.kind is RegionKind.QR_CODE]
+    assert near(found.box, left, top, side)
