@@ -15,7 +15,8 @@ from PIL import Image
 from models.errors import RecognitionError
 from ocr.engine import available_languages
 from ocr.options import OcrOptions
-from ocr.pipeline import recognise_document
+from ocr.pdf_text import glyphless_font
+from ocr.pipeline import recognise_document, warm_up
 from synth.corpus import pick
 from synth.metrics import cer
 from synth.render import SERIF, SERIF_BOLD, RenderedPage, render_page
@@ -189,3 +190,10 @@ def test_a_page_whose_guess_was_wrong_is_caught_by_its_reading(
     assert "turn" in names and "reading" in names
     reading = next(c for c in page.checks if c.name == "reading")
     assert reading.evidence["second"] > reading.evidence["first"] + 0.5
+
+
+def test_a_warmed_worker_has_built_the_pdf_font_its_first_page_needs() -> None:
+    # Its first page paid 50 ms for it, a tenth of the pipeline's own work on a page.
+    glyphless_font.cache_clear()
+    warm_up()
+    assert glyphless_font.cache_info().currsize == 1
