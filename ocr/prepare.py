@@ -113,8 +113,10 @@ def prepare_page(image: Image.Image, *, read: Reader | None = None) -> PreparedP
     guess = orientation.guess_pose(plain, letters)
     letters = guess.x_height  # measured along the lines, however the page lay
     bilevel = photometry.is_bilevel(plain)
-    small_skew = abs(guess.skew) < (geometry.BILEVEL_MIN_SKEW if bilevel else geometry.MIN_SKEW)
-    pose = geometry.Pose(turn=guess.turn, skew=0.0 if small_skew else guess.skew)
+    # A 1-bit page is read as it lies under BILEVEL_MIN_SKEW; any page under MIN_SKEW
+    # (`geometry.applied_skew`).
+    lies = bilevel and abs(guess.skew) < geometry.BILEVEL_MIN_SKEW
+    pose = geometry.Pose(turn=guess.turn, skew=0.0 if lies else guess.skew)
     faded = None
     if inked:
         if pose.turn or geometry.applied_skew(pose):
