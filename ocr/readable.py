@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from itertools import groupby
+from itertools import groupby, pairwise
 
 import numpy as np
+from numpy.typing import NDArray
 
 from models.recognition import Region, RegionKind, Word
 from ocr.checks import PUNCTUATION, spelled
@@ -207,6 +208,10 @@ def _junk(word: Word) -> bool:
     return not spelled(core) or word.confidence < NOISE
 
 
+CONFIDENT_NEIGHBOUR = 90.0
+"""A word next to one this sure of itself on its line stands in a line of print."""
+
+
 def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
     """Words lying as much as 40 % over more confident words of other lines: Tesseract's
     reading of the marks of one line and the tails of the line above as a line between them
@@ -215,7 +220,9 @@ def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
     loạt", "Tòa á án", "đề để" on a real scan): Tesseract also boxes a word over its neighbours
     ("tính" across "/ Sex:" on a card, "liên" across "quan"), and they were lost with it.
     When the doubted reading holds all of the confident one's letters and more ("Tiệp" over
-    "ếp"), the part goes: dropping the whole cost the letters only it had read."""
+    "ếp"), the part goes: dropping the whole cost the letters only it had read. A word next to
+    confident print on its own line (`_in_print`) is shadowed from another line only by a second
+    reading of its print."""
     if len(kept) < 2:
         return set()
     box = np.array(
@@ -244,9 +251,39 @@ def _shadowed(words: Sequence[Word], kept: Sequence[int]) -> set[int]:
             # ("Tiệp" 84 % over "ếp" 92 % on a real table cell lost "Ti").
             overlap[a, b] = 0
             parts.add(kept[int(b)])
+    # A word standing in a line of confident print is that line's, whatever a taller box of the
+    # line above reaches down over it ("cầu" at 81 % under "Tiếp", whose box took in the marks
+    # below, in a real table cell): another line's word shadows it only when it reads the same
+    # print again ("tỐI" under "tối").
+    in_print = _in_print(words, kept)
+    across = (overlap > 0) & (line[:, None] != line[None, :]) & in_print[:, None]
+    for a, b in zip(*np.nonzero(across), strict=True):
+        if not _second_reading(words[kept[int(a)]], words[kept[int(b)]]):
+            overlap[a, b] = 0
     covered = overlap.sum(axis=1)
     shadowed = {kept[int(k)] for k in np.nonzero((area > 0) & (covered >= 0.4 * area))[0]}
     return shadowed | parts
+
+
+def _in_print(words: Sequence[Word], kept: Sequence[int]) -> NDArray[np.bool_]:
+    """For each kept word, whether a confident word of its line stands next to it (a gap under
+    the word's height, level with it): it is a word of that line, not a reading between two."""
+    out = np.zeros(len(kept), dtype=bool)
+    by_line = sorted(range(len(kept)), key=lambda k: (words[kept[k]].line, words[kept[k]].box.left))
+    for _, group in groupby(by_line, key=lambda k: words[kept[k]].line):
+        members = list(group)
+        for a, b in pairwise(members):
+            left, right = words[kept[a]].box, words[kept[b]].box
+            gap = right.left - (left.left + left.width)
+            level = min(left.top + left.height, right.top + right.height) - max(left.top, right.top)
+            near = gap < min(left.height, right.height) and level >= 0.5 * min(
+                left.height, right.height
+            )
+            if near and words[kept[b]].confidence >= CONFIDENT_NEIGHBOUR:
+                out[a] = True
+            if near and words[kept[a]].confidence >= CONFIDENT_NEIGHBOUR:
+                out[b] = True
+    return out
 
 
 def _second_reading(word: Word, over: Word) -> bool:

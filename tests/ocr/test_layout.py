@@ -435,3 +435,26 @@ def test_a_word_of_print_under_a_seal_between_print_is_kept() -> None:
         word("#Ó", 300, 250, 2, conf=20),  # the seal's rim, a line of its own
     ]
     assert [words[i].text for i in readable(words, [seal])] == ["tế", "chỉđịnh", "để"]
+
+
+def test_a_word_in_a_line_of_print_under_a_tall_box_of_the_line_above_stays() -> None:
+    """A real table cell (qd_707_ttg-12): Tesseract boxed "Tiếp" (92 %) 41 px tall, down over 40 % of
+    "cầu" (81 %) of the next line, whose neighbours it read at 97 %: "cầu" was dropped as a
+    reading between two lines, and the cell read "các yêu / dẫn độ". A second reading of the
+    same print on another line still goes ("tôi" under "tối")."""
+    tall = word("Tiếp", 100, 100, 0, width=50, conf=92).model_copy(
+        update={"box": Box(left=100, top=100, width=50, height=44)}
+    )
+    words = [
+        tall,
+        word("nhận", 160, 100, 0, width=60, conf=96),
+        word("yêu", 20, 129, 1, width=40, conf=97),
+        word("cầu", 99, 129, 1, width=42, conf=81),
+        word("dẫn", 150, 129, 1, width=70, conf=97),
+        word("tối", 230, 100, 0, width=40, conf=96),
+        word("tôi", 230, 115, 1, width=40, conf=60),
+        word("độ", 280, 129, 1, width=30, conf=97),
+    ]
+    assert texts(arrange(words, [], 1300).words) == [
+        "Tiếp", "nhận", "tối", "yêu", "cầu", "dẫn", "độ"
+    ]  # fmt: skip
