@@ -24,8 +24,9 @@ sent to it and every decoded page sent back (up to 360 MB a page) for every inta
 overrun the pixel cap already bounds. Not chosen.
 
 Only intake's decoding is budgeted (uploads and backfiles alike): the worker decodes one page
-at a time (`ocr.load.page_at`) of a file intake has already decoded in full within its budget,
-and `sohoa ocr` decodes files the operator gave it on their own machine.
+at a time (`ocr.load.page_at`) of a file intake has already decoded in full within its budget
+(or, a backfile's PNG, checked by its checksums: its pixels bounded by the pixel caps), and
+`sohoa ocr` decodes files the operator gave it on their own machine.
 """
 
 from __future__ import annotations

@@ -101,6 +101,7 @@ def upload_documents(
     uploads: Sequence[Upload],
     *,
     assess: bool = True,
+    decode: bool = True,
 ) -> list[AcceptedDocument]:
     """Store the scans and queue them for recognition; return the documents with the quality
     verdict of each page, so the clerk can rescan at once.
@@ -111,7 +112,8 @@ def upload_documents(
 
     `assess=False` skips that verdict (the backfile: nobody stands at a counter to rescan, and
     the worker makes the same verdict again while recognising; at ~0.05 s a page it was a tenth
-    of the backfile's per-page work, done in the one process that feeds every worker).
+    of the backfile's per-page work, done in the one process that feeds every worker), and
+    `decode=False` proves a PNG whole by its checksums instead of decoding it (`ocr.load.inspect`).
     """
     settings = ctx.settings
     # 403/404 before reading a single byte of the files
@@ -121,7 +123,9 @@ def upload_documents(
     if len(uploads) > settings.max_files_per_request:
         raise TooManyFiles(detail={"files": len(uploads), "max": settings.max_files_per_request})
     with ExitStack() as temporaries:
-        checked = [_check(ctx, upload, temporaries, assess=assess) for upload in uploads]
+        checked = [
+            _check(ctx, upload, temporaries, assess=assess, decode=decode) for upload in uploads
+        ]
         ids: dict[str, str] = {}  # sha256 -> the paper these bytes are
         reused: set[str] = set()
         documents = []
@@ -207,7 +211,12 @@ def _store(ctx: Context, item: _Checked, owner_id: str) -> NewDocument:
 
 
 def _check(
-    ctx: Context, upload: Upload, temporaries: ExitStack, *, assess: bool = True
+    ctx: Context,
+    upload: Upload,
+    temporaries: ExitStack,
+    *,
+    assess: bool = True,
+    decode: bool = True,
 ) -> _Checked:
     settings = ctx.settings
     try:
@@ -220,6 +229,7 @@ def _check(
             max_file_pixels=settings.max_file_pixels,
             decode_timeout=settings.decode_timeout,
             assess=assess,  # the clerk sees a blurred or blank scan in the 202, not minutes later
+            decode=decode,
         )
         file.seek(0)
         return _Checked(upload, file, sha256, size, info, safe_filename(upload.filename, info))

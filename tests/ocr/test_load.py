@@ -202,3 +202,31 @@ def test_a_png_cut_short_is_refused_before_its_page_is_allocated() -> None:
     )
     grown_kib = int(done.stdout.decode().split()[-1])
     assert grown_kib < 100 * 1024, f"inspecting grew the process by {grown_kib // 1024} MiB"
+
+
+def test_without_decoding_a_png_is_proved_whole_by_its_checksums() -> None:
+    # the backfile's intake: a PNG's pixels are decoded by the worker, not twice
+    data = _encode(Image.effect_noise((300, 300), 50).convert("RGB"), "PNG")
+    assert inspect(data, max_pages=10, max_pixels=10**7, decode=False).page_count == 1
+    damaged = bytearray(data)
+    damaged[len(data) // 2] ^= 0xFF  # a byte of the pixel data: its chunk's CRC no longer holds
+    for decode in (True, False):
+        with pytest.raises(CorruptFile):
+            inspect(bytes(damaged), max_pages=10, max_pixels=10**7, decode=decode)
+        with pytest.raises(CorruptFile):
+            inspect(data[: len(data) // 2], max_pages=10, max_pixels=10**7, decode=decode)
+
+
+def test_without_decoding_a_png_whose_checksums_hold_is_not_decoded() -> None:
+    # a crafted file: every CRC right, its last row unreadable. Only decoding finds it (the
+    # backfile's worker does); the checksums alone take it, which shows nothing was decoded
+    data = png_broken_tail(400, 400)
+    with pytest.raises(CorruptFile):
+        inspect(data, max_pages=10, max_pixels=10**7)
+    assert inspect(data, max_pages=10, max_pixels=10**7, decode=False).page_count == 1
+
+
+def test_without_decoding_other_formats_are_still_decoded() -> None:
+    data = _encode(_image((400, 400), "gray"), "JPEG", quality=95)
+    with pytest.raises(CorruptFile):
+        inspect(data[: len(data) // 2], max_pages=10, max_pixels=10**7, decode=False)

@@ -27,6 +27,7 @@ from storage.catalog.backfile import BackfileLog
 from storage.catalog.tables import BackfileItemRow, DocumentRow, utcnow
 from storage.sources import LocalFolder, open_source
 from tests.conftest import PASSWORD
+from tests.hostile import png_broken_tail
 from tests.services.shelf import AGENCY, make_shelf
 
 
@@ -91,6 +92,31 @@ def test_every_file_is_imported_once_and_a_rerun_recognises_nothing(
     assert again.tally.pages == 0
     assert count(ctx, DocumentRow) == 3
     assert count(ctx, BackfileItemRow) == 4
+
+
+def test_a_damaged_png_is_refused_at_intake_and_one_only_decoding_finds_fails_in_the_worker(
+    ctx: Context, tmp_path: Path
+) -> None:
+    # intake proves a PNG whole by its checksums (the worker decodes it): a damaged byte is
+    # refused before anything is stored; a crafted file whose checksums hold is found by the
+    # worker's decoding, and both are in the report
+    manifest = make_shelf(tmp_path, dossiers=1, files_per_dossier=3)
+    shelf = tmp_path / "shelf" / "hop-01"
+    damaged = bytearray((shelf / "trang-02.png").read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    (shelf / "trang-02.png").write_bytes(bytes(damaged))
+    (shelf / "trang-03.png").write_bytes(png_broken_tail(400, 400))
+
+    outcome = backfile(ctx, actor(ctx), tmp_path, manifest)
+
+    assert outcome.tally.done + outcome.tally.needs_review == 1
+    assert outcome.tally.failed == 2
+    assert count(ctx, DocumentRow) == 2  # the damaged file was never stored
+    with (tmp_path / "failures.csv").open(encoding="utf-8") as stream:
+        report = {row["file"]: row for row in csv.DictReader(stream)}
+    assert report["hop-01/trang-02.png"]["error_code"] == "corrupt_file"
+    assert report["hop-01/trang-03.png"]["error_code"] == "recognition_failed"
+    assert report["hop-01/trang-03.png"]["message"]
 
 
 def test_the_quality_verdict_is_made_once_by_the_worker_not_at_intake(
