@@ -12,10 +12,19 @@ resolution the same way. `tests/ocr/test_engine.py` checks the two give the same
 One API per process (a pool forks: a child never uses its parent's), thread and language; the
 page segmentation mode and the renderers are set for each page. Without tesserocr (a machine
 where it could not be built) `ocr.engine` runs the `tesseract` process as before.
+
+Tesseract keeps every text line it reads as a PNG for a moment (`ocr/native/pngstore.c` says
+where): this process has libpng store those PNGs, not deflate them. Pixels go in and come back
+the same, so the reading is the same (`tests/ocr/test_engine.py` compares it with the
+`tesseract` process's, which compresses); measured on the recognition benchmark's 300 dpi pages
+it took 15-20 % off Tesseract's time, 2-5 % on 200 dpi scans (docs/design_notes.md).
+`SOHOA_TESSERACT_PNG_STORE=0` turns it off, where it was built, it loads before tesserocr.
 """
 
 from __future__ import annotations
 
+import ctypes
+import importlib.util
 import os
 import threading
 import time
@@ -27,6 +36,25 @@ from models.errors import RecognitionError, RecognitionTimeout
 # One Tesseract thread (ocr.engine says why); OpenMP reads this when the library loads.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+
+def _png_store() -> ctypes.CDLL | None:
+    """`ocr/native/pngstore.c` in the global symbol scope, before Tesseract's libraries load
+    (they bind libpng's functions as they load); None where it was not built or is turned off."""
+    if os.environ.get("SOHOA_TESSERACT_PNG_STORE") == "0":
+        return None
+    spec = importlib.util.find_spec("ocr._pngstore")
+    if spec is None or not spec.origin:
+        return None
+    try:
+        library = ctypes.CDLL(spec.origin, mode=os.RTLD_GLOBAL)
+    except OSError:
+        return None
+    library.sohoa_pngstore_count.restype = ctypes.c_ulong
+    return library
+
+
+_PNG_STORE = _png_store()
+
 try:  # the engine falls back to the `tesseract` process without it
     import tesserocr
 except ImportError:  # pragma: no cover - exercised only where tesserocr is missing
@@ -35,6 +63,12 @@ except ImportError:  # pragma: no cover - exercised only where tesserocr is miss
 FILE_RENDERERS = ("pdf", "hocr", "txt")
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 _local = threading.local()
+
+
+def pngs_stored() -> int | None:
+    """How many PNGs this process had libpng store rather than deflate (Tesseract's text lines);
+    None when `ocr/native/pngstore.c` is not loaded."""
+    return None if _PNG_STORE is None else int(_PNG_STORE.sohoa_pngstore_count())
 
 
 def available() -> bool:

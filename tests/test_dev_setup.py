@@ -22,6 +22,7 @@ echo "$*" >> "$(dirname "$0")/../calls"
 def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "dev", tmp_path / "dev")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "ocr" / "native", tmp_path / "ocr" / "native")
     python = tmp_path / "venv" / "bin" / "python"
     python.parent.mkdir(parents=True)
     python.write_text(FAKE_PYTHON)
@@ -66,6 +67,15 @@ def test_a_changed_pyproject_reinstalls_every_extra_installed_before(project: Pa
     with (project / "pyproject.toml").open("a") as f:
         f.write("\n# changed\n")
     assert setup_venv(project, "postgres") == ["-m pip install -q -e .[dev,postgres]"]
+    assert setup_venv(project, "dev") == []
+
+
+def test_a_changed_c_extension_installs_again_to_be_built(project: Path) -> None:
+    """pip builds ocr/native/*.c as it installs: a change there must reach the built library."""
+    setup_venv(project, "dev")
+    with (project / "ocr" / "native" / "pngstore.c").open("a") as f:
+        f.write("\n/* changed */\n")
+    assert setup_venv(project, "dev") == ["-m pip install -q -e .[dev]"]
     assert setup_venv(project, "dev") == []
 
 

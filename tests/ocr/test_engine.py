@@ -42,6 +42,16 @@ def test_tesseract_in_this_process_reads_what_the_tesseract_process_reads(
     assert here == there and len(here) > 20
 
 
+def test_tesseract_s_line_images_are_stored_not_deflated(small_gray: NDArray[np.uint8]) -> None:
+    """`ocr/native/pngstore.c` took the place of libpng's compression level in this process: each
+    text line Tesseract keeps as a PNG was stored (the test above shows the reading unchanged)."""
+    before = tess_api.pngs_stored()
+    assert before is not None  # ./dev builds it: a run without it is not this one
+    words = recognise_words(Image.fromarray(small_gray), languages="vie", timeout=60)
+    lines = {w.line for w in words}
+    assert (tess_api.pngs_stored() or 0) - before >= len(lines) > 5
+
+
 def test_the_model_is_loaded_once_per_process_and_language(small_gray: NDArray[np.uint8]) -> None:
     band = Image.fromarray(np.ascontiguousarray(small_gray[150:400]))
     recognise_words(band, languages="vie", timeout=60)
