@@ -52,7 +52,9 @@ CONFIDENT = 80.0
 PAGE_MARGIN = 0.02
 """No page may read more than this (2 CER points) worse than plain Tesseract."""
 CER_RATIO = 0.5
-TIME_RATIO = 1.2
+TIME_RATIO = 1.0
+"""Issue 19 (as fast as plain Tesseract): sohoa's time over plain Tesseract's, same pages, same run
+(1.2 before it)."""
 KEPT_FLOOR = 0.9
 """A page without a transcript is 'readable' when sohoa keeps this share of plain's confident words."""
 
@@ -340,7 +342,7 @@ def transcribed_section(rows: list[PageRow]) -> tuple[list[str], list[tuple[str,
     )
     targets.append(
         (
-            "time ≤ 1.2 × plain (sum over pages)",
+            f"time ≤ {TIME_RATIO} × plain (sum over pages)",
             overall.time_ratio() <= TIME_RATIO,
             f"{overall.time_ratio():.2f} ×",
         )
@@ -374,7 +376,7 @@ def untranscribed_section(rows: list[PageRow]) -> tuple[list[str], list[tuple[st
             f"{unreadable} below",
         ),
         (
-            "time ≤ 1.2 × plain (sum over pages)",
+            f"time ≤ {TIME_RATIO} × plain (sum over pages)",
             total.time_ratio() <= TIME_RATIO,
             f"{total.time_ratio():.2f} ×",
         ),

@@ -18,7 +18,9 @@ LOOSE = {"photo_afar": 0.05}
 """Conditions with a looser CER target than the 3 % every other degraded condition must meet."""
 DEGRADED_CER = 0.03
 CER_RATIO = 0.2
-TIME_RATIO = 1.2
+TIME_RATIO = 1.0
+"""Issue 19 (as fast as plain Tesseract): sohoa's time over plain Tesseract's, same pages, same run
+(1.2 before it)."""
 
 
 @dataclass(frozen=True)
