@@ -37,7 +37,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from bench.recognition import ROOT, cpu_seconds, machine, revision
-from bench.report import write_section
+from bench.report import TIME_RATIO, write_section
 from ocr.options import OcrOptions
 from ocr.pipeline import recognise_document, warm_up
 from ocr.vietnamese import is_valid
@@ -52,9 +52,6 @@ CONFIDENT = 80.0
 PAGE_MARGIN = 0.02
 """No page may read more than this (2 CER points) worse than plain Tesseract."""
 CER_RATIO = 0.5
-TIME_RATIO = 1.0
-"""Issue 19 (as fast as plain Tesseract): sohoa's time over plain Tesseract's, same pages, same run
-(1.2 before it)."""
 KEPT_FLOOR = 0.9
 """A page without a transcript is 'readable' when sohoa keeps this share of plain's confident words."""
 

@@ -18,7 +18,7 @@ where): this process has libpng store those PNGs, not deflate them. Pixels go in
 the same, so the reading is the same (`tests/ocr/test_engine.py` compares it with the
 `tesseract` process's, which compresses); measured on the recognition benchmark's 300 dpi pages
 it took 15-20 % off Tesseract's time, 2-5 % on 200 dpi scans (docs/design_notes.md).
-`SOHOA_TESSERACT_PNG_STORE=0` turns it off, where it was built, it loads before tesserocr.
+Where it was built it loads before tesserocr; `SOHOA_TESSERACT_PNG_STORE=0` turns it off.
 """
 
 from __future__ import annotations
